@@ -1,0 +1,749 @@
+"""Build the bundled demo evidence: a small MBR disk image with planted files.
+
+Writes, from nothing but generated content:
+  <out>/demo-disk.img.gz      the raw disk (gzip -9, mtime 0)
+  <out>/planted.json          the ground truth that tests/test_demo_evidence.py checks
+  <hashsets>/known-bad.txt    the demo "known" hash set (plain list: "<hexdigest> <category>")
+  <hashsets>/keywords.csv     the demo keyword list
+
+Every "known" image is a synthetic test pattern drawn here with a fixed seed; nothing real is
+used or referenced. Layout: p1 NTFS (mkntfs, populated through ntfs-3g), p2 FAT32 (mkfs.vfat and
+mtools, one file deleted with mdel), p3 ext4 (mkfs.ext4 -d), p4 an imitation LUKS1 volume.
+
+File contents are identical on every run with the same Pillow version; mkntfs -T, mkfs.vfat
+--invariant, SOURCE_DATE_EPOCH and a fixed ext4 UUID/hash seed pin most metadata, but a few
+times (NTFS MFT-change times, ext4 superblock times) still vary, so disk_sha256 may differ
+between builds. Needs root for the ntfs-3g FUSE mount. Run from the repository root:
+    python build/demo/make_demo_evidence.py --out triage/demo/data
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import io
+import json
+import os
+import random
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+try:
+    from PIL import Image, ImageDraw
+except ImportError:  # a build script: say what to install rather than print a traceback
+    raise SystemExit(
+        "error: Pillow is missing: pip install pillow (or the project's dev venv)"
+    ) from None
+
+SECTOR = 512
+MIB = 1 << 20
+EPOCH = int(os.environ.get("SOURCE_DATE_EPOCH", "1709294400"))  # 2024-03-01 12:00:00 UTC
+EXT4_UUID = "d3a0c0de-0000-4000-8000-00000000de30"
+EXT4_HASH_SEED = "d3a0c0de-0000-4000-8000-00000000de31"
+FAT_VOLUME_ID = "0DE0F00D"
+MBR_LABEL_ID = "0x7e57d15c"
+REPO = Path(__file__).resolve().parents[2]
+
+TOOLS = {  # command -> Debian package that provides it
+    "mkntfs": "ntfs-3g",
+    "ntfs-3g": "ntfs-3g",
+    "mkfs.vfat": "dosfstools",
+    "mmd": "mtools",
+    "mcopy": "mtools",
+    "mdel": "mtools",
+    "mkfs.ext4": "e2fsprogs",
+    "sfdisk": "fdisk",
+    "umount": "mount",
+}
+
+KEYWORDS_CSV = """\
+term,category,weight,whole_word,case_sensitive
+sex,sexual-content,1,true,false
+amelia testcase,bespoke-victim,3,true,false
+hidden stash,bespoke,2,false,false
+burner phone,bespoke,2,false,false
+secret folder,bespoke,1,false,false
+"""
+
+
+@dataclass(frozen=True)
+class Slot:
+    number: int  # 1-based MBR slot
+    start: int  # sectors
+    sectors: int
+    mbr_type: str  # sfdisk hex type
+    fs: str  # TSK's name for the file system; "" where there is none
+
+
+SLOTS = (
+    Slot(1, 2048, 16 * MIB // SECTOR, "7", "NTFS"),
+    Slot(2, 2048 + 16 * MIB // SECTOR, 36 * MIB // SECTOR, "c", "FAT32"),
+    Slot(3, 2048 + 52 * MIB // SECTOR, 16 * MIB // SECTOR, "83", "Ext4"),
+    Slot(4, 2048 + 68 * MIB // SECTOR, 4 * MIB // SECTOR, "83", ""),
+)
+DISK_SECTORS = SLOTS[-1].start + SLOTS[-1].sectors + 2048
+
+
+@dataclass(frozen=True)
+class Plant:
+    id: str
+    partition: int
+    path: str  # where it is written; for a deleted FAT file TSK shows another name
+    content: bytes
+    expect: str  # "hash-match" | "keyword" | "none"
+    note: str
+    term: str = ""
+    stream: str = ""
+    deleted: bool = False
+    category: str = ""  # hash-set category of a known image
+
+
+# --- generated images -------------------------------------------------------------------------
+
+
+def _colour(rng: random.Random) -> tuple[int, int, int]:
+    return (rng.randrange(256), rng.randrange(256), rng.randrange(256))
+
+
+def rings(seed: int, size: tuple[int, int]) -> Image.Image:
+    """Concentric ellipses in random colours around a random centre."""
+    rng = random.Random(seed)
+    img = Image.new("RGB", size, _colour(rng))
+    draw = ImageDraw.Draw(img)
+    cx, cy = rng.randrange(size[0]), rng.randrange(size[1])
+    for r in range(max(size), 0, -rng.randrange(12, 30)):
+        draw.ellipse((cx - r, cy - r * 3 // 4, cx + r, cy + r * 3 // 4), fill=_colour(rng))
+    return img
+
+
+def blocks(seed: int, size: tuple[int, int], block: int) -> Image.Image:
+    """Random-coloured blocks, enlarged without smoothing."""
+    rng = random.Random(seed)
+    small = (size[0] // block, size[1] // block)
+    img = Image.frombytes("RGB", small, rng.randbytes(small[0] * small[1] * 3))
+    return img.resize(size, Image.Resampling.NEAREST)
+
+
+def gradient_shapes(seed: int, size: tuple[int, int]) -> Image.Image:
+    """A two-colour vertical gradient with random rectangles, ellipses and triangles on top."""
+    rng = random.Random(seed)
+    top, bottom = _colour(rng), _colour(rng)
+    img = Image.new("RGB", size)
+    draw = ImageDraw.Draw(img)
+    for y in range(size[1]):
+        t = y / (size[1] - 1)
+        draw.line(
+            (0, y, size[0], y), fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom))
+        )
+    for _ in range(12):
+        x0, y0 = rng.randrange(size[0]), rng.randrange(size[1])
+        x1, y1 = x0 + rng.randrange(20, size[0] // 3), y0 + rng.randrange(20, size[1] // 3)
+        shape = rng.choice((draw.rectangle, draw.ellipse))
+        shape((x0, y0, x1, y1), fill=_colour(rng), outline=(0, 0, 0))
+        draw.polygon([(x0, y1), (x1, y1), ((x0 + x1) // 2, y0)], outline=_colour(rng))
+    return img
+
+
+def jpeg(img: Image.Image, quality: int = 85) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=quality, optimize=False, progressive=False)
+    return buf.getvalue()
+
+
+def png(img: Image.Image) -> bytes:
+    buf = io.BytesIO()  # Pillow writes no tIME chunk unless asked
+    img.save(buf, "PNG", optimize=False, compress_level=9)
+    return buf.getvalue()
+
+
+# --- what is planted where --------------------------------------------------------------------
+
+
+def text(s: str) -> bytes:
+    return s.encode("utf-8")
+
+
+def plants() -> list[Plant]:
+    k1 = rings(101, (480, 360))
+    k2 = jpeg(gradient_shapes(202, (400, 300)))
+    k3 = jpeg(blocks(303, (640, 480), 20))
+    notes = "\ufeffShopping Saturday, then the school fete.\r\nRemember to send the birthday card to Amelia Testcase before Friday.\r\n"
+    letters = (
+        "Dear Aunt Jo,\nThe drive through Essex was slow, so we went back via Middlesex and Sussex.\n"
+        "Grandad showed the children his old brass sextant.\nLove, Alex\n"
+    )
+    essex = "Day trip: Colchester (Essex), lunch in Middlesex, then the Sussex coast.\nBought a sextant keyring and some Wessex cheese.\n"
+    u = "/Users/alex"
+    return [
+        Plant(
+            "keyword-ntfs-notes",
+            1,
+            f"{u}/Documents/notes.txt",
+            notes.encode("utf-16-le"),
+            "keyword",
+            "UTF-16LE text with BOM naming the bespoke victim term",
+            term="amelia testcase",
+        ),
+        Plant(
+            "known-ntfs-renamed",
+            1,
+            f"{u}/AppData/Local/Temp/cache0001.dat",
+            jpeg(k1),
+            "hash-match",
+            "exact copy of known image #1 (JPEG) under a .dat name: matched by hash, not by name",
+            category="demo-category-1",
+        ),
+        Plant(
+            "known-ntfs-ads",
+            1,
+            f"{u}/Documents/readme.txt",
+            k2,
+            "hash-match",
+            "known image #2 hidden in the alternate data stream readme.txt:hidden",
+            stream="hidden",
+            category="demo-category-2",
+        ),
+        Plant(
+            "benign-ntfs-readme",
+            1,
+            f"{u}/Documents/readme.txt",
+            text("Read me first.\r\n"),
+            "none",
+            "the unnamed stream of the file that carries the hidden stream",
+        ),
+        Plant(
+            "nearmiss-ntfs-letters",
+            1,
+            f"{u}/Documents/letters.txt",
+            text(letters),
+            "none",
+            "near misses (Essex, Middlesex, Sussex, sextant): the whole-word term must not fire",
+        ),
+        Plant(
+            "benign-ntfs-recipe",
+            1,
+            f"{u}/Documents/recipe.txt",
+            text("Scones: 225 g flour, 55 g butter, 150 ml milk. Bake 12 minutes at 220 C.\r\n"),
+            "none",
+            "benign text",
+        ),
+        Plant(
+            "benign-ntfs-photo-1",
+            1,
+            f"{u}/Pictures/holiday-001.jpg",
+            jpeg(gradient_shapes(11, (480, 360))),
+            "none",
+            "benign generated photo",
+        ),
+        Plant(
+            "benign-ntfs-photo-2",
+            1,
+            f"{u}/Pictures/holiday-002.jpg",
+            jpeg(rings(12, (400, 300))),
+            "none",
+            "benign generated photo",
+        ),
+        Plant(
+            "benign-fat-photo-1",
+            2,
+            "/DCIM/100PHOTO/IMG_0001.JPG",
+            jpeg(blocks(21, (640, 480), 32)),
+            "none",
+            "benign generated photo",
+        ),
+        Plant(
+            "benign-fat-photo-2",
+            2,
+            "/DCIM/100PHOTO/IMG_0002.JPG",
+            jpeg(gradient_shapes(22, (640, 480))),
+            "none",
+            "benign generated photo",
+        ),
+        Plant(
+            "known-fat-deleted",
+            2,
+            "/DCIM/100PHOTO/IMG_0042.JPG",
+            k3,
+            "hash-match",
+            "known image #3, deleted with mdel: recoverable; TSK shows the name as _MG_0042.JPG",
+            deleted=True,
+            category="demo-category-1",
+        ),
+        Plant(
+            "benign-fat-shopping",
+            2,
+            "/notes/shopping.txt",
+            text("milk\nbread\neggs\nwashing-up liquid\n"),
+            "none",
+            "benign text under a long (VFAT) name",
+        ),
+        Plant(
+            "known-ext4",
+            3,
+            "/home/sam/Pictures/beach.png",
+            png(k1),
+            "hash-match",
+            "known image #1 saved as PNG: different bytes from the JPEG, its own digests in the set",
+            category="demo-category-1",
+        ),
+        Plant(
+            "keyword-ext4-diary",
+            3,
+            "/home/sam/Documents/diary.txt",
+            text("12 May\nQuiet day at work. I keep the hidden stash in the loft.\n"),
+            "keyword",
+            "UTF-8 text with a phrase term",
+            term="hidden stash",
+        ),
+        Plant(
+            "nearmiss-ext4-essex",
+            3,
+            "/home/sam/Documents/essex-trip.txt",
+            text(essex),
+            "none",
+            "near misses (Essex, Middlesex, Sussex, sextant, Wessex): the whole-word term must not fire",
+        ),
+        Plant(
+            "benign-ext4-todo",
+            3,
+            "/home/sam/Documents/todo.txt",
+            text("- renew car tax\n- fix the shed door\n- call the dentist\n"),
+            "none",
+            "benign text",
+        ),
+        Plant(
+            "benign-ext4-photo-1",
+            3,
+            "/home/sam/Pictures/cat.jpg",
+            jpeg(rings(31, (320, 240))),
+            "none",
+            "benign generated photo",
+        ),
+        Plant(
+            "benign-ext4-photo-2",
+            3,
+            "/home/sam/Pictures/garden.png",
+            png(gradient_shapes(32, (320, 240))),
+            "none",
+            "benign generated PNG",
+        ),
+        Plant(
+            "benign-ext4-blob",
+            3,
+            "/home/sam/.cache/blob.bin",
+            random.Random(33).randbytes(4096),
+            "none",
+            "benign random bytes",
+        ),
+    ]
+
+
+def tsk_path(plant: Plant) -> str:
+    """The path as The Sleuth Kit reports it: a deleted FAT short name loses its first byte (0xE5)."""
+    if plant.deleted and plant.partition == 2:
+        head, _, name = plant.path.rpartition("/")
+        return f"{head}/_{name[1:]}"
+    return plant.path
+
+
+# --- keyword self-check (the same rules the scanner applies) --------------------------------
+
+
+def keyword_rules() -> list[tuple[str, re.Pattern[str]]]:
+    rows = [line.split(",") for line in KEYWORDS_CSV.splitlines()[1:]]
+    rules = []
+    for term, _cat, _weight, whole, case in rows:
+        pattern = re.escape(term)
+        if whole == "true":
+            pattern = rf"(?<!\w){pattern}(?!\w)"
+        flags = re.ASCII | (0 if case == "true" else re.IGNORECASE)
+        rules.append((term, re.compile(pattern, flags)))
+    return rules
+
+
+def keyword_hits(data: bytes) -> set[str]:
+    texts = [
+        data.decode("latin-1"),
+        data.decode("utf-16-le", "ignore"),
+        data[1:].decode("utf-16-le", "ignore"),
+    ]
+    return {term for term, rx in keyword_rules() for t in texts if rx.search(t)}
+
+
+def check_plants(items: list[Plant], luks: bytes) -> None:
+    digests = [hashlib.sha256(p.content).hexdigest() for p in items]
+    if len(set(digests)) != len(digests):
+        raise SystemExit("error: two planted files have the same content")
+    for p in items:
+        want = {p.term} if p.expect == "keyword" else set()
+        if keyword_hits(p.content) != want:
+            raise SystemExit(f"error: {p.id}: keyword hits {keyword_hits(p.content)}, want {want}")
+    if keyword_hits(luks) or len(next(p for p in items if p.stream).content) >= 65536:
+        raise SystemExit(
+            "error: change a seed (LUKS bytes hit a keyword, or the ADS image is >= 64 KiB)"
+        )
+
+
+# --- file systems ------------------------------------------------------------------------------
+
+
+def run(*cmd: str, env: dict[str, str] | None = None) -> None:
+    subprocess.run(
+        cmd,
+        check=True,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def new_image(path: Path, slot: Slot) -> Path:
+    with open(path, "wb") as f:
+        f.truncate(slot.sectors * SECTOR)
+    return path
+
+
+def ntfs_times() -> bytes:
+    t = EPOCH * 10_000_000 + 116_444_736_000_000_000  # 100 ns ticks since 1601
+    return struct.pack("<4Q", t, t, t, t)
+
+
+def populate_ntfs(mnt: Path, items: Iterable[Plant]) -> None:
+    touched = {mnt}
+    for p in items:
+        target = mnt / p.path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if p.stream:  # ntfs-3g maps user.<name> to the named $DATA stream <name>
+            target.touch()
+            os.setxattr(target, f"user.{p.stream}", p.content)
+        else:
+            target.write_bytes(p.content)
+        touched |= {target, *target.parents}
+    for path in sorted(t for t in touched if t.is_relative_to(mnt)):
+        os.setxattr(path, "system.ntfs_times", ntfs_times())
+
+
+def build_ntfs(image: Path, slot: Slot, items: list[Plant], work: Path) -> None:
+    run(
+        "mkntfs",
+        "-F",
+        "-Q",
+        "-q",
+        "-T",
+        "-L",
+        "DEMO-NTFS",
+        "-p",
+        str(slot.start),
+        "-H",
+        "255",
+        "-S",
+        "63",
+        str(image),
+    )
+    mnt = work / "ntfs-mnt"
+    mnt.mkdir()
+    # no_detach keeps ntfs-3g in the foreground, so waiting for it means its writes are done
+    proc = subprocess.Popen(
+        ["ntfs-3g", "-o", "streams_interface=xattr,no_detach", str(image), str(mnt)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_mount(mnt, proc)
+        populate_ntfs(mnt, items)
+    finally:
+        if os.path.ismount(mnt):
+            run("umount", str(mnt))
+        proc.wait(timeout=60)
+
+
+def wait_for_mount(mnt: Path, proc: subprocess.Popen[bytes]) -> None:
+    for _ in range(100):
+        if os.path.ismount(mnt):
+            return
+        if proc.poll() is not None:
+            raise SystemExit(f"error: ntfs-3g exited with {proc.returncode} (is /dev/fuse usable?)")
+        time.sleep(0.1)
+    raise SystemExit("error: ntfs-3g did not mount within 10 s")
+
+
+def stage(root: Path, items: Iterable[Plant]) -> None:
+    """Write files under root with fixed modes and times (mkfs.ext4 -d and mcopy -m copy them)."""
+    for p in items:
+        target = root / p.path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(p.content)
+    for path in sorted(root.rglob("*"), reverse=True) + [root]:
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+        os.utime(path, (EPOCH, EPOCH))
+
+
+def build_fat(image: Path, slot: Slot, items: list[Plant], work: Path) -> None:
+    run(
+        "mkfs.vfat",
+        "-F",
+        "32",
+        "-S",
+        "512",
+        "-s",
+        "1",
+        "--invariant",
+        "-i",
+        FAT_VOLUME_ID,
+        "-h",
+        str(slot.start),
+        "-n",
+        "DEMOFAT",
+        str(image),
+    )
+    root = work / "fat-stage"
+    stage(root, items)
+    rc = work / "mtoolsrc"
+    rc.write_text("")
+    env = {"MTOOLS_SKIP_CHECK": "1", "MTOOLSRC": str(rc), "SOURCE_DATE_EPOCH": str(EPOCH)}
+    dirs = sorted({str(Path(p.path).parent) for p in items} | {"/DCIM"})
+    run("mmd", "-i", str(image), *(f"::{d}" for d in dirs), env=env)
+    for p in sorted(items, key=lambda p: p.deleted):  # deleted last: nothing overwrites it
+        run("mcopy", "-m", "-i", str(image), str(root / p.path.lstrip("/")), f"::{p.path}", env=env)
+    for p in items:
+        if p.deleted:
+            run("mdel", "-i", str(image), f"::{p.path}", env=env)
+
+
+def build_ext4(image: Path, slot: Slot, items: list[Plant], work: Path) -> None:
+    root = work / "ext4-stage"
+    stage(root, items)
+    run(
+        "mkfs.ext4",
+        "-q",
+        "-F",
+        "-T",
+        "small",
+        "-L",
+        "DEMO",
+        "-U",
+        EXT4_UUID,
+        "-E",
+        f"root_owner=0:0,hash_seed={EXT4_HASH_SEED}",
+        "-d",
+        str(root),
+        str(image),
+    )
+
+
+def luks1_imitation(slot: Slot, seed: int = 404) -> bytes:
+    """A LUKS1 header over random key material, laid out as cryptsetup 1.x formats
+    aes-xts-plain64 with a 256-bit key (LUKS1 On-Disk Format Specification 1.2.3).
+
+    Key slot 0 is active and its 128,000 bytes of key material are random, as are the first
+    32 KiB of the payload; the rest of the volume stays zero to keep the bundle small.
+    """
+    rng = random.Random(seed)
+    volume = bytearray(slot.sectors * SECTOR)
+    key_bytes, stripes, payload = 32, 4000, 4096  # payload offset in sectors
+    uid = str(uuid.UUID(int=rng.getrandbits(128), version=4)).encode()
+    header = (
+        b"LUKS\xba\xbe",
+        1,
+        b"aes",
+        b"xts-plain64",
+        b"sha256",
+        payload,
+        key_bytes,
+        rng.randbytes(20),
+        rng.randbytes(32),
+        112_000,
+        uid,
+    )
+    struct.pack_into(">6sH32s32s32sII20s32sI40s", volume, 0, *header)
+    for i in range(8):  # 8 key slots of 48 bytes from offset 208; each area 256 sectors
+        active, iterations, salt = (
+            (0x00AC71F3, 1_800_000, rng.randbytes(32)) if i == 0 else (0x0000DEAD, 0, bytes(32))
+        )
+        struct.pack_into(
+            ">II32sII", volume, 208 + 48 * i, active, iterations, salt, 8 + 256 * i, stripes
+        )
+    volume[8 * SECTOR : 8 * SECTOR + key_bytes * stripes] = rng.randbytes(key_bytes * stripes)
+    volume[payload * SECTOR : payload * SECTOR + 32768] = rng.randbytes(32768)
+    return bytes(volume)
+
+
+# --- the disk and the outputs --------------------------------------------------------------------
+
+
+def assemble(disk: Path, parts: dict[int, Path]) -> None:
+    with open(disk, "wb") as f:
+        f.truncate(DISK_SECTORS * SECTOR)
+    table = f"label: dos\nlabel-id: {MBR_LABEL_ID}\nunit: sectors\n\n" + "".join(
+        f"start={s.start}, size={s.sectors}, type={s.mbr_type}\n" for s in SLOTS
+    )
+    subprocess.run(
+        ["sfdisk", "--no-reread", "--no-tell-kernel", "-q", str(disk)],
+        input=table.encode(),
+        check=True,
+        capture_output=True,
+    )
+    with open(disk, "r+b") as out:
+        for s in SLOTS:
+            out.seek(s.start * SECTOR)
+            with open(parts[s.number], "rb") as src:
+                shutil.copyfileobj(src, out, MIB)
+
+
+def digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(MIB), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_gzip(src: Path, dst: Path) -> None:
+    with (
+        open(src, "rb") as f,
+        open(dst, "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=raw, mtime=0) as gz,
+    ):
+        shutil.copyfileobj(f, gz, MIB)
+
+
+def item_record(p: Plant) -> dict[str, object]:
+    return {
+        "id": p.id,
+        "partition": p.partition,
+        "fs": SLOTS[p.partition - 1].fs,
+        "path": tsk_path(p),
+        "deleted": p.deleted,
+        "stream": p.stream,
+        "expect": p.expect,
+        "term": p.term,
+        "sha256": hashlib.sha256(p.content).hexdigest(),
+        "md5": hashlib.md5(p.content).hexdigest(),
+        "size": len(p.content),
+        "note": p.note,
+    }
+
+
+ENCRYPTED_ITEM = {
+    "id": "encrypted-p4",
+    "partition": 4,
+    "fs": "",
+    "path": "",
+    "deleted": False,
+    "stream": "",
+    "expect": "volume-not-examined",
+    "term": "",
+    "sha256": "",
+    "md5": "",
+    "size": 0,
+    "note": "LUKS1 header imitation: the scan must report this volume as not examined (encrypted)",
+}
+
+
+def planted_json(disk: Path, items: list[Plant]) -> str:
+    doc = {
+        "schema": "triage.demo-planted/1",
+        "disk_sha256": digest(disk),
+        "disk_size": disk.stat().st_size,
+        "sector_size": SECTOR,
+        "partitions": [
+            {
+                "partition": s.number,
+                "start_sector": s.start,
+                "sectors": s.sectors,
+                "mbr_type": f"0x{int(s.mbr_type, 16):02x}",
+                "fs": s.fs,
+            }
+            for s in SLOTS
+        ],
+        "items": [item_record(p) for p in items] + [ENCRYPTED_ITEM],
+    }
+    return json.dumps(doc, indent=2) + "\n"
+
+
+def known_bad_txt(items: list[Plant]) -> str:
+    lines = [
+        "# triage demo hash set: SHA-256 and MD5 digests of images generated by",
+        "# build/demo/make_demo_evidence.py (synthetic test patterns, not real material).",
+        "# Format: <hexdigest> <category>, one digest per line.",
+    ]
+    for p in items:
+        if p.expect == "hash-match":
+            lines += [
+                f"{hashlib.sha256(p.content).hexdigest()} {p.category}",
+                f"{hashlib.md5(p.content).hexdigest()} {p.category}",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def check_tools() -> None:
+    for tool, package in TOOLS.items():
+        if shutil.which(tool) is None:
+            raise SystemExit(f"error: '{tool}' not found: install the Debian package '{package}'")
+    if not os.path.exists("/dev/fuse"):
+        raise SystemExit("error: /dev/fuse is missing: ntfs-3g needs FUSE (package 'fuse3')")
+
+
+def build(out: Path, hashsets: Path) -> None:
+    items = plants()
+    luks = luks1_imitation(SLOTS[3])
+    check_plants(items, luks)
+    builders = {1: build_ntfs, 2: build_fat, 3: build_ext4}
+    with tempfile.TemporaryDirectory(prefix="triage-demo-") as tmp:
+        work = Path(tmp)
+        parts = {}
+        for slot in SLOTS[:3]:
+            parts[slot.number] = new_image(work / f"p{slot.number}.img", slot)
+            builders[slot.number](
+                parts[slot.number], slot, [p for p in items if p.partition == slot.number], work
+            )
+        parts[4] = work / "p4.img"
+        parts[4].write_bytes(luks)
+        disk = work / "demo-disk.img"
+        assemble(disk, parts)
+        out.mkdir(parents=True, exist_ok=True)
+        hashsets.mkdir(parents=True, exist_ok=True)
+        write_gzip(disk, out / "demo-disk.img.gz")
+        (out / "planted.json").write_text(planted_json(disk, items))
+    (hashsets / "known-bad.txt").write_text(known_bad_txt(items))
+    (hashsets / "keywords.csv").write_text(KEYWORDS_CSV)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--out", type=Path, required=True, help="where demo-disk.img.gz and planted.json go"
+    )
+    parser.add_argument(
+        "--hashsets",
+        type=Path,
+        default=REPO / "hashsets" / "demo",
+        help="where known-bad.txt and keywords.csv go (default: hashsets/demo)",
+    )
+    args = parser.parse_args(argv)
+    check_tools()
+    try:
+        build(args.out, args.hashsets)
+    except subprocess.CalledProcessError as e:
+        sys.stderr.write(f"error: {' '.join(e.cmd)} failed:\n{e.stderr.decode(errors='replace')}")
+        return 1
+    size = (args.out / "demo-disk.img.gz").stat().st_size
+    print(
+        f"wrote {args.out}/demo-disk.img.gz ({size:,} bytes), planted.json, {args.hashsets}/known-bad.txt, keywords.csv"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything triage needs on a fresh Debian/Ubuntu machine:
+# system packages (libmagic, file-system tools for building demo evidence and
+# tests), then a virtual environment in .venv with triage and its extras.
+#   ./install.sh          runtime + E01 support
+#   ./install.sh --dev    plus test and lint tools
+set -euo pipefail
+cd "$(dirname "$0")"
+
+SYSTEM_PACKAGES=(libmagic1 e2fsprogs mtools dosfstools ntfs-3g fdisk attr sleuthkit gzip)
+
+missing=()
+for pkg in "${SYSTEM_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+    echo "install.sh: installing system packages: ${missing[*]}" >&2
+    sudo_cmd=()
+    [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+"$PYTHON" -c 'import sys; assert sys.version_info[:2] == (3, 11), "triage needs Python 3.11"'
+
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+extras="ewf"
+[ "${1:-}" = "--dev" ] && extras="ewf,dev"
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e ".[${extras}]"
+echo "install.sh: done. Run: .venv/bin/triage --help" >&2

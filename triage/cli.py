@@ -1,0 +1,206 @@
+"""The officer's command line: ``triage scan``, ``triage demo``, ``triage verify``, ``triage keygen``.
+
+Exit codes (also in ``triage --help``):
+  0  NO GROUNDS FOUND      10  REVIEW      20  SEIZE
+  1  internal error        2   usage error 3   bad input (source, profile, library, key)
+  4  verification failed
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from triage import __version__
+from triage.library import HashSetFormatError
+from triage.match.keywords import KeywordListError
+from triage.profile import ProfileError
+from triage.progress import BarProgress, QuietProgress
+from triage.records import Verdict
+from triage.report import write_report
+from triage.report.signing import (
+    SigningKey,
+    SigningKeyError,
+    generate_keypair,
+    load_signing_key,
+    one_time_key,
+    verify_folder,
+)
+from triage.scan import ScanOptions, ScanResult, run_scan
+from triage.sources import SourceError
+
+EXIT_BY_VERDICT = {Verdict.NO_GROUNDS: 0, Verdict.REVIEW: 10, Verdict.SEIZE: 20}
+EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_VERIFY = 1, 2, 3, 4
+INPUT_ERRORS = (SourceError, ProfileError, HashSetFormatError, KeywordListError, SigningKeyError)
+
+EPILOG = """\b
+Exit codes:
+  0   NO GROUNDS FOUND
+  10  REVIEW
+  20  SEIZE
+  1   internal error
+  2   usage error
+  3   bad input (source, profile, library or key)
+  4   verification failed (triage verify)
+"""
+
+
+class InputProblem(click.ClickException):
+    exit_code = EXIT_INPUT
+
+
+@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="triage")
+def cli() -> None:
+    """Read-only field triage: scan a device or image, get a signed SEIZE / REVIEW /
+    NO GROUNDS FOUND report."""
+
+
+@cli.command(epilog=EPILOG)
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--profile", "-p", default="default", show_default=True, help="Profile name or .toml path.")
+@click.option("--out", "-o", "out_root", default="reports", show_default=True, type=click.Path(path_type=Path),
+              help="Folder in which the report folder is created.")
+@click.option("--examiner", default="", help="Officer's name, recorded in the report.")
+@click.option("--case", "case_reference", default="", help="Case reference, recorded in the report.")
+@click.option("--key", "key_path", type=click.Path(path_type=Path),
+              help="Officer's signing key (from triage keygen). Without it a one-time key signs.")
+@click.option("--passphrase-file", type=click.Path(path_type=Path),
+              help="File holding the key's passphrase (else $TRIAGE_KEY_PASSPHRASE, else a prompt).")
+@click.option("--skip-source-hash", is_flag=True, help="Do not hash the whole source first (faster).")
+@click.option("--allow-unsigned", is_flag=True, help="Accept library bundles whose signature fails.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def scan(sources: tuple[str, ...], profile: str, out_root: Path, examiner: str, case_reference: str,
+         key_path: Path | None, passphrase_file: Path | None, skip_source_hash: bool,
+         allow_unsigned: bool, quiet: bool) -> None:
+    """Scan SOURCE... (image, E01, split raw, block device or folder), read-only."""
+    key = _signing_key(key_path, passphrase_file)
+    options = ScanOptions(tuple(sources), profile, examiner, case_reference,
+                          not skip_source_hash, allow_unsigned)
+    result = _run(options, quiet)
+    folder = _report_folder(out_root, case_reference or Path(sources[0]).name)
+    report = write_report(result, folder, key)
+    _announce(result, report)
+    sys.exit(EXIT_BY_VERDICT[result.decision.verdict])
+
+
+@cli.command(epilog=EPILOG)
+@click.option("--out", "-o", "out_root", default="reports", show_default=True, type=click.Path(path_type=Path))
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def demo(out_root: Path, quiet: bool) -> None:
+    """Scan the bundled demo disk image and write a signed report."""
+    from triage.demo import unpack_demo_disk
+
+    with unpack_demo_disk() as disk:
+        options = ScanOptions((str(disk),), "demo", "Demo Officer", "DEMO-0001")
+        result = _run(options, quiet)
+    folder = _report_folder(out_root, "demo")
+    report = write_report(result, folder, one_time_key())
+    check = verify_folder(folder)
+    _announce(result, report)
+    click.echo(f"Signature: {'verified' if check.ok else 'FAILED: ' + '; '.join(check.failures)}")
+    sys.exit(EXIT_BY_VERDICT[result.decision.verdict] if check.ok else EXIT_VERIFY)
+
+
+@cli.command(epilog=EPILOG)
+@click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--key", "key_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="The signer's public key you trust (else the key in the folder is used).")
+def verify(folder: Path, key_path: Path | None) -> None:
+    """Check a report folder's signature and that no file in it was changed."""
+    check = verify_folder(folder, key_path)
+    for name in check.checked:
+        click.echo(f"ok       {name}")
+    for failure in check.failures:
+        click.echo(f"FAILED   {failure}")
+    if not check.ok:
+        click.echo("VERIFICATION FAILED")
+        sys.exit(EXIT_VERIFY)
+    trust = "the key you supplied" if check.trusted else "the key stored in the folder: compare its fingerprint with the signer's"
+    click.echo(f"VERIFIED: signed by {check.fingerprint} ({trust})")
+
+
+@cli.command(epilog=EPILOG)
+@click.argument("private_key", type=click.Path(path_type=Path))
+@click.option("--passphrase-file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+def keygen(private_key: Path, passphrase_file: Path | None) -> None:
+    """Create an Ed25519 signing key pair (PRIVATE_KEY, passphrase-protected, and PRIVATE_KEY.pub)."""
+    if private_key.exists():
+        raise InputProblem(f"{private_key} already exists: refusing to overwrite a key")
+    passphrase = _passphrase(passphrase_file, confirm=True)
+    public = generate_keypair(private_key, passphrase)
+    click.echo(f"private key: {private_key}\npublic key:  {public}")
+
+
+def _run(options: ScanOptions, quiet: bool) -> ScanResult:
+    progress = QuietProgress() if quiet or not sys.stderr.isatty() else BarProgress()
+    try:
+        return run_scan(options, progress)
+    finally:
+        progress.close()
+
+
+def _signing_key(key_path: Path | None, passphrase_file: Path | None) -> SigningKey:
+    if key_path is None:
+        return one_time_key()
+    return load_signing_key(key_path, _passphrase(passphrase_file, confirm=False))
+
+
+def _passphrase(passphrase_file: Path | None, confirm: bool) -> bytes:
+    if passphrase_file is not None:
+        return passphrase_file.read_bytes().rstrip(b"\r\n")
+    if os.environ.get("TRIAGE_KEY_PASSPHRASE"):
+        return os.environ["TRIAGE_KEY_PASSPHRASE"].encode()
+    if not sys.stdin.isatty():
+        raise InputProblem("a passphrase is needed: use --passphrase-file or $TRIAGE_KEY_PASSPHRASE")
+    return click.prompt("Key passphrase", hide_input=True, confirmation_prompt=confirm).encode()
+
+
+def _report_folder(out_root: Path, label: str) -> Path:
+    """A new folder per report, never reusing one, so no earlier report is overwritten."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in label)[:60] or "scan"
+    folder = out_root / f"{stamp}-{safe}"
+    suffix = 1
+    while folder.exists():
+        suffix += 1
+        folder = out_root / f"{stamp}-{safe}-{suffix}"
+    return folder
+
+
+def _announce(result: ScanResult, report: Path) -> None:
+    click.echo(f"VERDICT: {result.decision.verdict.value}")
+    for reason in result.decision.reasons[:5]:
+        click.echo(f"  - {reason.text} [{reason.rule_id}]")
+    coverage = result.coverage
+    click.echo(f"Examined {coverage.files_examined} files, {coverage.bytes_read:,} bytes; "
+               f"coverage {'complete' if coverage.complete else 'INCOMPLETE'}; "
+               f"{coverage.problems} errors")
+    click.echo(f"Report: {report}")
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except INPUT_ERRORS as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(EXIT_INTERNAL)
+    except Exception as exc:  # never show the officer a traceback
+        if os.environ.get("TRIAGE_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc} (set TRIAGE_DEBUG=1 for details)", err=True)
+        sys.exit(EXIT_INTERNAL)
+

@@ -1,0 +1,441 @@
+"""Keyword (alert-list) search over file content, names and URLs, in one streaming pass.
+
+Why: an examiner's keyword list must be found in evidence whatever the text encoding, without
+reading a whole file into memory, and without losing or double-counting a match that straddles
+two read chunks (bulk_extractor's overlap margin). Evidence is hostile: any bytes at all may
+arrive, and nothing in them may raise or flood the report.
+
+The matching itself is pyahocorasick's. Written by hand here, because no library does it: every
+term is encoded in every encoding and added to ONE automaton as a latin-1 string (bytes map 1:1
+to code points), so one pass per chunk covers all encodings; case-insensitive terms match
+`bytes.lower()` data (ASCII-only, so UTF-8 lead bytes are untouched) with the case variants of
+their non-ASCII letters added as extra patterns; the whole-word rule per encoding; the overlap
+tail; and a short, printable context for each hit.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import itertools
+import math
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import ahocorasick
+
+CONTEXT_CHARS = 40  # characters of context either side of a hit
+CONTEXT_BYTES = 4 * CONTEXT_CHARS  # bytes read either side: 40 characters of UTF-8 at most
+MAX_CONTEXT = 200  # a hit's context is never longer than this
+MAX_VARIANTS = 256  # case spellings per term before falling back to lower/upper/title only
+MAX_TERM_CHARS = 1000  # longer terms in a keyword list are refused: they would bloat the tail
+_WORD_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
+_SPACES = frozenset("\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029")
+_HIDDEN = frozenset(("Cc", "Cf", "Cs", "Co"))  # controls, bidi overrides, surrogates, private use
+# codec name -> (label reported in hits, bytes per unit, index of the high byte within a unit)
+_ENCODINGS = {
+    "utf-8": ("utf-8", 1, 0),
+    "utf-16-le": ("utf-16le", 2, 1),
+    "utf-16-be": ("utf-16be", 2, 0),
+}
+
+_Match = tuple[int, int, int, int]  # (end, start, keyword index, encoding index); sorts by end
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """One term of an examiner's alert list, with how it must match and what it weighs."""
+
+    term: str
+    category: str = ""
+    weight: float = 1.0
+    whole_word: bool = False
+    case_sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class KeywordHit:
+    """One occurrence of a keyword, located exactly enough to be found again."""
+
+    keyword: Keyword
+    encoding: str  # "utf-8", "utf-16le"; "text" for scan_text
+    offset: int  # byte offset of the match start in the whole stream; char offset for "text"
+    context: str  # ~40 printable characters either side of the match, at most MAX_CONTEXT
+
+
+class KeywordListError(ValueError):
+    """A keyword list the operator must fix; the message names the file and the line."""
+
+
+@dataclass(frozen=True)
+class _Encoding:
+    """One encoding searched for, and what counts as a word character in it."""
+
+    label: str
+    codec: str
+    width: int  # bytes per unit: 1 for UTF-8, 2 for UTF-16
+    high: int  # index of the high byte within a 2-byte unit
+
+    def is_word(self, buf: bytes, i: int) -> bool:
+        """Whether the unit at buf[i:] is a letter/digit; False outside buf (start/end of file)."""
+        if i < 0 or i + self.width > len(buf):
+            return False
+        if self.width == 1:
+            return buf[i] >= 0x80 or buf[i] in _WORD_BYTES
+        return buf[i + self.high] != 0 or buf[i + 1 - self.high] in _WORD_BYTES
+
+    def context(self, buf: bytes, start: int, end: int) -> str:
+        """The match with up to CONTEXT_CHARS either side, decoded in step with the match."""
+        reach = CONTEXT_CHARS * (4 if self.width == 1 else self.width)
+        low = start - min(start, reach) // self.width * self.width
+        high = end + (min(len(buf) - end, reach) // self.width * self.width)
+        before = buf[low:start].decode(self.codec, "replace")[-CONTEXT_CHARS:]
+        after = buf[end:high].decode(self.codec, "replace")[:CONTEXT_CHARS]
+        return _printable(before + buf[start:end].decode(self.codec, "replace") + after)
+
+
+def _encoding(name: str) -> _Encoding:
+    """Look up a supported encoding by any of its Python aliases."""
+    codec = codecs.lookup(name).name
+    if codec not in _ENCODINGS:
+        raise ValueError(f"unsupported keyword encoding {name!r}: use utf-8, utf-16le, utf-16be")
+    label, width, high = _ENCODINGS[codec]
+    return _Encoding(label, codec, width, high)
+
+
+def _printable(text: str) -> str:
+    """Context safe to show in a report: no controls, no bidi overrides, never too long."""
+    return "".join(_printable_char(c) for c in text[: MAX_CONTEXT + 1])[:MAX_CONTEXT]
+
+
+def _printable_char(char: str) -> str:
+    if char in _SPACES:
+        return " "
+    return "\ufffd" if unicodedata.category(char) in _HIDDEN else char
+
+
+def _case_variants(term: str) -> set[str]:
+    """Spellings of term with its non-ASCII letters in each case (ASCII is folded by lower())."""
+    choices = [_char_cases(c) for c in term]
+    if math.prod(len(c) for c in choices) > MAX_VARIANTS:
+        spellings = {term, term.lower(), term.upper(), term.title()}
+    else:
+        spellings = {"".join(spelling) for spelling in itertools.product(*choices)}
+    # Only spellings that fold back to the term: "ı".upper() is "I", which is not "ı".
+    return {spelling for spelling in spellings if spelling.casefold() == term.casefold()}
+
+
+def _char_cases(char: str) -> tuple[str, ...]:
+    if char.isascii():
+        return (char,)
+    return tuple(dict.fromkeys((char, char.lower(), char.upper(), char.title())))
+
+
+def _byte_patterns(keyword: Keyword, codec: str) -> set[str]:
+    """The term as latin-1 strings of its bytes in codec, ASCII-lowered when case-insensitive."""
+    fold = not keyword.case_sensitive
+    patterns = set()
+    for spelling in _case_variants(keyword.term) if fold else (keyword.term,):
+        try:
+            data = spelling.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        patterns.add((data.lower() if fold else data).decode("latin-1"))
+    return patterns
+
+
+def _automaton(patterns: dict[str, set[tuple[int, int]]]) -> ahocorasick.Automaton | None:
+    """One automaton whose values are (pattern length, ((keyword, encoding index), ...))."""
+    if not patterns:
+        return None
+    automaton = ahocorasick.Automaton()
+    for pattern, targets in patterns.items():
+        automaton.add_word(pattern, (len(pattern), tuple(sorted(targets))))
+    automaton.make_automaton()
+    return automaton
+
+
+class KeywordScanner:
+    """The compiled keyword list: make one per run, then one stream() per file."""
+
+    def __init__(
+        self,
+        keywords: Iterable[Keyword],
+        encodings: Sequence[str] = ("utf-8", "utf-16le"),
+        max_hits_per_keyword: int = 20,
+    ) -> None:
+        self.keywords = tuple(dict.fromkeys(k for k in keywords if k.term))
+        self.encodings = tuple(_encoding(name) for name in encodings)
+        self.max_hits_per_keyword = max_hits_per_keyword
+        self._folded_terms = tuple(k.term.casefold() for k in self.keywords)
+        self._recheck = tuple(encoding.width > 1 for encoding in self.encodings)
+        folded: dict[str, set[tuple[int, int]]] = {}
+        exact: dict[str, set[tuple[int, int]]] = {}
+        for (kw, keyword), (enc, encoding) in itertools.product(
+            enumerate(self.keywords), enumerate(self.encodings)
+        ):
+            table = exact if keyword.case_sensitive else folded
+            for pattern in _byte_patterns(keyword, encoding.codec):
+                table.setdefault(pattern, set()).add((kw, enc))
+        self._max_len = max(map(len, itertools.chain(folded, exact)), default=0)
+        self.tail_bytes = self._max_len + 2 * CONTEXT_BYTES + 2
+        self._folded, self._exact = _automaton(folded), _automaton(exact)
+        self._text_folded, self._text_exact = self._text_automata()
+
+    @property
+    def empty(self) -> bool:
+        return not self.keywords
+
+    def stream(self) -> KeywordStream:
+        return KeywordStream(self)
+
+    def scan_text(self, text: str) -> list[KeywordHit]:
+        """Hits in a short string (a path, URL or title); offsets are character offsets."""
+        if self.empty or not text:
+            return []
+        hits, kept = [], dict.fromkeys(range(len(self.keywords)), 0)
+        for start, end, kw in sorted(self._text_matches(text)):
+            keyword = self.keywords[kw]
+            if keyword.whole_word and (_word_char(text, start - 1) or _word_char(text, end)):
+                continue
+            if kept[kw] < self.max_hits_per_keyword:
+                kept[kw] += 1
+                low = max(0, start - CONTEXT_CHARS)
+                context = _printable(text[low : end + CONTEXT_CHARS])
+                hits.append(KeywordHit(keyword, "text", start, context))
+        return hits
+
+    def _text_automata(self) -> tuple[ahocorasick.Automaton | None, ahocorasick.Automaton | None]:
+        folded: dict[str, set[tuple[int, int]]] = {}
+        exact: dict[str, set[tuple[int, int]]] = {}
+        for kw, keyword in enumerate(self.keywords):
+            if keyword.case_sensitive:
+                exact.setdefault(keyword.term, set()).add((kw, -1))
+            else:
+                folded.setdefault(self._folded_terms[kw], set()).add((kw, -1))
+        return _automaton(folded), _automaton(exact)
+
+    def _text_matches(self, text: str) -> Iterator[tuple[int, int, int]]:
+        """(start, end, keyword index) in text; folded matches must not split a character."""
+        if self._text_exact is not None:
+            for last, (length, targets) in self._text_exact.iter(text):
+                yield from ((last + 1 - length, last + 1, kw) for kw, _ in targets)
+        if self._text_folded is not None:
+            folded, origin = _fold_with_origin(text)
+            for last, (length, targets) in self._text_folded.iter(folded):
+                start, end = last + 1 - length, last + 1
+                if origin[start - 1] != origin[start] and origin[end - 1] != origin[end]:
+                    yield from ((origin[start], origin[end], kw) for kw, _ in targets)
+
+    def _find(self, buf: bytes, base: int, fresh: int) -> list[_Match]:
+        """Matches in buf ending after index fresh (older ones were found before), sorted."""
+        first = max(0, fresh - self._max_len + 1)
+        found: list[_Match] = []
+        for automaton, data, fold in self._passes(buf):
+            for last, (length, targets) in automaton.iter(data, first):
+                start = last + 1 - length
+                if last < fresh:
+                    continue
+                for kw, enc in targets:
+                    if not (fold and self._recheck[enc]) or self._same_term(
+                        buf, start, last, kw, enc
+                    ):
+                        found.append((base + last + 1, base + start, kw, enc))
+        found.sort()
+        return found
+
+    def _passes(self, buf: bytes) -> Iterator[tuple[ahocorasick.Automaton, str, bool]]:
+        if self._folded is not None:
+            yield self._folded, buf.lower().decode("latin-1"), True
+        if self._exact is not None:
+            yield self._exact, buf.decode("latin-1"), False
+
+    def _same_term(self, buf: bytes, start: int, last: int, kw: int, enc: int) -> bool:
+        """Rule out a false folded match: lower() also changes bytes inside UTF-16 CJK units.
+
+        UTF-8 needs no check: lower() changes only ASCII bytes there, and every spelling added
+        as a pattern folds back to the term.
+        """
+        try:
+            text = buf[start : last + 1].decode(self.encodings[enc].codec)
+        except UnicodeDecodeError:
+            return False
+        return text.casefold() == self._folded_terms[kw]
+
+
+def _fold_with_origin(text: str) -> tuple[str, list[int]]:
+    """text.casefold() and, for each folded index, the index of the character it came from.
+
+    A sentinel -1 at the end (reached as origin[-1]) and len(text) make both edges a boundary.
+    """
+    folded = text.casefold()
+    if len(folded) == len(text):
+        return folded, [*range(len(text) + 1), -1]
+    origin = [i for i, char in enumerate(text) for _ in char.casefold()]
+    return folded, [*origin, len(text), -1]
+
+
+def _word_char(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
+
+
+class KeywordStream:
+    """The search through one file: feed() its chunks in order, then finish().
+
+    Only a tail of tail_bytes is kept between chunks: enough to find a match that straddles the
+    boundary, to check the unit either side of it, and to give it context. A match found near the
+    end of a chunk waits for the next chunk (or finish) to settle its whole-word check and context.
+    """
+
+    def __init__(self, scanner: KeywordScanner) -> None:
+        self._scanner = scanner
+        self._tail = b""
+        self._tail_at = 0  # stream offset of _tail[0]
+        self._pending: list[_Match] = []
+        self._hits: list[tuple[int, int, int, KeywordHit]] = []
+        self._kept: dict[tuple[int, int], int] = {}
+        self._finished = False
+        self.counts: dict[tuple[str, str], int] = {}  # (term, encoding) -> every occurrence
+
+    def feed(self, chunk: bytes) -> None:
+        if self._finished:
+            raise ValueError("KeywordStream.feed() after finish()")
+        if not chunk or self._scanner.empty:
+            return
+        buf = self._tail + chunk
+        self._pending.extend(self._scanner._find(buf, self._tail_at, len(self._tail)))
+        self._settle(buf, self._tail_at + len(buf) - CONTEXT_BYTES)
+        keep = min(len(buf), self._scanner.tail_bytes)
+        self._tail_at += len(buf) - keep
+        self._tail = buf[len(buf) - keep :]
+
+    def finish(self) -> list[KeywordHit]:
+        """All hits, ordered by offset; each occurrence once, at most max_hits per keyword."""
+        if not self._finished:
+            self._finished = True
+            self._settle(self._tail, self._tail_at + len(self._tail))
+            self._tail = b""
+            self._hits.sort(key=lambda hit: hit[:3])
+        return [hit for *_, hit in self._hits]
+
+    def _settle(self, buf: bytes, horizon: int) -> None:
+        """Decide the pending matches that end by horizon, in the order they were found."""
+        ready = 0
+        while ready < len(self._pending) and self._pending[ready][0] <= horizon:
+            self._accept(buf, self._pending[ready])
+            ready += 1
+        del self._pending[:ready]
+
+    def _accept(self, buf: bytes, match: _Match) -> None:
+        """Count a settled match unless the whole-word rule rejects it; keep the first few."""
+        end, start, kw, enc = match
+        keyword, encoding = self._scanner.keywords[kw], self._scanner.encodings[enc]
+        start, end = start - self._tail_at, end - self._tail_at
+        if keyword.whole_word and (
+            encoding.is_word(buf, start - encoding.width) or encoding.is_word(buf, end)
+        ):
+            return
+        key = (keyword.term, encoding.label)
+        self.counts[key] = self.counts.get(key, 0) + 1
+        kept = self._kept.get((kw, enc), 0)
+        if kept < self._scanner.max_hits_per_keyword:
+            self._kept[(kw, enc)] = kept + 1
+            hit = KeywordHit(keyword, encoding.label, match[1], encoding.context(buf, start, end))
+            self._hits.append((match[1], kw, enc, hit))
+
+
+def load_keywords(path: Path) -> list[Keyword]:
+    """Read an examiner's keyword list: .txt (one term a line, '#' comments) or .csv.
+
+    The CSV header names any of term, category, weight, whole_word, case_sensitive; missing
+    columns and empty cells take the Keyword defaults. A term starting with '#' needs a CSV.
+    """
+    path = Path(path)
+    parsers = {".txt": _parse_txt, ".csv": _parse_csv}
+    parser = parsers.get(path.suffix.lower())
+    if parser is None:
+        raise KeywordListError(f"{path.name}: keyword lists must be .txt or .csv")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise KeywordListError(f"{path.name} line {line}: not UTF-8 text") from None
+    return parser(text, path.name)
+
+
+def _parse_txt(text: str, name: str) -> list[Keyword]:
+    keywords = []
+    for number, line in enumerate(text.split("\n"), 1):
+        term = line.strip()
+        if term and not term.startswith("#"):
+            keywords.append(Keyword(_checked_term(term, f"{name} line {number}")))
+    return keywords
+
+
+def _parse_csv(text: str, name: str) -> list[Keyword]:
+    rows = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [cell.strip().lower() for cell in next(rows, [])]
+        _check_header(header, name)
+        keywords = []
+        for row in rows:
+            where = f"{name} line {rows.line_num}"
+            if len(row) > len(header):
+                raise KeywordListError(f"{where}: {len(row)} fields, header has {len(header)}")
+            if any(cell.strip() for cell in row):
+                keywords.append(_row_keyword(dict(zip(header, row, strict=False)), where))
+    except csv.Error as error:
+        raise KeywordListError(f"{name} line {rows.line_num}: {error}") from None
+    return keywords
+
+
+def _check_header(header: list[str], name: str) -> None:
+    known = Keyword.__dataclass_fields__
+    for column in header:
+        if column not in known:
+            raise KeywordListError(f"{name} line 1: unknown column {column!r}")
+    if "term" not in header or len(set(header)) != len(header):
+        raise KeywordListError(f"{name} line 1: header needs one 'term' column, no repeats")
+
+
+def _row_keyword(cells: dict[str, str], where: str) -> Keyword:
+    return Keyword(
+        term=_checked_term(cells.get("term", "").strip(), where),
+        category=cells.get("category", "").strip(),
+        weight=_weight(cells.get("weight", "").strip(), where),
+        whole_word=_flag(cells, "whole_word", where),
+        case_sensitive=_flag(cells, "case_sensitive", where),
+    )
+
+
+def _checked_term(term: str, where: str) -> str:
+    if not term:
+        raise KeywordListError(f"{where}: term is empty")
+    if len(term) > MAX_TERM_CHARS:
+        raise KeywordListError(f"{where}: term longer than {MAX_TERM_CHARS} characters")
+    return term
+
+
+def _weight(value: str, where: str) -> float:
+    if not value:
+        return 1.0
+    try:
+        weight = float(value)
+    except ValueError:
+        raise KeywordListError(f"{where}: weight {value!r} is not a number") from None
+    if not math.isfinite(weight):
+        raise KeywordListError(f"{where}: weight {value!r} is not a finite number")
+    return weight
+
+
+def _flag(cells: dict[str, str], column: str, where: str) -> bool:
+    value = cells.get(column, "").strip().lower()
+    if value in ("", "false", "0", "no"):
+        return False
+    if value in ("true", "1", "yes"):
+        return True
+    raise KeywordListError(f"{where}: {column} {cells[column].strip()!r} is not true or false")

@@ -1,0 +1,162 @@
+"""The records that flow between pipeline stages.
+
+Every stage is a function or generator over these small frozen dataclasses
+(sources -> walk -> identify -> match -> artefacts -> decide -> report). Nothing
+here holds an open file or any mutable session state, so records can be sent
+between processes, journalled and serialised to JSON as they are.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+class Verdict(enum.StrEnum):
+    SEIZE = "SEIZE"
+    REVIEW = "REVIEW"
+    NO_GROUNDS = "NO GROUNDS FOUND"
+
+
+@dataclass(frozen=True)
+class Volume:
+    """One partition, or the whole source where there is no partition table."""
+
+    source: str  # the source as given on the command line
+    index: int  # 0 for a whole-disk volume, else the partition's slot in the table
+    offset: int  # bytes from the start of the source
+    length: int  # bytes
+    description: str  # e.g. "NTFS / exFAT (0x07)" from the partition table
+    fs_type: str = ""  # e.g. "NTFS", "FAT32", "Ext4"; "" where none was recognised
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.source}#p{self.index}" if self.index else self.source
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file (or one data stream of a file) found on a volume, with its provenance."""
+
+    source: str
+    volume_index: int
+    path: str  # "/Users/a/b.jpg"; ADS as "/x.txt:stream"; container members as "/a.zip>b.jpg"
+    size: int
+    inode: int | None = None  # TSK meta address, or st_ino for a directory source
+    deleted: bool = False  # the name or its metadata is unallocated
+    fs_type: str = ""
+    stream: str = ""  # NTFS alternate data stream name, "" for the default stream
+    container: tuple[str, ...] = ()  # path through containers, e.g. ("zip:/a.zip",)
+    mtime: datetime | None = None  # all times timezone-aware UTC
+    atime: datetime | None = None
+    ctime: datetime | None = None
+    crtime: datetime | None = None
+
+    @property
+    def location(self) -> str:
+        """A one-line forensic path: source, partition, path."""
+        volume = f"p{self.volume_index}" if self.volume_index else "whole"
+        return f"{self.source} [{volume}] {self.path}"
+
+
+@dataclass(frozen=True)
+class Examined:
+    """What identification and hashing found out about one entry's content."""
+
+    entry: Entry
+    mime: str = ""
+    description: str = ""
+    md5: str = ""
+    sha1: str = ""
+    sha256: str = ""
+    bytes_read: int = 0
+    complete: bool = True  # False where the content could not be read to the end
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason for concern, with the evidence behind it.
+
+    ``kind`` is what the policy matches on: "hash-match", "keyword",
+    "coverage-gap", and, from later stages, "perceptual-match", "indicator",
+    "artefact-keyword", "agent-*".  ``label`` narrows it (a hash set's label
+    such as "known-bad", a keyword category, an indicator's condition).
+    """
+
+    id: str  # stable within one report: "F0001"
+    kind: str
+    label: str
+    summary: str  # one plain-English line for the officer
+    entry: Entry | None = None
+    examined: Examined | None = None
+    weight: float = 1.0
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that could not be examined or was damaged; never fatal to a scan."""
+
+    where: str  # source, volume or file location
+    what: str  # what went wrong, in plain words
+    kind: str = "error"  # "error" (could not read) or "damaged" (read, but malformed)
+
+
+@dataclass(frozen=True)
+class VolumeCoverage:
+    volume: Volume
+    examined: bool
+    reason: str = ""  # why not examined, e.g. "encrypted (BitLocker)"
+    files_seen: int = 0
+    files_examined: int = 0
+    bytes_read: int = 0
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of the evidence was actually examined."""
+
+    volumes: tuple[VolumeCoverage, ...]
+    files_seen: int
+    files_examined: int
+    bytes_read: int
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
+    problems: int = 0
+    partial: bool = False  # the scan stopped early (budget, interruption)
+    partial_reason: str = ""
+
+    @property
+    def complete(self) -> bool:
+        """True when every volume was examined and the scan ran to its end."""
+        return not self.partial and all(v.examined for v in self.volumes) and bool(self.volumes)
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule_id: str
+    verdict: Verdict
+    text: str
+    finding_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: Verdict
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """The evidence as a whole: what it is and its own hash."""
+
+    path: str
+    kind: str  # "raw", "split-raw", "ewf", "device", "directory"
+    size: int
+    sha256: str = ""  # of the media stream; "" for a directory or when skipped
+    md5: str = ""
+    stored_md5: str = ""  # the hash an E01 carries, where it has one
+    note: str = ""

@@ -1,0 +1,72 @@
+"""Turn matches into numbered findings, each carrying the evidence behind it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import count
+
+from triage.library import HashMatch
+from triage.match.keywords import KeywordHit
+from triage.records import Examined, Finding, VolumeCoverage
+
+MAX_CONTEXTS = 5
+
+
+class FindingLog:
+    """Numbers findings in the order they arrive (F0001, F0002, ...)."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self._ids = count(1)
+
+    def add(self, **fields: object) -> Finding:
+        finding = Finding(id=f"F{next(self._ids):04d}", **fields)  # type: ignore[arg-type]
+        self.findings.append(finding)
+        return finding
+
+    def hash_match(self, examined: Examined, match: HashMatch) -> Finding:
+        summary = (
+            f"File matches {match.label} hash set {match.set_name!r}"
+            f" ({match.algorithm.upper()}{', ' + match.category if match.category else ''})"
+        )
+        detail = {
+            "set": match.set_name,
+            "algorithm": match.algorithm,
+            "digest": match.digest,
+            "category": match.category,
+        }
+        entry = examined.entry
+        return self.add(kind="hash-match", label=match.label, summary=summary, entry=entry,
+                        examined=examined, detail=detail)
+
+    def keyword_hits(self, examined: Examined, hits: list[KeywordHit], where: str) -> list[Finding]:
+        """One finding per keyword per file, with its count and first few contexts."""
+        grouped: dict[str, list[KeywordHit]] = defaultdict(list)
+        for hit in hits:
+            grouped[hit.keyword.term].append(hit)
+        made = []
+        for term, group in grouped.items():
+            keyword = group[0].keyword
+            detail = {
+                "term": term,
+                "category": keyword.category,
+                "where": where,
+                "occurrences": len(group),
+                "encodings": sorted({h.encoding for h in group}),
+                "contexts": [
+                    {"encoding": h.encoding, "offset": h.offset, "text": h.context}
+                    for h in group[:MAX_CONTEXTS]
+                ],
+            }
+            summary = f"Keyword {term!r} ({keyword.category or 'uncategorised'}) in file {where}"
+            made.append(self.add(kind="keyword", label=keyword.category, summary=summary,
+                                 entry=examined.entry, examined=examined,
+                                 weight=keyword.weight, detail=detail))
+        return made
+
+    def coverage_gap(self, volume: VolumeCoverage) -> Finding:
+        summary = f"Volume {volume.volume.name} was not examined: {volume.reason}"
+        detail = {"offset": volume.volume.offset, "length": volume.volume.length,
+                  "description": volume.volume.description, "reason": volume.reason}
+        label = "encrypted" if volume.reason.startswith(("encrypted", "no file system; contents look random")) else "unreadable"
+        return self.add(kind="coverage-gap", label=label, summary=summary, detail=detail)

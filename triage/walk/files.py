@@ -1,0 +1,27 @@
+"""The handle the walk gives every later stage: an entry plus a way to read it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from triage.records import Entry
+
+CHUNK_SIZE = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FileHandle:
+    entry: Entry
+    read_at: Callable[[int, int], bytes]
+
+    def chunks(self, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+        """The content in order, stopping at the recorded size or the first short read."""
+        offset = 0
+        size = self.entry.size
+        while offset < size:
+            data = self.read_at(offset, min(chunk_size, size - offset))
+            if not data:
+                raise OSError(f"short read at offset {offset} of {size}")
+            yield data
+            offset += len(data)

@@ -1,0 +1,210 @@
+"""Walk every file system The Sleuth Kit (pytsk3) can read, deleted entries included.
+
+Defensive in the way dfvfs is: every ``info``/``meta``/``name`` access is
+guarded, ``.`` and ``..`` are skipped, directory loops are broken by inode, and
+names that do not decode are shown with backslash escapes rather than dropped.
+NTFS alternate data streams and the HFS+ resource fork are yielded as streams
+of their own (``/path:stream``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+
+import pytsk3
+
+from triage.records import Entry, Problem, Volume
+from triage.walk.files import FileHandle
+
+log = logging.getLogger(__name__)
+
+FS_TYPE_NAMES = {
+    pytsk3.TSK_FS_TYPE_NTFS: "NTFS",
+    pytsk3.TSK_FS_TYPE_FAT12: "FAT12",
+    pytsk3.TSK_FS_TYPE_FAT16: "FAT16",
+    pytsk3.TSK_FS_TYPE_FAT32: "FAT32",
+    pytsk3.TSK_FS_TYPE_EXFAT: "exFAT",
+    pytsk3.TSK_FS_TYPE_EXT2: "Ext2",
+    pytsk3.TSK_FS_TYPE_EXT3: "Ext3",
+    pytsk3.TSK_FS_TYPE_EXT4: "Ext4",
+    pytsk3.TSK_FS_TYPE_HFS: "HFS+",
+    pytsk3.TSK_FS_TYPE_ISO9660: "ISO9660",
+    pytsk3.TSK_FS_TYPE_APFS: "APFS",
+    pytsk3.TSK_FS_TYPE_FFS1: "UFS1",
+    pytsk3.TSK_FS_TYPE_FFS2: "UFS2",
+    pytsk3.TSK_FS_TYPE_YAFFS2: "YAFFS2",
+}
+_STREAM_ATTR_TYPES = {
+    int(pytsk3.TSK_FS_ATTR_TYPE_NTFS_DATA),
+    int(pytsk3.TSK_FS_ATTR_TYPE_HFS_DATA),
+    int(pytsk3.TSK_FS_ATTR_TYPE_HFS_RSRC),
+}
+_NAME_UNALLOC = int(pytsk3.TSK_FS_NAME_FLAG_UNALLOC)
+_META_UNALLOC = int(pytsk3.TSK_FS_META_FLAG_UNALLOC)
+MAX_DEPTH = 128
+
+ProblemSink = Callable[[Problem], None]
+SkipSink = Callable[[str], None]
+_DIR_TYPES = (pytsk3.TSK_FS_META_TYPE_DIR, pytsk3.TSK_FS_META_TYPE_VIRT_DIR)
+NAME_ONLY = "deleted name whose metadata is gone (no content to read)"
+
+
+def fs_type_name(fs: pytsk3.FS_Info) -> str:
+    try:
+        return FS_TYPE_NAMES.get(fs.info.ftype, f"TSK type {int(fs.info.ftype)}")
+    except (AttributeError, ValueError):
+        return "unknown"
+
+
+def decode_name(raw: bytes | str) -> str:
+    """File names are hostile: never drop one, never let it break the report."""
+    if isinstance(raw, str):
+        return raw
+    return raw.decode("utf-8", errors="backslashreplace")
+
+
+def to_utc(seconds: int | None, nanos: int | None = 0) -> datetime | None:
+    if not seconds or seconds < 0:
+        return None
+    try:
+        return datetime.fromtimestamp(seconds + (nanos or 0) / 1e9, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def walk_filesystem(
+    fs: pytsk3.FS_Info, volume: Volume, report: ProblemSink, skip: SkipSink
+) -> Iterator[FileHandle]:
+    """Every regular file's data streams on one file system, allocated and deleted."""
+    fs_type = fs_type_name(fs)
+    try:
+        root = fs.open_dir(path="/")
+    except OSError as exc:
+        report(Problem(volume.name, f"cannot open the root directory: {exc}"))
+        return
+    visited: set[int] = set()
+    stack: list[tuple[pytsk3.Directory, str, bool, int]] = [(root, "", False, 0)]
+    while stack:
+        directory, parent, parent_deleted, depth = stack.pop()
+        for item in _directory_items(directory, parent, volume, report):
+            child = _describe(item, parent, parent_deleted)
+            if child is None:
+                continue
+            path, meta, deleted = child
+            if meta is None:
+                skip(NAME_ONLY)
+            elif meta.type in _DIR_TYPES:
+                subdir = _open_subdir(item, meta, visited, depth, path, volume, report)
+                if subdir is not None:
+                    stack.append((subdir, path, deleted, depth + 1))
+            elif meta.type == pytsk3.TSK_FS_META_TYPE_REG:
+                yield from _file_streams(item, meta, path, deleted, fs_type, volume)
+
+
+def _directory_items(
+    directory: pytsk3.Directory, parent: str, volume: Volume, report: ProblemSink
+) -> Iterator[pytsk3.File]:
+    iterator = iter(directory)
+    while True:
+        try:
+            item = next(iterator)
+        except StopIteration:
+            return
+        except (OSError, RuntimeError) as exc:
+            report(Problem(f"{volume.name} {parent or '/'}", f"directory listing broken: {exc}"))
+            return
+        yield item
+
+
+def _describe(
+    item: pytsk3.File, parent: str, parent_deleted: bool
+) -> tuple[str, pytsk3.TSK_FS_META | None, bool] | None:
+    """The child's path, metadata (None for a bare deleted name) and deleted flag."""
+    info = getattr(item, "info", None)
+    name = getattr(info, "name", None)
+    meta = getattr(info, "meta", None)
+    if name is None or name.name in (b".", b"..", None):
+        return None
+    path = f"{parent}/{decode_name(name.name)}"
+    deleted = parent_deleted or bool(int(name.flags) & _NAME_UNALLOC)
+    if meta is not None:
+        deleted = deleted or bool(int(meta.flags) & _META_UNALLOC)
+    return path, meta, deleted
+
+
+def _open_subdir(
+    item: pytsk3.File,
+    meta: pytsk3.TSK_FS_META,
+    visited: set[int],
+    depth: int,
+    path: str,
+    volume: Volume,
+    report: ProblemSink,
+) -> pytsk3.Directory | None:
+    if meta.addr in visited or depth >= MAX_DEPTH:
+        return None
+    visited.add(meta.addr)
+    try:
+        return item.as_directory()
+    except (OSError, RuntimeError) as exc:
+        if not int(meta.flags) & _META_UNALLOC:
+            report(Problem(f"{volume.name} {path}", f"cannot open directory: {exc}"))
+        return None
+
+
+def _file_streams(
+    item: pytsk3.File,
+    meta: pytsk3.TSK_FS_META,
+    path: str,
+    deleted: bool,
+    fs_type: str,
+    volume: Volume,
+) -> Iterator[FileHandle]:
+    streams = _named_streams(item) if fs_type in ("NTFS", "HFS+") else []
+    if not streams:
+        streams = [("", None, None, int(meta.size))]
+    for stream, attr_type, attr_id, size in streams:
+        entry = Entry(
+            source=volume.source,
+            volume_index=volume.index,
+            path=f"{path}:{stream}" if stream else path,
+            size=size,
+            inode=int(meta.addr),
+            deleted=deleted,
+            fs_type=fs_type,
+            stream=stream,
+            mtime=to_utc(meta.mtime, getattr(meta, "mtime_nano", 0)),
+            atime=to_utc(meta.atime, getattr(meta, "atime_nano", 0)),
+            ctime=to_utc(meta.ctime, getattr(meta, "ctime_nano", 0)),
+            crtime=to_utc(meta.crtime, getattr(meta, "crtime_nano", 0)),
+        )
+        yield FileHandle(entry, _reader(item, attr_type, attr_id))
+
+
+def _named_streams(item: pytsk3.File) -> list[tuple[str, int | None, int | None, int]]:
+    """NTFS $DATA attributes (the unnamed one first) and HFS+ data/resource forks."""
+    streams = []
+    try:
+        for attr in item:
+            attr_type = int(attr.info.type)
+            if attr_type not in _STREAM_ATTR_TYPES:
+                continue
+            name = decode_name(attr.info.name) if attr.info.name else ""
+            if attr_type == int(pytsk3.TSK_FS_ATTR_TYPE_HFS_RSRC):
+                name = "rsrc"
+            streams.append((name, attr_type, int(attr.info.id), int(attr.info.size)))
+    except (OSError, RuntimeError):
+        return []
+    streams.sort(key=lambda s: s[0] != "")
+    return streams
+
+
+def _reader(item: pytsk3.File, attr_type: int | None, attr_id: int | None):
+    def read_at(offset: int, length: int) -> bytes:
+        if attr_type is None:
+            return item.read_random(offset, length)
+        return item.read_random(offset, length, attr_type, attr_id)
+
+    return read_at
