@@ -154,7 +154,8 @@ def test_tail_is_bounded() -> None:
 
 
 TERMS = ("knife", "sex", "école", "Bob")
-PLANTED = st.lists(st.one_of(st.sampled_from(TERMS), st.text(max_size=12)), max_size=30)
+FILLER = st.integers(0, 400).map(lambda n: "." * n)  # longer than the context kept in the tail
+PLANTED = st.lists(st.one_of(st.sampled_from(TERMS), st.text(max_size=12), FILLER), max_size=30)
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])

@@ -236,9 +236,9 @@ class KeywordScanner:
         found: list[_Match] = []
         for automaton, data, fold in self._passes(buf):
             for last, (length, targets) in automaton.iter(data, first):
-                start = last + 1 - length
                 if last < fresh:
                     continue
+                start = last + 1 - length
                 for kw, enc in targets:
                     if not (fold and self._recheck[enc]) or self._same_term(
                         buf, start, last, kw, enc
