@@ -63,24 +63,48 @@ def cli() -> None:
 @cli.command(epilog=EPILOG)
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--profile", "-p", default="default", show_default=True, help="Profile name or .toml path.")
-@click.option("--out", "-o", "out_root", default="reports", show_default=True, type=click.Path(path_type=Path),
-              help="Folder in which the report folder is created.")
+@click.option(
+    "--out",
+    "-o",
+    "out_root",
+    default="reports",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder in which the report folder is created.",
+)
 @click.option("--examiner", default="", help="Officer's name, recorded in the report.")
 @click.option("--case", "case_reference", default="", help="Case reference, recorded in the report.")
-@click.option("--key", "key_path", type=click.Path(path_type=Path),
-              help="Officer's signing key (from triage keygen). Without it a one-time key signs.")
-@click.option("--passphrase-file", type=click.Path(path_type=Path),
-              help="File holding the key's passphrase (else $TRIAGE_KEY_PASSPHRASE, else a prompt).")
+@click.option(
+    "--key",
+    "key_path",
+    type=click.Path(path_type=Path),
+    help="Officer's signing key (from triage keygen). Without it a one-time key signs.",
+)
+@click.option(
+    "--passphrase-file",
+    type=click.Path(path_type=Path),
+    help="File holding the key's passphrase (else $TRIAGE_KEY_PASSPHRASE, else a prompt).",
+)
 @click.option("--skip-source-hash", is_flag=True, help="Do not hash the whole source first (faster).")
 @click.option("--allow-unsigned", is_flag=True, help="Accept library bundles whose signature fails.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def scan(sources: tuple[str, ...], profile: str, out_root: Path, examiner: str, case_reference: str,
-         key_path: Path | None, passphrase_file: Path | None, skip_source_hash: bool,
-         allow_unsigned: bool, quiet: bool) -> None:
+def scan(
+    sources: tuple[str, ...],
+    profile: str,
+    out_root: Path,
+    examiner: str,
+    case_reference: str,
+    key_path: Path | None,
+    passphrase_file: Path | None,
+    skip_source_hash: bool,
+    allow_unsigned: bool,
+    quiet: bool,
+) -> None:
     """Scan SOURCE... (image, E01, split raw, block device or folder), read-only."""
     key = _signing_key(key_path, passphrase_file)
-    options = ScanOptions(tuple(sources), profile, examiner, case_reference,
-                          not skip_source_hash, allow_unsigned)
+    options = ScanOptions(
+        tuple(sources), profile, examiner, case_reference, not skip_source_hash, allow_unsigned
+    )
     result = _run(options, quiet)
     folder = _report_folder(out_root, case_reference or Path(sources[0]).name)
     report = write_report(result, folder, key)
@@ -89,7 +113,9 @@ def scan(sources: tuple[str, ...], profile: str, out_root: Path, examiner: str, 
 
 
 @cli.command(epilog=EPILOG)
-@click.option("--out", "-o", "out_root", default="reports", show_default=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out", "-o", "out_root", default="reports", show_default=True, type=click.Path(path_type=Path)
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def demo(out_root: Path, quiet: bool) -> None:
     """Scan the bundled demo disk image and write a signed report."""
@@ -108,8 +134,12 @@ def demo(out_root: Path, quiet: bool) -> None:
 
 @cli.command(epilog=EPILOG)
 @click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
-@click.option("--key", "key_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="The signer's public key you trust (else the key in the folder is used).")
+@click.option(
+    "--key",
+    "key_path",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="The signer's public key you trust (else the key in the folder is used).",
+)
 def verify(folder: Path, key_path: Path | None) -> None:
     """Check a report folder's signature and that no file in it was changed."""
     check = verify_folder(folder, key_path)
@@ -120,7 +150,11 @@ def verify(folder: Path, key_path: Path | None) -> None:
     if not check.ok:
         click.echo("VERIFICATION FAILED")
         sys.exit(EXIT_VERIFY)
-    trust = "the key you supplied" if check.trusted else "the key stored in the folder: compare its fingerprint with the signer's"
+    trust = (
+        "the key you supplied"
+        if check.trusted
+        else "the key stored in the folder: compare its fingerprint with the signer's"
+    )
     click.echo(f"VERIFIED: signed by {check.fingerprint} ({trust})")
 
 
@@ -177,9 +211,11 @@ def _announce(result: ScanResult, report: Path) -> None:
     for reason in result.decision.reasons[:5]:
         click.echo(f"  - {reason.text} [{reason.rule_id}]")
     coverage = result.coverage
-    click.echo(f"Examined {coverage.files_examined} files, {coverage.bytes_read:,} bytes; "
-               f"coverage {'complete' if coverage.complete else 'INCOMPLETE'}; "
-               f"{coverage.problems} errors")
+    click.echo(
+        f"Examined {coverage.files_examined} files, {coverage.bytes_read:,} bytes; "
+        f"coverage {'complete' if coverage.complete else 'INCOMPLETE'}; "
+        f"{coverage.problems} errors"
+    )
     click.echo(f"Report: {report}")
 
 
@@ -203,4 +239,3 @@ def main() -> None:
             raise
         click.echo(f"internal error: {type(exc).__name__}: {exc} (set TRIAGE_DEBUG=1 for details)", err=True)
         sys.exit(EXIT_INTERNAL)
-

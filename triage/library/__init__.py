@@ -53,7 +53,7 @@ def load_hashset(path: Path, name: str, label: str, format_name: str = "plain") 
         parse = FORMATS[format_name]
     except KeyError:
         known = ", ".join(sorted(FORMATS))
-        raise HashSetFormatError(f"{path}: unknown hash-set format {format_name!r} ({known})")
+        raise HashSetFormatError(f"{path}: unknown hash-set format {format_name!r} ({known})") from None
     try:
         data = path.read_bytes()
     except OSError as exc:

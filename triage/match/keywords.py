@@ -240,9 +240,7 @@ class KeywordScanner:
                     continue
                 start = last + 1 - length
                 for kw, enc in targets:
-                    if not (fold and self._recheck[enc]) or self._same_term(
-                        buf, start, last, kw, enc
-                    ):
+                    if not (fold and self._recheck[enc]) or self._same_term(buf, start, last, kw, enc):
                         found.append((base + last + 1, base + start, kw, enc))
         found.sort()
         return found

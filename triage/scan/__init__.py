@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from triage import __version__
+from triage.artefacts import run_artefact_parsers
 from triage.decide import decide
 from triage.identify import libmagic_version
-from triage.library import HashLibrary
-from triage.match.keywords import KeywordScanner
 from triage.profile import load_profile
 from triage.progress import QuietProgress, ScanProgress
 from triage.records import Coverage, Problem, SourceInfo, Volume, VolumeCoverage
+from triage.scan.context import ScanContext
 from triage.scan.examine import examine_file
 from triage.scan.findings import FindingLog
 from triage.scan.libraries import load_libraries
@@ -60,19 +60,20 @@ def run_scan(options: ScanOptions, progress: ScanProgress | None = None) -> Scan
     profile = load_profile(options.profile)
     library, keywords, used = load_libraries(profile, options.allow_unsigned)
     sources = [open_source(s) for s in options.sources]
-    tally, log = _Tally(), FindingLog()
+    tally = _Tally()
+    ctx = ScanContext(profile, library, keywords, FindingLog(), tally.problems.append)
     try:
         infos = [_identify_source(s, options, progress) for s in sources]
         for source in sources:
-            _scan_source(source, library, keywords, tally, log, progress)
+            _scan_source(source, ctx, tally, progress)
     finally:
         for source in sources:
             source.close()
     coverage = _coverage(tally)
     for volume in coverage.volumes:
         if not volume.examined:
-            log.coverage_gap(volume)
-    findings = tuple(log.findings)
+            ctx.log.coverage_gap(volume)
+    findings = tuple(ctx.log.findings)
     return ScanResult(
         started=started,
         finished=datetime.now(UTC),
@@ -89,80 +90,59 @@ def run_scan(options: ScanOptions, progress: ScanProgress | None = None) -> Scan
         problems=tuple(tally.problems),
         decision=decide(findings, coverage, profile.rules),
         environment=_environment(),
+        sections=ctx.sections,
     )
 
 
-def _identify_source(
-    source: EvidenceSource, options: ScanOptions, progress: ScanProgress
-) -> SourceInfo:
+def _identify_source(source: EvidenceSource, options: ScanOptions, progress: ScanProgress) -> SourceInfo:
     if not options.hash_sources or source.media is None:
         return describe_source(source) if source.media else hash_media(source)
     progress.stage(f"Hashing {source.name}", source.size)
     return hash_media(source, progress.advance)
 
 
-def _scan_source(
-    source: EvidenceSource,
-    library: HashLibrary,
-    keywords: KeywordScanner,
-    tally: _Tally,
-    log: FindingLog,
-    progress: ScanProgress,
-) -> None:
-    for volume_coverage, handles in _volumes(source, tally):
-        handles = list(handles)
-        progress.stage(f"Scanning {volume_coverage.volume.name}", sum(h.entry.size for h in handles))
-        examined = read = 0
+def _scan_source(source: EvidenceSource, ctx: ScanContext, tally: _Tally, progress: ScanProgress) -> None:
+    for volume, walk in _volumes(source, tally):
+        handles = list(walk)
+        progress.stage(f"Scanning {volume.name}", sum(h.entry.size for h in handles))
+        read = 0
         for handle in handles:
-            read += _scan_file(handle, library, keywords, tally, log, progress)
-            examined += 1
-        tally.volumes.append(
-            VolumeCoverage(volume_coverage.volume, True, "", len(handles), examined, read)
-        )
+            read += _scan_file(handle, ctx, tally, progress)
+        run_artefact_parsers(handles, ctx)
+        tally.volumes.append(VolumeCoverage(volume, True, "", len(handles), len(handles), read))
 
 
-def _volumes(
-    source: EvidenceSource, tally: _Tally
-) -> Iterator[tuple[VolumeCoverage, Iterator[FileHandle]]]:
-    report, skip = tally.problems.append, tally.skipped.update
+def _volumes(source: EvidenceSource, tally: _Tally) -> Iterator[tuple[Volume, Iterator[FileHandle]]]:
+    def skip(why: str) -> None:
+        tally.skipped[why] += 1
+
     if source.directory is not None:
         volume = Volume(source.name, 0, 0, 0, "directory", "directory")
-        yield VolumeCoverage(volume, True), walk_directory(
-            source.directory, source.name, report, lambda why: skip([why])
-        )
+        yield volume, walk_directory(source.directory, source.name, tally.problems.append, skip)
         return
     assert source.media is not None
     for opened in open_volumes(source.name, source.media):
         if opened.fs is None:
             tally.volumes.append(VolumeCoverage(opened.volume, False, opened.reason))
             continue
-        yield VolumeCoverage(opened.volume, True), walk_filesystem(
-            opened.fs, opened.volume, report, lambda why: skip([why])
-        )
+        yield opened.volume, walk_filesystem(opened.fs, opened.volume, tally.problems.append, skip)
 
 
-def _scan_file(
-    handle: FileHandle,
-    library: HashLibrary,
-    keywords: KeywordScanner,
-    tally: _Tally,
-    log: FindingLog,
-    progress: ScanProgress,
-) -> int:
-    examined, hits = examine_file(handle, keywords, progress.advance)
+def _scan_file(handle: FileHandle, ctx: ScanContext, tally: _Tally, progress: ScanProgress) -> int:
+    examined, hits = examine_file(handle, ctx, progress.advance)
     if examined.error:
-        tally.problems.append(Problem(handle.entry.location, examined.error))
-    matches = library.match(examined.md5, examined.sha1, examined.sha256) if examined.complete else []
+        ctx.problem(Problem(handle.entry.location, examined.error))
+    matches = ctx.library.match(examined.md5, examined.sha1, examined.sha256) if examined.complete else []
     if any(m.label == "known-good" for m in matches):
-        tally.skipped.update(["known-good (hash set): not keyword-scanned"])
+        tally.skipped["known-good (hash set): not keyword-scanned"] += 1
         hits = []
     for match in matches:
         if match.label != "known-good":
-            log.hash_match(examined, match)
+            ctx.log.hash_match(examined, match)
             progress.hit("hash")
-    for finding in log.keyword_hits(examined, hits, "content"):
+    for _ in ctx.log.keyword_hits(examined, hits, "content"):
         progress.hit("keyword")
-    for finding in log.keyword_hits(examined, keywords.scan_text(handle.entry.path), "path"):
+    for _ in ctx.log.keyword_hits(examined, ctx.keywords.scan_text(handle.entry.path), "path"):
         progress.hit("keyword")
     progress.file_done()
     return examined.bytes_read
@@ -189,4 +169,3 @@ def _environment() -> dict[str, str]:
         "pytsk3": getattr(pytsk3, "get_version", lambda: "unknown")(),
         "libmagic": libmagic_version(),
     }
-

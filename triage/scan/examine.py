@@ -1,27 +1,34 @@
-"""Examine one file: read it once, feeding identification, digests and keywords together."""
+"""Examine one file: read it once, feeding identification, digests, keywords and analysers."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from triage.identify import MAGIC_BYTES, carries_text, identify
+from triage.match.analyzers import ANALYZERS, ContentAnalyzer
 from triage.match.digests import Digests
-from triage.match.keywords import KeywordHit, KeywordScanner
+from triage.match.keywords import KeywordHit
 from triage.records import Examined
-from triage.walk.files import FileHandle
+from triage.walk.files import FileHandle, is_filesystem_metadata
+
+if TYPE_CHECKING:
+    from triage.scan.context import ScanContext
 
 
 def examine_file(
     handle: FileHandle,
-    keywords: KeywordScanner,
+    ctx: ScanContext,
     on_bytes: Callable[[int], None] | None = None,
 ) -> tuple[Examined, list[KeywordHit]]:
     """One pass over the content. A read error keeps what was read and says so."""
     digests = Digests()
-    stream = keywords.stream()
+    stream = ctx.keywords.stream()
     head = b""
     mime = description = ""
-    scan_text = True
+    scan_text = not is_filesystem_metadata(handle.entry)
+    analyzers: list[ContentAnalyzer] = []
+    buffered: list[bytes] = []
     read = 0
     error = ""
     try:
@@ -29,10 +36,13 @@ def examine_file(
             if not head:
                 head = chunk[:MAGIC_BYTES]
                 mime, description = identify(head)
-                scan_text = carries_text(mime) and not keywords.empty
+                scan_text = scan_text and carries_text(mime) and not ctx.keywords.empty
+                analyzers = _wanted(Examined(handle.entry, mime, description))
             digests.update(chunk)
             if scan_text:
                 stream.feed(chunk)
+            if analyzers:
+                buffered.append(chunk)
             read += len(chunk)
             if on_bytes:
                 on_bytes(len(chunk))
@@ -43,7 +53,14 @@ def examine_file(
     md5, sha1, sha256 = digests.hexdigests()
     complete = read == handle.entry.size
     hits = stream.finish() if scan_text else []
-    examined = Examined(
-        handle.entry, mime, description, md5, sha1, sha256, read, complete, error
-    )
+    examined = Examined(handle.entry, mime, description, md5, sha1, sha256, read, complete, error)
+    if analyzers and complete:
+        content = b"".join(buffered)
+        for analyzer in analyzers:
+            analyzer.analyze(examined, content, ctx)
     return examined, hits
+
+
+def _wanted(partial: Examined) -> list[ContentAnalyzer]:
+    size = partial.entry.size
+    return [a for a in ANALYZERS if size <= a.max_bytes and a.wants(partial)]

@@ -36,8 +36,14 @@ class FindingLog:
             "category": match.category,
         }
         entry = examined.entry
-        return self.add(kind="hash-match", label=match.label, summary=summary, entry=entry,
-                        examined=examined, detail=detail)
+        return self.add(
+            kind="hash-match",
+            label=match.label,
+            summary=summary,
+            entry=entry,
+            examined=examined,
+            detail=detail,
+        )
 
     def keyword_hits(self, examined: Examined, hits: list[KeywordHit], where: str) -> list[Finding]:
         """One finding per keyword per file, with its count and first few contexts."""
@@ -59,14 +65,30 @@ class FindingLog:
                 ],
             }
             summary = f"Keyword {term!r} ({keyword.category or 'uncategorised'}) in file {where}"
-            made.append(self.add(kind="keyword", label=keyword.category, summary=summary,
-                                 entry=examined.entry, examined=examined,
-                                 weight=keyword.weight, detail=detail))
+            made.append(
+                self.add(
+                    kind="keyword",
+                    label=keyword.category,
+                    summary=summary,
+                    entry=examined.entry,
+                    examined=examined,
+                    weight=keyword.weight,
+                    detail=detail,
+                )
+            )
         return made
 
     def coverage_gap(self, volume: VolumeCoverage) -> Finding:
         summary = f"Volume {volume.volume.name} was not examined: {volume.reason}"
-        detail = {"offset": volume.volume.offset, "length": volume.volume.length,
-                  "description": volume.volume.description, "reason": volume.reason}
-        label = "encrypted" if volume.reason.startswith(("encrypted", "no file system; contents look random")) else "unreadable"
+        detail = {
+            "offset": volume.volume.offset,
+            "length": volume.volume.length,
+            "description": volume.volume.description,
+            "reason": volume.reason,
+        }
+        label = (
+            "encrypted"
+            if volume.reason.startswith(("encrypted", "no file system; contents look random"))
+            else "unreadable"
+        )
         return self.add(kind="coverage-gap", label=label, summary=summary, detail=detail)

@@ -21,8 +21,17 @@ def load_libraries(
             raise ProfileError(f"profile {profile.path}: hash set {ref.name!r} not found at {ref.path}")
         hash_set = load_hashset(ref.path, ref.name, ref.label, ref.format)
         sets.append(hash_set)
-        used.append(LibraryUsed("hash set", ref.name, str(ref.path), hash_set.file_sha256,
-                                hash_set.count, ref.label, bad_lines=len(hash_set.bad_lines)))
+        used.append(
+            LibraryUsed(
+                "hash set",
+                ref.name,
+                str(ref.path),
+                hash_set.file_sha256,
+                hash_set.count,
+                ref.label,
+                bad_lines=len(hash_set.bad_lines),
+            )
+        )
     keywords: list[Keyword] = []
     for ref in profile.keywords:
         if not ref.path.exists():

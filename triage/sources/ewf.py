@@ -25,14 +25,13 @@ class EwfMedia:
             import pyewf
         except ImportError as exc:
             raise SourceError(
-                f"{path}: E01 support needs the optional libewf-python package "
-                "(pip install 'triage[ewf]')"
+                f"{path}: E01 support needs the optional libewf-python package (pip install 'triage[ewf]')"
             ) from exc
         try:
             segments = pyewf.glob(str(path))
             self._handle = pyewf.handle()
             self._handle.open(segments, "r")
-        except (OSError, IOError) as exc:
+        except OSError as exc:
             raise SourceError(f"{path}: not a readable E01 image: {exc}") from exc
         self.segments = [Path(s) for s in segments]
         self.size = int(self._handle.get_media_size())
@@ -46,7 +45,7 @@ class EwfMedia:
     def stored_md5(self) -> str:
         try:
             value = self._handle.get_hash_value("MD5")
-        except (OSError, IOError, KeyError):
+        except (OSError, KeyError):
             return ""
         return (value or "").lower()
 

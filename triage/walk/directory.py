@@ -21,9 +21,7 @@ ProblemSink = Callable[[Problem], None]
 Skip = Callable[[str], None]
 
 
-def walk_directory(
-    root: Path, source: str, report: ProblemSink, skip: Skip
-) -> Iterator[FileHandle]:
+def walk_directory(root: Path, source: str, report: ProblemSink, skip: Skip) -> Iterator[FileHandle]:
     stack = [root]
     while stack:
         current = stack.pop()
@@ -53,9 +51,7 @@ def _handle(root: Path, path: Path, info: os.stat_result, source: str) -> FileHa
     entry = Entry(
         source=source,
         volume_index=0,
-        path=os.fsdecode(relative).encode("utf-8", "surrogateescape").decode(
-            "utf-8", "backslashreplace"
-        ),
+        path=os.fsdecode(relative).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"),
         size=info.st_size,
         inode=info.st_ino,
         fs_type="directory",

@@ -25,3 +25,14 @@ class FileHandle:
                 raise OSError(f"short read at offset {offset} of {size}")
             yield data
             offset += len(data)
+
+
+def is_filesystem_metadata(entry: Entry) -> bool:
+    """NTFS's own metadata files ($MFT, $LogFile, $Extend/...): hashed, not keyword-scanned.
+
+    Small files live resident inside $MFT, so a keyword in a user's file would
+    otherwise be reported twice, once against $MFT.
+    """
+    return (
+        entry.fs_type == "NTFS" and entry.path.startswith("/$") and not entry.path.startswith("/$OrphanFiles")
+    )

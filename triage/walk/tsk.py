@@ -166,6 +166,8 @@ def _file_streams(
     if not streams:
         streams = [("", None, None, int(meta.size))]
     for stream, attr_type, attr_id, size in streams:
+        if fs_type == "NTFS" and path == "/$BadClus" and stream == "$Bad":
+            continue  # a sparse map as large as the volume, holding no file data
         entry = Entry(
             source=volume.source,
             volume_index=volume.index,

@@ -78,7 +78,11 @@ def _open_filesystem(image: MediaImage, media: Media, volume: Volume) -> OpenedV
     except OSError:
         return OpenedVolume(volume, None, explain_unreadable(media, volume))
     volume = Volume(
-        volume.source, volume.index, volume.offset, volume.length, volume.description,
+        volume.source,
+        volume.index,
+        volume.offset,
+        volume.length,
+        volume.description,
         fs_type_name(fs),
     )
     return OpenedVolume(volume, fs)

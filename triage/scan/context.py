@@ -1,0 +1,28 @@
+"""What every stage after the walk is handed: the libraries, and where results go.
+
+Stages add findings through ``log`` and damage through ``problem``; they never
+see the sources or the report. Extra report sections (a table of USB devices,
+an agent cross-check) go in ``sections`` under a title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from triage.library import HashLibrary
+from triage.match.keywords import KeywordScanner
+from triage.profile import Profile
+from triage.records import Problem
+from triage.scan.findings import FindingLog
+
+
+@dataclass
+class ScanContext:
+    profile: Profile
+    library: HashLibrary
+    keywords: KeywordScanner
+    log: FindingLog
+    problem: Callable[[Problem], None]
+    sections: dict[str, Any] = field(default_factory=dict)
