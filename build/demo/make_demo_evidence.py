@@ -143,7 +143,8 @@ def gradient_shapes(seed: int, size: tuple[int, int]) -> Image.Image:
     for y in range(size[1]):
         t = y / (size[1] - 1)
         draw.line(
-            (0, y, size[0], y), fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom))
+            (0, y, size[0], y),
+            fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
         )
     for _ in range(12):
         x0, y0 = rng.randrange(size[0]), rng.randrange(size[1])
@@ -169,188 +170,81 @@ def png(img: Image.Image) -> bytes:
 # --- what is planted where --------------------------------------------------------------------
 
 
-def text(s: str) -> bytes:
-    return s.encode("utf-8")
+NOTES_TXT = (
+    "\ufeffShopping Saturday, then the school fete.\r\n"
+    "Remember to send the birthday card to Amelia Testcase before Friday.\r\n"
+).encode("utf-16-le")
+LETTERS_TXT = (
+    b"Dear Aunt Jo,\nThe drive through Essex was slow, so we went back via Middlesex and Sussex.\n"
+    b"Grandad showed the children his old brass sextant.\nLove, Alex\n"
+)
+ESSEX_TXT = (
+    b"Day trip: Colchester (Essex), lunch in Middlesex, then the Sussex coast.\n"
+    b"Bought a sextant keyring and some Wessex cheese.\n"
+)
+DIARY_TXT = b"12 May\nQuiet day at work. I keep the hidden stash in the loft.\n"
+RECIPE_TXT = b"Scones: 225 g flour, 55 g butter, 150 ml milk. Bake 12 minutes at 220 C.\r\n"
+NEAR_MISS = "near misses (Essex, Middlesex, Sussex, sextant): the whole-word term must not fire"
+PHOTO = "benign generated photo"
+CAT1, CAT2 = "demo-category-1", "demo-category-2"
 
 
 def plants() -> list[Plant]:
+    """Everything written to p1-p3, in writing order."""
     k1 = rings(101, (480, 360))
     k2 = jpeg(gradient_shapes(202, (400, 300)))
     k3 = jpeg(blocks(303, (640, 480), 20))
-    notes = "\ufeffShopping Saturday, then the school fete.\r\nRemember to send the birthday card to Amelia Testcase before Friday.\r\n"
-    letters = (
-        "Dear Aunt Jo,\nThe drive through Essex was slow, so we went back via Middlesex and Sussex.\n"
-        "Grandad showed the children his old brass sextant.\nLove, Alex\n"
-    )
-    essex = "Day trip: Colchester (Essex), lunch in Middlesex, then the Sussex coast.\nBought a sextant keyring and some Wessex cheese.\n"
-    u = "/Users/alex"
+    u, docs, pics = "/Users/alex", "/home/sam/Documents", "/home/sam/Pictures"
+    # fmt: off
     return [
-        Plant(
-            "keyword-ntfs-notes",
-            1,
-            f"{u}/Documents/notes.txt",
-            notes.encode("utf-16-le"),
-            "keyword",
-            "UTF-16LE text with BOM naming the bespoke victim term",
-            term="amelia testcase",
-        ),
-        Plant(
-            "known-ntfs-renamed",
-            1,
-            f"{u}/AppData/Local/Temp/cache0001.dat",
-            jpeg(k1),
-            "hash-match",
-            "exact copy of known image #1 (JPEG) under a .dat name: matched by hash, not by name",
-            category="demo-category-1",
-        ),
-        Plant(
-            "known-ntfs-ads",
-            1,
-            f"{u}/Documents/readme.txt",
-            k2,
-            "hash-match",
-            "known image #2 hidden in the alternate data stream readme.txt:hidden",
-            stream="hidden",
-            category="demo-category-2",
-        ),
-        Plant(
-            "benign-ntfs-readme",
-            1,
-            f"{u}/Documents/readme.txt",
-            text("Read me first.\r\n"),
-            "none",
-            "the unnamed stream of the file that carries the hidden stream",
-        ),
-        Plant(
-            "nearmiss-ntfs-letters",
-            1,
-            f"{u}/Documents/letters.txt",
-            text(letters),
-            "none",
-            "near misses (Essex, Middlesex, Sussex, sextant): the whole-word term must not fire",
-        ),
-        Plant(
-            "benign-ntfs-recipe",
-            1,
-            f"{u}/Documents/recipe.txt",
-            text("Scones: 225 g flour, 55 g butter, 150 ml milk. Bake 12 minutes at 220 C.\r\n"),
-            "none",
-            "benign text",
-        ),
-        Plant(
-            "benign-ntfs-photo-1",
-            1,
-            f"{u}/Pictures/holiday-001.jpg",
-            jpeg(gradient_shapes(11, (480, 360))),
-            "none",
-            "benign generated photo",
-        ),
-        Plant(
-            "benign-ntfs-photo-2",
-            1,
-            f"{u}/Pictures/holiday-002.jpg",
-            jpeg(rings(12, (400, 300))),
-            "none",
-            "benign generated photo",
-        ),
-        Plant(
-            "benign-fat-photo-1",
-            2,
-            "/DCIM/100PHOTO/IMG_0001.JPG",
-            jpeg(blocks(21, (640, 480), 32)),
-            "none",
-            "benign generated photo",
-        ),
-        Plant(
-            "benign-fat-photo-2",
-            2,
-            "/DCIM/100PHOTO/IMG_0002.JPG",
-            jpeg(gradient_shapes(22, (640, 480))),
-            "none",
-            "benign generated photo",
-        ),
-        Plant(
-            "known-fat-deleted",
-            2,
-            "/DCIM/100PHOTO/IMG_0042.JPG",
-            k3,
-            "hash-match",
-            "known image #3, deleted with mdel: recoverable; TSK shows the name as _MG_0042.JPG",
-            deleted=True,
-            category="demo-category-1",
-        ),
-        Plant(
-            "benign-fat-shopping",
-            2,
-            "/notes/shopping.txt",
-            text("milk\nbread\neggs\nwashing-up liquid\n"),
-            "none",
-            "benign text under a long (VFAT) name",
-        ),
-        Plant(
-            "known-ext4",
-            3,
-            "/home/sam/Pictures/beach.png",
-            png(k1),
-            "hash-match",
-            "known image #1 saved as PNG: different bytes from the JPEG, its own digests in the set",
-            category="demo-category-1",
-        ),
-        Plant(
-            "keyword-ext4-diary",
-            3,
-            "/home/sam/Documents/diary.txt",
-            text("12 May\nQuiet day at work. I keep the hidden stash in the loft.\n"),
-            "keyword",
-            "UTF-8 text with a phrase term",
-            term="hidden stash",
-        ),
-        Plant(
-            "nearmiss-ext4-essex",
-            3,
-            "/home/sam/Documents/essex-trip.txt",
-            text(essex),
-            "none",
-            "near misses (Essex, Middlesex, Sussex, sextant, Wessex): the whole-word term must not fire",
-        ),
-        Plant(
-            "benign-ext4-todo",
-            3,
-            "/home/sam/Documents/todo.txt",
-            text("- renew car tax\n- fix the shed door\n- call the dentist\n"),
-            "none",
-            "benign text",
-        ),
-        Plant(
-            "benign-ext4-photo-1",
-            3,
-            "/home/sam/Pictures/cat.jpg",
-            jpeg(rings(31, (320, 240))),
-            "none",
-            "benign generated photo",
-        ),
-        Plant(
-            "benign-ext4-photo-2",
-            3,
-            "/home/sam/Pictures/garden.png",
-            png(gradient_shapes(32, (320, 240))),
-            "none",
-            "benign generated PNG",
-        ),
-        Plant(
-            "benign-ext4-blob",
-            3,
-            "/home/sam/.cache/blob.bin",
-            random.Random(33).randbytes(4096),
-            "none",
-            "benign random bytes",
-        ),
+        Plant("keyword-ntfs-notes", 1, f"{u}/Documents/notes.txt", NOTES_TXT, "keyword",
+              "UTF-16LE text with BOM naming the bespoke victim term", term="amelia testcase"),
+        Plant("known-ntfs-renamed", 1, f"{u}/AppData/Local/Temp/cache0001.dat", jpeg(k1),
+              "hash-match", "exact copy of known image #1 (JPEG) under a .dat name: matched by "
+              "hash, not by name", category=CAT1),
+        Plant("known-ntfs-ads", 1, f"{u}/Documents/readme.txt", k2, "hash-match",
+              "known image #2 hidden in the alternate data stream readme.txt:hidden",
+              stream="hidden", category=CAT2),
+        Plant("benign-ntfs-readme", 1, f"{u}/Documents/readme.txt", b"Read me first.\r\n", "none",
+              "the unnamed stream of the file that carries the hidden stream"),
+        Plant("nearmiss-ntfs-letters", 1, f"{u}/Documents/letters.txt", LETTERS_TXT, "none",
+              NEAR_MISS),
+        Plant("benign-ntfs-recipe", 1, f"{u}/Documents/recipe.txt", RECIPE_TXT, "none",
+              "benign text"),
+        Plant("benign-ntfs-photo-1", 1, f"{u}/Pictures/holiday-001.jpg",
+              jpeg(gradient_shapes(11, (480, 360))), "none", PHOTO),
+        Plant("benign-ntfs-photo-2", 1, f"{u}/Pictures/holiday-002.jpg",
+              jpeg(rings(12, (400, 300))), "none", PHOTO),
+        Plant("benign-fat-photo-1", 2, "/DCIM/100PHOTO/IMG_0001.JPG",
+              jpeg(blocks(21, (640, 480), 32)), "none", PHOTO),
+        Plant("benign-fat-photo-2", 2, "/DCIM/100PHOTO/IMG_0002.JPG",
+              jpeg(gradient_shapes(22, (640, 480))), "none", PHOTO),
+        Plant("known-fat-deleted", 2, "/DCIM/100PHOTO/IMG_0042.JPG", k3, "hash-match",
+              "known image #3 written as IMG_0042.JPG, then deleted with mdel: recoverable; "
+              "TSK shows the name as _MG_0042.JPG", deleted=True, category=CAT1),
+        Plant("benign-fat-shopping", 2, "/notes/shopping.txt", b"milk\nbread\neggs\n", "none",
+              "benign text under a long (VFAT) name"),
+        Plant("known-ext4", 3, f"{pics}/beach.png", png(k1), "hash-match",
+              "known image #1 saved as PNG: other bytes than the JPEG, so its own digests",
+              category=CAT1),
+        Plant("keyword-ext4-diary", 3, f"{docs}/diary.txt", DIARY_TXT, "keyword",
+              "UTF-8 text with a phrase term", term="hidden stash"),
+        Plant("nearmiss-ext4-essex", 3, f"{docs}/essex-trip.txt", ESSEX_TXT, "none", NEAR_MISS),
+        Plant("benign-ext4-todo", 3, f"{docs}/todo.txt", b"- renew car tax\n- fix the shed door\n",
+              "none", "benign text"),
+        Plant("benign-ext4-photo-1", 3, f"{pics}/cat.jpg", jpeg(rings(31, (320, 240))), "none",
+              PHOTO),
+        Plant("benign-ext4-photo-2", 3, f"{pics}/garden.png",
+              png(gradient_shapes(32, (320, 240))), "none", "benign generated PNG"),
+        Plant("benign-ext4-blob", 3, "/home/sam/.cache/blob.bin",
+              random.Random(33).randbytes(4096), "none", "benign random bytes"),
     ]
+    # fmt: on
 
 
 def tsk_path(plant: Plant) -> str:
-    """The path as The Sleuth Kit reports it: a deleted FAT short name loses its first byte (0xE5)."""
-    if plant.deleted and plant.partition == 2:
+    """The path as The Sleuth Kit shows it: a deleted FAT short name's first byte (0xE5) is "_"."""
+    if plant.deleted and SLOTS[plant.partition - 1].fs == "FAT32":
         head, _, name = plant.path.rpartition("/")
         return f"{head}/_{name[1:]}"
     return plant.path
@@ -397,14 +291,9 @@ def check_plants(items: list[Plant], luks: bytes) -> None:
 # --- file systems ------------------------------------------------------------------------------
 
 
-def run(*cmd: str, env: dict[str, str] | None = None) -> None:
-    subprocess.run(
-        cmd,
-        check=True,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        env={**os.environ, **(env or {})},
-    )
+def run(*cmd: str, env: dict[str, str] | None = None, stdin: bytes = b"") -> None:
+    env = {**os.environ, **(env or {})}
+    subprocess.run(cmd, input=stdin, check=True, capture_output=True, env=env)
 
 
 def new_image(path: Path, slot: Slot) -> Path:
@@ -434,22 +323,8 @@ def populate_ntfs(mnt: Path, items: Iterable[Plant]) -> None:
 
 
 def build_ntfs(image: Path, slot: Slot, items: list[Plant], work: Path) -> None:
-    run(
-        "mkntfs",
-        "-F",
-        "-Q",
-        "-q",
-        "-T",
-        "-L",
-        "DEMO-NTFS",
-        "-p",
-        str(slot.start),
-        "-H",
-        "255",
-        "-S",
-        "63",
-        str(image),
-    )
+    mkntfs = ["mkntfs", "-F", "-Q", "-q", "-T", "-L", "DEMO-NTFS", "-H", "255", "-S", "63"]
+    run(*mkntfs, "-p", str(slot.start), str(image))
     mnt = work / "ntfs-mnt"
     mnt.mkdir()
     # no_detach keeps ntfs-3g in the foreground, so waiting for it means its writes are done
@@ -484,29 +359,14 @@ def stage(root: Path, items: Iterable[Plant]) -> None:
         target = root / p.path.lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(p.content)
-    for path in sorted(root.rglob("*"), reverse=True) + [root]:
+    for path in [*sorted(root.rglob("*"), reverse=True), root]:
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
         os.utime(path, (EPOCH, EPOCH))
 
 
 def build_fat(image: Path, slot: Slot, items: list[Plant], work: Path) -> None:
-    run(
-        "mkfs.vfat",
-        "-F",
-        "32",
-        "-S",
-        "512",
-        "-s",
-        "1",
-        "--invariant",
-        "-i",
-        FAT_VOLUME_ID,
-        "-h",
-        str(slot.start),
-        "-n",
-        "DEMOFAT",
-        str(image),
-    )
+    mkfs = ["mkfs.vfat", "-F", "32", "-S", "512", "-s", "1", "--invariant", "-n", "DEMOFAT"]
+    run(*mkfs, "-i", FAT_VOLUME_ID, "-h", str(slot.start), str(image))
     root = work / "fat-stage"
     stage(root, items)
     rc = work / "mtoolsrc"
@@ -524,22 +384,9 @@ def build_fat(image: Path, slot: Slot, items: list[Plant], work: Path) -> None:
 def build_ext4(image: Path, slot: Slot, items: list[Plant], work: Path) -> None:
     root = work / "ext4-stage"
     stage(root, items)
-    run(
-        "mkfs.ext4",
-        "-q",
-        "-F",
-        "-T",
-        "small",
-        "-L",
-        "DEMO",
-        "-U",
-        EXT4_UUID,
-        "-E",
-        f"root_owner=0:0,hash_seed={EXT4_HASH_SEED}",
-        "-d",
-        str(root),
-        str(image),
-    )
+    mkfs = ["mkfs.ext4", "-q", "-F", "-T", "small", "-L", "DEMO", "-U", EXT4_UUID]
+    extended = f"root_owner=0:0,hash_seed={EXT4_HASH_SEED}"
+    run(*mkfs, "-E", extended, "-d", str(root), str(image))
 
 
 def luks1_imitation(slot: Slot, seed: int = 404) -> bytes:
@@ -588,12 +435,7 @@ def assemble(disk: Path, parts: dict[int, Path]) -> None:
     table = f"label: dos\nlabel-id: {MBR_LABEL_ID}\nunit: sectors\n\n" + "".join(
         f"start={s.start}, size={s.sectors}, type={s.mbr_type}\n" for s in SLOTS
     )
-    subprocess.run(
-        ["sfdisk", "--no-reread", "--no-tell-kernel", "-q", str(disk)],
-        input=table.encode(),
-        check=True,
-        capture_output=True,
-    )
+    run("sfdisk", "--no-reread", "--no-tell-kernel", "-q", str(disk), stdin=table.encode())
     with open(disk, "r+b") as out:
         for s in SLOTS:
             out.seek(s.start * SECTOR)
@@ -618,37 +460,40 @@ def write_gzip(src: Path, dst: Path) -> None:
         shutil.copyfileobj(f, gz, MIB)
 
 
-def item_record(p: Plant) -> dict[str, object]:
+def record(p: Plant, fs: str, path: str) -> dict[str, object]:
+    digests = {"sha256": "", "md5": ""}
+    if p.content:
+        digests = {
+            "sha256": hashlib.sha256(p.content).hexdigest(),
+            "md5": hashlib.md5(p.content).hexdigest(),
+        }
     return {
         "id": p.id,
         "partition": p.partition,
-        "fs": SLOTS[p.partition - 1].fs,
-        "path": tsk_path(p),
+        "fs": fs,
+        "path": path,
         "deleted": p.deleted,
         "stream": p.stream,
         "expect": p.expect,
         "term": p.term,
-        "sha256": hashlib.sha256(p.content).hexdigest(),
-        "md5": hashlib.md5(p.content).hexdigest(),
+        **digests,
         "size": len(p.content),
         "note": p.note,
     }
 
 
-ENCRYPTED_ITEM = {
-    "id": "encrypted-p4",
-    "partition": 4,
-    "fs": "",
-    "path": "",
-    "deleted": False,
-    "stream": "",
-    "expect": "volume-not-examined",
-    "term": "",
-    "sha256": "",
-    "md5": "",
-    "size": 0,
-    "note": "LUKS1 header imitation: the scan must report this volume as not examined (encrypted)",
-}
+def item_record(p: Plant) -> dict[str, object]:
+    return record(p, SLOTS[p.partition - 1].fs, tsk_path(p))
+
+
+ENCRYPTED = Plant(
+    "encrypted-p4",
+    4,
+    "",
+    b"",
+    "volume-not-examined",
+    "LUKS1 header imitation: the scan must report this volume as not examined (encrypted)",
+)
 
 
 def planted_json(disk: Path, items: list[Plant]) -> str:
@@ -667,7 +512,7 @@ def planted_json(disk: Path, items: list[Plant]) -> str:
             }
             for s in SLOTS
         ],
-        "items": [item_record(p) for p in items] + [ENCRYPTED_ITEM],
+        "items": [*map(item_record, items), record(ENCRYPTED, "", "")],
     }
     return json.dumps(doc, indent=2) + "\n"
 
@@ -739,9 +584,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"error: {' '.join(e.cmd)} failed:\n{e.stderr.decode(errors='replace')}")
         return 1
     size = (args.out / "demo-disk.img.gz").stat().st_size
-    print(
-        f"wrote {args.out}/demo-disk.img.gz ({size:,} bytes), planted.json, {args.hashsets}/known-bad.txt, keywords.csv"
-    )
+    print(f"wrote demo-disk.img.gz ({size:,} bytes) and planted.json to {args.out}")
+    print(f"wrote known-bad.txt and keywords.csv to {args.hashsets}")
     return 0
 
 
