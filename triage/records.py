@@ -160,3 +160,21 @@ class SourceInfo:
     md5: str = ""
     stored_md5: str = ""  # the hash an E01 carries, where it has one
     note: str = ""
+
+
+@dataclass(frozen=True)
+class Artefact:
+    """One thing a user did or a system recorded, parsed from an artefact file.
+
+    ``kind`` is a slash name: "browser/visit", "browser/search", "browser/download",
+    "browser/cache", "usb/device", "software/installed", "account/user", ...
+    ``values`` holds the parsed fields (url, title, term, vendor, serial, ...).
+    """
+
+    kind: str
+    parser: str  # the parser's slash name, e.g. "browser/chrome-history"
+    source: Entry | None  # the artefact file it came from (provenance)
+    time: datetime | None = None  # UTC
+    user: str = ""  # the account it belongs to, where the evidence shows it
+    values: dict[str, Any] = field(default_factory=dict)
+    recovered: bool = False  # from a deleted row, an uncheckpointed WAL frame or a freelist page

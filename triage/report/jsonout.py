@@ -30,5 +30,11 @@ def to_plain(value: Any) -> Any:
 
 def render_json(result: ScanResult, signer: dict[str, str]) -> str:
     document = {"schema": SCHEMA, "signer": signer, **to_plain(result)}
+    del document["inventory"]  # the full file list goes to inventory.jsonl, not here
     document["coverage"]["complete"] = result.coverage.complete
     return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def render_inventory(result: ScanResult) -> str:
+    """inventory.jsonl: one line per examined file (provenance, type, hashes) for labs and rematch."""
+    return "".join(json.dumps(to_plain(x), ensure_ascii=False) + "\n" for x in result.inventory)

@@ -91,6 +91,8 @@ def run_scan(options: ScanOptions, progress: ScanProgress | None = None) -> Scan
         decision=decide(findings, coverage, profile.rules),
         environment=_environment(),
         sections=ctx.sections,
+        artefacts=tuple(ctx.artefacts),
+        inventory=tuple(ctx.inventory),
     )
 
 
@@ -130,6 +132,7 @@ def _volumes(source: EvidenceSource, tally: _Tally) -> Iterator[tuple[Volume, It
 
 def _scan_file(handle: FileHandle, ctx: ScanContext, tally: _Tally, progress: ScanProgress) -> int:
     examined, hits = examine_file(handle, ctx, progress.advance)
+    ctx.inventory.append(examined)
     if examined.error:
         ctx.problem(Problem(handle.entry.location, examined.error))
     matches = ctx.library.match(examined.md5, examined.sha1, examined.sha256) if examined.complete else []

@@ -14,7 +14,7 @@ from typing import Any
 from triage.library import HashLibrary
 from triage.match.keywords import KeywordScanner
 from triage.profile import Profile
-from triage.records import Problem
+from triage.records import Artefact, Examined, Problem
 from triage.scan.findings import FindingLog
 
 
@@ -26,3 +26,5 @@ class ScanContext:
     log: FindingLog
     problem: Callable[[Problem], None]
     sections: dict[str, Any] = field(default_factory=dict)
+    artefacts: list[Artefact] = field(default_factory=list)  # parsed user activity, in order found
+    inventory: list[Examined] = field(default_factory=list)  # every file examined (hashes, type)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from triage.records import Coverage, Decision, Finding, Problem, SourceInfo
+from triage.records import Artefact, Coverage, Decision, Examined, Finding, Problem, SourceInfo
 
 
 @dataclass(frozen=True)
@@ -42,3 +42,5 @@ class ScanResult:
     decision: Decision
     environment: dict[str, Any] = field(default_factory=dict)
     sections: dict[str, Any] = field(default_factory=dict)  # later stages' extra report sections
+    artefacts: tuple[Artefact, ...] = ()
+    inventory: tuple[Examined, ...] = ()  # every file examined; not rendered in the HTML
