@@ -9,7 +9,7 @@ from triage.identify import MAGIC_BYTES, carries_text, identify
 from triage.match.analyzers import ANALYZERS, ContentAnalyzer
 from triage.match.digests import Digests
 from triage.match.keywords import KeywordHit
-from triage.records import Examined
+from triage.records import Entry, Examined
 from triage.walk.files import FileHandle, is_filesystem_metadata
 
 if TYPE_CHECKING:
@@ -64,3 +64,28 @@ def examine_file(
 def _wanted(partial: Examined) -> list[ContentAnalyzer]:
     size = partial.entry.size
     return [a for a in ANALYZERS if size <= a.max_bytes and a.wants(partial)]
+
+
+def examine_bytes(entry: Entry, content: bytes, ctx: ScanContext) -> Examined:
+    """Examine content that is not a file on disk (a cache body, a zip member, a thumbnail).
+
+    Runs the same matching as a file: type, digests, hash sets, keywords (where
+    the type carries text) and content analysers, reporting findings against
+    ``entry``, whose ``container`` names the path through containers.
+    """
+    mime, description = identify(content[:MAGIC_BYTES])
+    digests = Digests()
+    digests.update(content)
+    md5, sha1, sha256 = digests.hexdigests()
+    examined = Examined(entry, mime, description, md5, sha1, sha256, len(content), True)
+    ctx.inventory.append(examined)
+    for match in ctx.library.match(md5, sha1, sha256):
+        if match.label != "known-good":
+            ctx.log.hash_match(examined, match)
+    if carries_text(mime) and not ctx.keywords.empty:
+        stream = ctx.keywords.stream()
+        stream.feed(content)
+        ctx.log.keyword_hits(examined, stream.finish(), "content")
+    for analyzer in _wanted(examined):
+        analyzer.analyze(examined, content, ctx)
+    return examined
