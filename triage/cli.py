@@ -17,6 +17,7 @@ import click
 
 from triage import __version__
 from triage.library import HashSetFormatError
+from triage.library.cli import library
 from triage.match.keywords import KeywordListError
 from triage.profile import ProfileError
 from triage.progress import BarProgress, QuietProgress
@@ -217,6 +218,9 @@ def _announce(result: ScanResult, report: Path) -> None:
         f"{coverage.problems} errors"
     )
     click.echo(f"Report: {report}")
+
+
+cli.add_command(library)
 
 
 def main() -> None:
