@@ -48,6 +48,7 @@ MAX_DEPTH = 128
 ProblemSink = Callable[[Problem], None]
 SkipSink = Callable[[str], None]
 _DIR_TYPES = (pytsk3.TSK_FS_META_TYPE_DIR, pytsk3.TSK_FS_META_TYPE_VIRT_DIR)
+_FILE_TYPES = (pytsk3.TSK_FS_META_TYPE_REG, pytsk3.TSK_FS_META_TYPE_LNK)
 NAME_ONLY = "deleted name whose metadata is gone (no content to read)"
 
 
@@ -94,12 +95,14 @@ def walk_filesystem(
                 continue
             path, meta, deleted = child
             if meta is None:
+                item, meta = _open_by_address(fs, item)
+            if meta is None:
                 skip(NAME_ONLY)
             elif meta.type in _DIR_TYPES:
                 subdir = _open_subdir(item, meta, visited, depth, path, volume, report)
                 if subdir is not None:
                     stack.append((subdir, path, deleted, depth + 1))
-            elif meta.type == pytsk3.TSK_FS_META_TYPE_REG:
+            elif meta.type in _FILE_TYPES:
                 yield from _file_streams(item, meta, path, deleted, fs_type, volume)
 
 
@@ -132,6 +135,18 @@ def _describe(
     if meta is not None:
         deleted = deleted or bool(int(meta.flags) & _META_UNALLOC)
     return path, meta, deleted
+
+
+def _open_by_address(fs: pytsk3.FS_Info, item: pytsk3.File) -> tuple[pytsk3.File, object | None]:
+    """Orphan files (ISO9660, FAT) are listed without metadata: open them by address."""
+    address = getattr(item.info.name, "meta_addr", 0)
+    if not address:
+        return item, None
+    try:
+        opened = fs.open_meta(inode=address)
+    except (OSError, RuntimeError):
+        return item, None
+    return opened, getattr(opened.info, "meta", None)
 
 
 def _open_subdir(
