@@ -17,6 +17,10 @@ from triage.scan import ScanOptions, ScanResult, run_scan
 PLANTED_ITEMS = json.loads(PLANTED.read_text())["items"]
 
 
+def planted(expect: str) -> list[dict]:
+    return [i for i in PLANTED_ITEMS if i["expect"] == expect]
+
+
 @pytest.fixture(scope="module")
 def demo_result(demo_disk: Path) -> ScanResult:
     return run_scan(ScanOptions((str(demo_disk),), "demo", "Test Officer", "CASE-1"))
@@ -65,7 +69,7 @@ def test_utf16_keyword_found_in_utf16(demo_result):
     assert finding.detail["encodings"] == ["utf-16le"]
 
 
-@pytest.mark.parametrize("item", [i for i in PLANTED_ITEMS if i["expect"] == "none"], ids=lambda i: i["id"])
+@pytest.mark.parametrize("item", planted("none"), ids=lambda i: i["id"])
 def test_no_benign_item_is_flagged(demo_result, item):
     assert _findings_for(demo_result, item) == []
 
