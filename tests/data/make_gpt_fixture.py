@@ -21,7 +21,12 @@ FILES = {
     "ext4": {"/home/kim/readme.txt": b"ext4 file on a GPT disk\n"},
     "fat": {"/DOCS/LETTER.TXT": b"FAT16 file on a GPT disk\n"},
 }
-LAYOUT = "label: gpt\nstart=2048, size=8192, name=exfat\nstart=10240, size=8192, name=ext4\nstart=18432, size=8192, name=fat\n"
+LAYOUT = (
+    "label: gpt\n"
+    "start=2048, size=8192, name=exfat\n"
+    "start=10240, size=8192, name=ext4\n"
+    "start=18432, size=8192, name=fat\n"
+)
 
 
 def run(*args: str, **kw) -> subprocess.CompletedProcess:
