@@ -47,11 +47,20 @@ def view_model(result: ScanResult, signer: dict[str, str]) -> dict[str, Any]:
             {"reason": reason, "findings": [by_id[i] for i in reason.finding_ids if i in by_id]}
             for reason in decision.reasons
         ],
-        "findings": [finding_view(f) for f in result.findings],
+        "findings": [finding_view(f) for f in sorted(result.findings, key=_importance)],
         "coverage": result.coverage,
         "complete": result.coverage.complete,
         "duration": (result.finished - result.started).total_seconds(),
     }
+
+
+KIND_ORDER = ("hash-match", "perceptual-match", "indicator", "keyword", "coverage-gap")
+
+
+def _importance(finding: Finding) -> tuple[int, str]:
+    """Strongest evidence first; ids keep their scan order within a kind."""
+    rank = KIND_ORDER.index(finding.kind) if finding.kind in KIND_ORDER else len(KIND_ORDER)
+    return rank, finding.id
 
 
 def finding_view(finding: Finding) -> dict[str, Any]:
