@@ -44,12 +44,15 @@ class ArtefactParser(Protocol):
     def parse(self, selected: list[FileHandle], files: VolumeFiles, ctx: ScanContext) -> None: ...
 
 
-PARSERS: tuple[ArtefactParser, ...] = ()
+from triage.artefacts.registry import PARSERS  # noqa: E402 - parsers need VolumeFiles above
 
 
 def run_artefact_parsers(handles: list[FileHandle], ctx: ScanContext) -> None:
+    from triage.artefacts.report import update_sections
+
     files = VolumeFiles(handles)
     for parser in PARSERS:
         selected = [h for h in handles if parser.selects(h.entry)]
         if selected:
             parser.parse(selected, files, ctx)
+    update_sections(ctx)

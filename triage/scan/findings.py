@@ -7,7 +7,7 @@ from itertools import count
 
 from triage.library import HashMatch
 from triage.match.keywords import KeywordHit
-from triage.records import Examined, Finding, VolumeCoverage
+from triage.records import Artefact, Entry, Examined, Finding, VolumeCoverage
 
 MAX_CONTEXTS = 5
 
@@ -78,6 +78,45 @@ class FindingLog:
             )
         return made
 
+    def artefact_keyword_hits(
+        self, source: Entry, hits: list[tuple[Artefact, str, KeywordHit]]
+    ) -> list[Finding]:
+        """One finding per keyword per artefact file (History, places.sqlite, a hive), naming the
+        artefacts (a visit, a search, a download) and the field it was found in."""
+        grouped: dict[str, list[tuple[Artefact, str, KeywordHit]]] = defaultdict(list)
+        for item in hits:
+            grouped[item[2].keyword.term].append(item)
+        made = []
+        for term, group in grouped.items():
+            keyword = group[0][2].keyword
+            first = group[0][0]
+            detail = {
+                "term": term,
+                "category": keyword.category,
+                "where": f"{first.parser} artefacts",
+                "occurrences": len(group),
+                "encodings": ["text"],
+                "contexts": [
+                    {"encoding": f"{a.kind} {field}", "offset": _when(a), "text": h.context}
+                    for a, field, h in group[:MAX_CONTEXTS]
+                ],
+                "artefact": first.kind,
+                "user": first.user,
+            }
+            who = f" of user {first.user}" if first.user else ""
+            summary = f"Keyword {term!r} ({keyword.category or 'uncategorised'}) in {first.kind}{who}"
+            made.append(
+                self.add(
+                    kind="keyword",
+                    label=keyword.category,
+                    summary=summary,
+                    entry=source,
+                    weight=keyword.weight,
+                    detail=detail,
+                )
+            )
+        return made
+
     def coverage_gap(self, volume: VolumeCoverage) -> Finding:
         summary = f"Volume {volume.volume.name} was not examined: {volume.reason}"
         detail = {
@@ -92,3 +131,7 @@ class FindingLog:
             else "unreadable"
         )
         return self.add(kind="coverage-gap", label=label, summary=summary, detail=detail)
+
+
+def _when(artefact: Artefact) -> str:
+    return artefact.time.strftime("%Y-%m-%d %H:%M:%S UTC") if artefact.time else "time unknown"

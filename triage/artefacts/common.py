@@ -1,0 +1,110 @@
+"""What every artefact parser shares: bounded reading, the damage guard, and emitting results.
+
+A file parser is a generator over one artefact file that yields records only:
+``Artefact`` (what the file says a user or the system did), ``Problem`` (a damaged
+row or file; the rows after it still come out) and ``Content`` (bytes found inside
+the file, such as a cached HTTP body, to be matched like a file). It never sees
+the scan context; ``FileParser.parse`` routes its records.
+"""
+
+from __future__ import annotations
+
+import plistlib
+import sqlite3
+import struct
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from triage.records import Artefact, Entry, Problem
+from triage.walk.files import FileHandle
+
+if TYPE_CHECKING:
+    from triage.artefacts import VolumeFiles
+    from triage.scan.context import ScanContext
+
+MAX_ARTEFACT_FILE = 512 * 1024 * 1024  # larger "History" or hive files are reported, not parsed
+MAX_BODY = 64 * 1024 * 1024  # cached bodies larger than this (decoded) are not examined
+
+
+class Damaged(ValueError):
+    """The file is the parser's format but malformed; the message says how."""
+
+
+# What a damaged or hostile file can make a parser raise; anything else is a bug.
+DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
+    Damaged,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    OverflowError,
+    EOFError,
+    OSError,
+    UnicodeError,
+    struct.error,
+    zlib.error,
+    sqlite3.Error,
+    plistlib.InvalidFileException,
+    RecursionError,
+    MemoryError,
+)
+
+
+@dataclass(frozen=True)
+class Content:
+    """Bytes found inside an artefact file, to be examined like a file (hashes, keywords, images)."""
+
+    entry: Entry  # synthetic: container names the path, e.g. ("chrome-cache:<url>",)
+    data: bytes
+
+
+Record = Artefact | Problem | Content
+
+
+def read_all(handle: FileHandle, cap: int = MAX_ARTEFACT_FILE) -> bytes:
+    """The whole file, or Damaged when it is larger than cap or cannot be read to its end."""
+    if handle.entry.size > cap:
+        raise Damaged(f"{handle.entry.size:,} bytes is more than the {cap:,} parsed")
+    return b"".join(handle.chunks())
+
+
+def damaged(entry: Entry, what: str) -> Problem:
+    return Problem(entry.location, what, "damaged")
+
+
+def guarded(parser_name: str, records: Iterator[Record], entry: Entry) -> Iterator[Record]:
+    """Pass records through; damage raised part-way becomes one damaged Problem."""
+    try:
+        yield from records
+    except DAMAGE_ERRORS as exc:
+        yield damaged(entry, f"{parser_name}: {type(exc).__name__}: {exc}"[:500])
+
+
+class FileParser:
+    """Base for parsers that read their selected files one by one."""
+
+    name = ""
+
+    def selects(self, entry: Entry) -> bool:
+        raise NotImplementedError
+
+    def parse_file(self, handle: FileHandle, files: VolumeFiles) -> Iterator[Record]:
+        raise NotImplementedError
+
+    def records(self, handle: FileHandle, files: VolumeFiles) -> Iterator[Record]:
+        """parse_file with damage turned into a Problem (the contract tests call this)."""
+        return guarded(self.name, self.parse_file(handle, files), handle.entry)
+
+    def parse(self, selected: list[FileHandle], files: VolumeFiles, ctx: ScanContext) -> None:
+        from triage.artefacts.emit import emit_records
+
+        for handle in selected:
+            collected: list[Record] = []
+            try:
+                collected.extend(self.records(handle, files))
+            except Exception as exc:  # a parser bug must not end the scan: keep what came, go on
+                collected.append(Problem(handle.entry.location, f"{self.name} failed: {exc!r}"[:500]))
+            emit_records(collected, handle.entry, ctx)

@@ -1,0 +1,127 @@
+"""Run the indicator library over one volume: paths, installed programs, encrypted containers,
+and the monitoring agent the profile expects.
+
+One finding per indicator per volume (kind "indicator", label = the order condition), with
+how many traces were found, the first few paths or programs, and whose profile they are in;
+and one ``indicator/<condition>`` artefact per trace group, so the report lists them with
+user and time. Runs after the registry parsers (PARSERS order), so installed programs from
+this volume are already in ``ctx.artefacts``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from triage.artefacts.indicators import Indicator, IndicatorLibrary, library_path, load_library
+from triage.artefacts.indicators.agents import missing_agents
+from triage.artefacts.indicators.encrypted import HEAD_BYTES, encryption_signature, looks_like_container
+from triage.artefacts.users import user_for_path
+from triage.identify import identify
+from triage.records import Artefact, Entry
+from triage.walk.files import FileHandle
+
+if TYPE_CHECKING:
+    from triage.artefacts import VolumeFiles
+    from triage.scan.context import ScanContext
+
+NAME = "indicators/order-conditions"
+MAX_SHOWN = 10
+ENCRYPTED = Indicator("encrypted-container", "Encrypted volume or container file", "encryption")
+
+
+@dataclass
+class _Traces:
+    indicator: Indicator
+    entries: list[Entry] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # path or "program: <name>"
+    users: set[str] = field(default_factory=set)
+
+
+class OrderConditionChecks:
+    name = NAME
+
+    def selects(self, entry: Entry) -> bool:
+        return not entry.stream
+
+    def parse(self, selected: list[FileHandle], files: VolumeFiles, ctx: ScanContext) -> None:
+        library = load_library(library_path(ctx.profile))
+        traces: dict[str, _Traces] = {}
+        for handle in selected:
+            indicator = library.match_path(handle.entry.path)
+            if indicator:
+                _add(traces, indicator, handle.entry, handle.entry.path)
+            _check_container(traces, handle)
+        if selected:
+            _check_software(traces, library, selected[0].entry, ctx)
+        for found in traces.values():
+            _report(found, ctx)
+        if selected:
+            missing_agents(selected, ctx)
+
+
+def _add(traces: dict[str, _Traces], indicator: Indicator, entry: Entry, note: str, user: str = "") -> None:
+    found = traces.setdefault(indicator.id, _Traces(indicator))
+    found.entries.append(entry)
+    found.notes.append(note)
+    found.users.add(user or user_for_path(entry.path))
+
+
+def _check_container(traces: dict[str, _Traces], handle: FileHandle) -> None:
+    entry = handle.entry
+    if entry.size < 1024 * 1024 or entry.size % 512:
+        return
+    try:
+        head = handle.read_at(0, HEAD_BYTES)
+    except (OSError, RuntimeError):
+        return
+    scheme = encryption_signature(head)
+    entropy = 0.0 if scheme else looks_like_container(entry.size, head, identify(head[:8192])[0])
+    if scheme or entropy:
+        what = (
+            scheme or f"no file type, random-looking ({entropy:.2f} bits/byte): possible VeraCrypt/TrueCrypt"
+        )
+        _add(traces, ENCRYPTED, entry, f"{entry.path} ({what})")
+
+
+def _check_software(
+    traces: dict[str, _Traces], library: IndicatorLibrary, first: Entry, ctx: ScanContext
+) -> None:
+    for artefact in ctx.artefacts:
+        source = artefact.source
+        if not artefact.kind.startswith("software/") or source is None:
+            continue
+        if (source.source, source.volume_index) != (first.source, first.volume_index):
+            continue
+        name = str(artefact.values.get("name", ""))
+        indicator = library.match_software(name)
+        if indicator:
+            _add(traces, indicator, source, f"program: {name}", artefact.user)
+
+
+def _report(found: _Traces, ctx: ScanContext) -> None:
+    indicator, first = found.indicator, found.entries[0]
+    users = sorted(u for u in found.users if u)
+    count = len(found.notes)
+    who = f" (user {', '.join(users)})" if users else ""
+    summary = f"{indicator.name}: {count} trace{'s' if count != 1 else ''}{who}, e.g. {found.notes[0]}"
+    detail = {
+        "indicator": indicator.id,
+        "condition": indicator.condition,
+        "traces": count,
+        "users": users,
+        "examples": found.notes[:MAX_SHOWN],
+    }
+    ctx.log.add(kind="indicator", label=indicator.condition, summary=summary, entry=first, detail=detail)
+    times = [e.mtime for e in found.entries if e.mtime]
+    values = {"name": indicator.name, "indicator": indicator.id, "traces": count, "example": found.notes[0]}
+    ctx.artefacts.append(
+        Artefact(
+            f"indicator/{indicator.condition}",
+            NAME,
+            first,
+            min(times, default=None),
+            ", ".join(users),
+            values,
+        )
+    )

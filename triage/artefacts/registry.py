@@ -1,0 +1,34 @@
+"""The registered artefact parsers, in the order they run on each volume (one line each).
+
+Order matters once: the indicator checks run last, so they see the installed programs
+the registry parsers found on the same volume.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from triage.artefacts.browser.chrome_history import ChromeHistory
+from triage.artefacts.browser.chrome_simplecache import ChromeSimpleCache
+from triage.artefacts.browser.firefox_cache2 import FirefoxCache2
+from triage.artefacts.browser.firefox_formhistory import FirefoxFormHistory
+from triage.artefacts.browser.firefox_places import FirefoxPlaces
+from triage.artefacts.browser.safari_history import SafariHistory
+from triage.artefacts.indicators.checks import OrderConditionChecks
+from triage.artefacts.windows.system_hive import SystemHive
+from triage.artefacts.windows.user_hives import UserHives
+
+if TYPE_CHECKING:
+    from triage.artefacts import ArtefactParser
+
+PARSERS: tuple[ArtefactParser, ...] = (
+    ChromeHistory(),
+    ChromeSimpleCache(),
+    FirefoxPlaces(),
+    FirefoxFormHistory(),
+    FirefoxCache2(),
+    SafariHistory(),
+    SystemHive(),
+    UserHives(),
+    OrderConditionChecks(),
+)

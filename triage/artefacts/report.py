@@ -1,0 +1,128 @@
+"""Report sections built from the parsed artefacts: who did what, and when.
+
+Each section is a list of row dicts (rendered by the report's generic table); every row
+names the user account and the UTC time. Long lists are cut at a cap per section and the
+last row says how many more were found (all of them are in findings.json's artefacts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from triage.records import Artefact
+
+if TYPE_CHECKING:
+    from triage.scan.context import ScanContext
+
+MAX_ROWS = 300
+_EARLY = "0000"
+
+
+def update_sections(ctx: ScanContext) -> None:
+    """(Re)build the artefact sections from everything parsed so far."""
+    for title, kinds, row in SECTIONS:
+        chosen = [a for a in ctx.artefacts if a.kind.startswith(kinds)]
+        if chosen:
+            ctx.sections[title] = _rows(chosen, row)
+
+
+def _rows(artefacts: list[Artefact], row: Callable[[Artefact], dict[str, Any]]) -> list[dict[str, Any]]:
+    ordered = sorted(artefacts, key=lambda a: (a.user, _stamp(a.time) or _EARLY, a.kind))
+    rows = [
+        {"User": a.user or "—", "Time (UTC)": _stamp(a.time) or "—", **row(a)} for a in ordered[:MAX_ROWS]
+    ]
+    if len(ordered) > MAX_ROWS:
+        rows.append({"User": "…", "Time (UTC)": "", **dict.fromkeys(row(ordered[0]), "")})
+        rows[-1][next(iter(row(ordered[0])))] = f"{len(ordered) - MAX_ROWS:,} more (see findings.json)"
+    return rows
+
+
+def _stamp(value: object) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, datetime) else ""
+
+
+def _where(a: Artefact) -> str:
+    return a.source.path if a.source else ""
+
+
+def _browser(a: Artefact) -> dict[str, Any]:
+    v = a.values
+    what = {
+        "browser/search": lambda: (
+            f"searched {v.get('term', '')!r}" + (f" on {v['engine']}" if v.get("engine") else "")
+        ),
+        "browser/download": lambda: f"downloaded {v.get('url', '')} to {v.get('target', '')}",
+        "browser/cache": lambda: f"cached {v.get('url', '')} ({v.get('content_type', '') or 'unknown type'})",
+        "browser/bookmark": lambda: f"bookmarked {v.get('url', '')} {v.get('title', '')}",
+        "browser/form": lambda: f"typed {v.get('value', '')!r} in form field {v.get('field', '')}",
+    }.get(a.kind, lambda: f"visited {v.get('url', '')}" + (f" — {v['title']}" if v.get("title") else ""))
+    return {"Activity": what(), "Recovered": "yes (deleted)" if a.recovered else "", "Source": _where(a)}
+
+
+def _indicator(a: Artefact) -> dict[str, Any]:
+    v = a.values
+    return {
+        "Condition": a.kind.partition("/")[2],
+        "Indicator": v.get("name", ""),
+        "Traces": v.get("traces", ""),
+        "Example": v.get("example", v.get("expected", "")),
+    }
+
+
+def _usb(a: Artefact) -> dict[str, Any]:
+    v = a.values
+    if a.kind == "volume/mountpoint":
+        return {
+            "Device": f"{v.get('type', '')} {v.get('name', '')}",
+            "Serial": "",
+            "First / last connected": "",
+            "Last removed": "",
+            "Source": _where(a),
+        }
+    connected = " / ".join(_stamp(v.get(k)) or "—" for k in ("first_installed", "last_connected"))
+    return {
+        "Device": f"{v.get('vendor', '')} {v.get('product', '')}".strip(),
+        "Serial": v.get("serial", ""),
+        "First / last connected": connected,
+        "Last removed": _stamp(v.get("last_removed")) or "—",
+        "Source": _where(a),
+    }
+
+
+def _software(a: Artefact) -> dict[str, Any]:
+    v = a.values
+    return {
+        "Program": v.get("name", ""),
+        "Version": v.get("version", ""),
+        "Publisher": v.get("publisher", ""),
+        "Scope": v.get("scope", ""),
+        "Source": _where(a),
+    }
+
+
+def _system(a: Artefact) -> dict[str, Any]:
+    v = a.values
+    detail = {
+        "account/user": lambda: f"account {v.get('name', '')}, last login {v.get('last_login') or '—'}",
+        "system/timezone": lambda: f"time zone {v.get('name', '')} (bias {v.get('Bias', '?')} min)",
+        "system/shutdown": lambda: (
+            f"last shutdown {_stamp(v.get('shutdown_time')) or v.get('shutdown_time')}"
+        ),
+    }[a.kind]()
+    return {"Record": a.kind, "Detail": detail, "Source": _where(a)}
+
+
+SECTIONS: Iterable[tuple[str, tuple[str, ...], Callable[[Artefact], dict[str, Any]]]] = (
+    ("Order-condition indicators", ("indicator/",), _indicator),
+    (
+        "Browser activity by user",
+        ("browser/search", "browser/download", "browser/visit", "browser/bookmark", "browser/form"),
+        _browser,
+    ),
+    ("Browser caches", ("browser/cache",), _browser),
+    ("USB storage devices and mounted volumes", ("usb/device", "volume/mountpoint"), _usb),
+    ("Installed software", ("software/installed",), _software),
+    ("Accounts, time zone and shutdown", ("account/user", "system/timezone", "system/shutdown"), _system),
+)

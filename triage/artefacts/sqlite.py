@@ -1,0 +1,89 @@
+"""Open an SQLite artefact safely: a private copy (with its -wal / -journal), read-only, time-boxed.
+
+Evidence is never opened in place: SQLite would create ``-shm`` files, could
+checkpoint a WAL into the database or roll back a hot journal, changing what a
+second examiner sees. The file and its siblings are copied into a private temp
+directory first and the copy is opened ``mode=ro``, so the WAL's committed frames
+are read as the application would have seen them. Queries are time-boxed, because
+a hostile database can make a query run for ever.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from triage.artefacts.common import MAX_ARTEFACT_FILE, Damaged
+from triage.walk.files import FileHandle
+
+if TYPE_CHECKING:
+    from triage.artefacts import VolumeFiles
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+SIBLINGS = ("-wal", "-journal")
+QUERY_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class SqliteCopy:
+    conn: sqlite3.Connection
+    path: Path  # the private copy of the main file
+    wal: Path | None  # the private copy of the -wal, where there was one
+
+    def columns(self, table: str) -> list[str]:
+        return [row[1] for row in self.conn.execute(f"PRAGMA table_info({quote(table)})")]
+
+    def has_table(self, table: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,))
+        return row.fetchone() is not None
+
+    def rows(self, sql: str, params: tuple[object, ...] = ()) -> Iterator[sqlite3.Row]:
+        return iter(self.conn.execute(sql, params))
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _copy(handle: FileHandle, target: Path) -> None:
+    if handle.entry.size > MAX_ARTEFACT_FILE:
+        raise Damaged(f"{handle.entry.size:,} bytes is more than the {MAX_ARTEFACT_FILE:,} parsed")
+    with open(target, "wb") as out:
+        for chunk in handle.chunks():
+            out.write(chunk)
+
+
+@contextmanager
+def open_sqlite(handle: FileHandle, files: VolumeFiles | None) -> Iterator[SqliteCopy]:
+    """The database as a read-only connection on a private copy; Damaged if it is not SQLite."""
+    head = handle.read_at(0, len(SQLITE_MAGIC)) if handle.entry.size >= len(SQLITE_MAGIC) else b""
+    if head != SQLITE_MAGIC:
+        raise Damaged("not an SQLite 3 database (bad header)")
+    with tempfile.TemporaryDirectory(prefix="triage-sqlite-") as tmp:
+        path = Path(tmp) / "db"
+        _copy(handle, path)
+        wal = None
+        for suffix in SIBLINGS:
+            sibling = files.get(handle.entry.path + suffix) if files is not None else None
+            if sibling is not None and sibling.entry.size:
+                _copy(sibling, Path(tmp) / f"db{suffix}")
+                wal = Path(tmp) / "db-wal" if suffix == "-wal" else wal
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            _time_box(conn)
+            conn.row_factory = sqlite3.Row
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            yield SqliteCopy(conn, path, wal)
+        finally:
+            conn.close()
+
+
+def _time_box(conn: sqlite3.Connection) -> None:
+    deadline = time.monotonic() + QUERY_SECONDS
+    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 100_000)

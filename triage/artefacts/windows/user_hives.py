@@ -1,0 +1,114 @@
+"""Per-user and software hives: installed programs, mounted volumes per user, accounts, Amcache.
+
+Locations and keys:
+``Users/<name>/NTUSER.DAT``: ``Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall`` (per-user
+installs) and ``...\\Explorer\\MountPoints2`` (volumes, drive letters and shares the user
+mounted; tested on plaso's NTUSER.DAT, 3 entries);
+``Windows/System32/config/SOFTWARE``: ``Microsoft\\Windows\\CurrentVersion\\Uninstall`` (and
+WOW6432Node); ``Windows/System32/config/SAM``: local accounts (``SAM\\Domains\\Account\\Users``);
+``Windows/AppCompat/Programs/Amcache.hve``: programs and files that ran or were installed.
+Parsed with regipy's plugins; tested on regipy's NTUSER_with_winscp (4 programs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from regipy.plugins.amcache.amcache import AmCachePlugin
+from regipy.plugins.ntuser.installed_programs_ntuser import InstalledProgramsNTUserPlugin
+from regipy.plugins.sam.samparse import SAMParsePlugin
+from regipy.plugins.software.installed_programs import InstalledProgramsSoftwarePlugin
+from regipy.registry import RegistryHive
+
+from triage.artefacts.common import FileParser, Record, damaged
+from triage.artefacts.users import user_for_path
+from triage.artefacts.windows.hives import open_hive, plain, reg_time, run_plugin
+from triage.records import Artefact, Entry
+from triage.walk.files import FileHandle
+
+if TYPE_CHECKING:
+    from triage.artefacts import VolumeFiles
+
+MOUNTPOINTS2 = r"\Software\Microsoft\Windows\CurrentVersion\Explorer\MountPoints2"
+HIVES = {  # path ending -> hive kind
+    "/ntuser.dat": "ntuser",
+    "/windows/system32/config/software": "software",
+    "/windows/system32/config/sam": "sam",
+    "/windows/appcompat/programs/amcache.hve": "amcache",
+}
+
+
+class UserHives(FileParser):
+    name = "windows/user-hives"
+
+    def selects(self, entry: Entry) -> bool:
+        return not entry.stream and entry.path.lower().endswith(tuple(HIVES))
+
+    def parse_file(self, handle: FileHandle, files: VolumeFiles) -> Iterator[Record]:
+        source = handle.entry
+        kind = next(k for end, k in HIVES.items() if source.path.lower().endswith(end))
+        user = user_for_path(source.path) if kind == "ntuser" else ""
+        with open_hive(handle) as hive:
+            for plugin, convert in PLUGINS[kind]:
+                entries, problem = run_plugin(plugin, hive, source)
+                if problem:
+                    yield problem
+                for item in entries:
+                    yield convert(self.name, source, user, item)
+            if kind == "ntuser":
+                yield from mountpoints2(self.name, hive, source, user)
+
+
+def _program(parser: str, source: Entry, user: str, e: dict[str, Any]) -> Artefact:
+    values = {
+        "name": plain(e.get("DisplayName")) or e.get("service_name", ""),
+        "version": plain(e.get("DisplayVersion")) or "",
+        "publisher": plain(e.get("Publisher")) or "",
+        "install_location": plain(e.get("InstallLocation")) or "",
+        "install_date": plain(e.get("InstallDate")) or "",
+        "key": f"{e.get('registry_path', '')}\\{e.get('service_name', '')}",
+        "scope": "user" if user else "machine",
+    }
+    return Artefact("software/installed", parser, source, reg_time(e.get("timestamp")), user, values)
+
+
+def _account(parser: str, source: Entry, user: str, e: dict[str, Any]) -> Artefact:
+    values = {k: plain(v) for k, v in e.items() if not k.endswith(("hash", "_v", "_f")) and k != "last_write"}
+    name = str(e.get("username") or e.get("name") or "")
+    values["name"] = name or f"RID {e.get('rid', '?')}"
+    return Artefact("account/user", parser, source, reg_time(e.get("last_login")), name, values)
+
+
+def _amcache(parser: str, source: Entry, user: str, e: Any) -> Artefact:
+    e = e if isinstance(e, dict) else {"name": str(e)}
+    path = str(e.get("full_path") or e.get("name") or "")
+    values = {k: plain(v) for k, v in e.items() if k not in ("timestamp",)}
+    values["name"] = path
+    return Artefact(
+        "software/amcache", parser, source, reg_time(e.get("timestamp")), user_for_path(path), values
+    )
+
+
+def mountpoints2(parser: str, hive: RegistryHive, source: Entry, user: str) -> Iterator[Record]:
+    """One volume/mountpoint per MountPoints2 subkey: {GUID} volume, ##server#share, or a letter."""
+    try:
+        key = hive.get_key(MOUNTPOINTS2)
+        subkeys = list(key.iter_subkeys())
+    except Exception as exc:  # regipy raises its own types for a missing or damaged key
+        if "not found" not in str(exc).lower() and "NotFound" not in type(exc).__name__:
+            yield damaged(source, f"{parser}: MountPoints2: {exc!r}"[:300])
+        return
+    for sub in subkeys:
+        name = sub.name
+        kind = "volume" if name.startswith("{") else "share" if name.startswith("#") else "drive"
+        values = {"name": name, "type": kind, "share": name.replace("#", "\\") if kind == "share" else ""}
+        yield Artefact("volume/mountpoint", parser, source, reg_time(sub.header.last_modified), user, values)
+
+
+PLUGINS: dict[str, tuple[tuple[type, Any], ...]] = {
+    "ntuser": ((InstalledProgramsNTUserPlugin, _program),),
+    "software": ((InstalledProgramsSoftwarePlugin, _program),),
+    "sam": ((SAMParsePlugin, _account),),
+    "amcache": ((AmCachePlugin, _amcache),),
+}
