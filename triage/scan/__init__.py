@@ -8,29 +8,28 @@ inputs (a missing source, a broken profile or library) before reading anything.
 
 from __future__ import annotations
 
+import os
 import platform
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from triage import __version__
-from triage.artefacts import run_artefact_parsers
+from triage.agent.check import cross_check_agent
 from triage.decide import decide
 from triage.identify import libmagic_version
 from triage.profile import load_profile
 from triage.progress import QuietProgress, ScanProgress
-from triage.records import Coverage, Problem, SourceInfo, Volume, VolumeCoverage
+from triage.records import Coverage, Problem, SourceInfo, VolumeCoverage
+from triage.scan.budget import StopRules
 from triage.scan.context import ScanContext
-from triage.scan.examine import examine_file
 from triage.scan.findings import FindingLog
 from triage.scan.libraries import load_libraries
-from triage.scan.result import ScanResult
+from triage.scan.pipeline import ScanState, VolumeWork, scan_volumes, walk_sources
+from triage.scan.result import LibraryUsed, ScanResult
+from triage.scan.resume import Restored, ScanJournal, replay
 from triage.sources import EvidenceSource, describe_source, hash_media, open_source
-from triage.walk.directory import walk_directory
-from triage.walk.files import FileHandle
-from triage.walk.tsk import walk_filesystem
-from triage.walk.volumes import open_volumes
 
 __all__ = ["ScanOptions", "ScanResult", "run_scan"]
 
@@ -43,6 +42,15 @@ class ScanOptions:
     case_reference: str = ""
     hash_sources: bool = True
     allow_unsigned: bool = False
+    budget_seconds: float = 0.0  # stop after this long (--budget); 0: no limit
+    stop_on_seize: bool = False  # stop at the first SEIZE-grade finding
+    journal: str = ""  # path of the scan journal (report folder/scan.journal); "" for none
+    resume: bool = False  # continue the scan in ``journal``
+    hash_only: bool = False  # digests and hash sets only: no type, keywords, analysers, parsers
+    workers: int = field(default_factory=lambda: min(os.cpu_count() or 2, 4))
+    agent_alerts: str | None = None  # remote agent exchange files (triage.agent); None: no cross-check
+    agent_heartbeats: str | None = None
+    agent_install: str | None = None
 
 
 @dataclass
@@ -52,6 +60,7 @@ class _Tally:
     volumes: list[VolumeCoverage] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
+    partial_reason: str = ""
 
 
 def run_scan(options: ScanOptions, progress: ScanProgress | None = None) -> ScanResult:
@@ -59,20 +68,24 @@ def run_scan(options: ScanOptions, progress: ScanProgress | None = None) -> Scan
     started = datetime.now(UTC)
     profile = load_profile(options.profile)
     library, keywords, used = load_libraries(profile, options.allow_unsigned)
+    journal = _open_journal(options, profile.sha256, used)
     sources = [open_source(s) for s in options.sources]
     tally = _Tally()
     ctx = ScanContext(profile, library, keywords, FindingLog(), tally.problems.append)
     try:
-        infos = [_identify_source(s, options, progress) for s in sources]
-        for source in sources:
-            _scan_source(source, ctx, tally, progress)
+        infos = [_identify_source(s, options, progress, journal) for s in sources]
+        _scan_sources(sources, ctx, tally, progress, options, journal)
     finally:
         for source in sources:
             source.close()
+        if journal is not None:
+            journal.end(tally.partial_reason)
+            journal.close()
     coverage = _coverage(tally)
     for volume in coverage.volumes:
         if not volume.examined:
             ctx.log.coverage_gap(volume)
+    cross_check_agent(ctx, options)  # remote agent alerts vs the device (agent-* findings)
     findings = tuple(ctx.log.findings)
     return ScanResult(
         started=started,
@@ -96,59 +109,54 @@ def run_scan(options: ScanOptions, progress: ScanProgress | None = None) -> Scan
     )
 
 
-def _identify_source(source: EvidenceSource, options: ScanOptions, progress: ScanProgress) -> SourceInfo:
+def _open_journal(options: ScanOptions, profile_sha256: str, used: list[LibraryUsed]) -> ScanJournal | None:
+    if not options.journal:
+        return None
+    start = {
+        "sources": [str(Path(s).resolve()) for s in options.sources],
+        "profile": options.profile,
+        "profile_sha256": profile_sha256,
+        "libraries": [lib.sha256 for lib in used],
+        "hash_only": options.hash_only,
+        "examiner": options.examiner,
+        "case_reference": options.case_reference,
+        "started": datetime.now(UTC).isoformat(),
+    }
+    return ScanJournal(Path(options.journal), start, options.resume)
+
+
+def _identify_source(
+    source: EvidenceSource, options: ScanOptions, progress: ScanProgress, journal: ScanJournal | None
+) -> SourceInfo:
+    done = [s for s in journal.restored.sources if s.path == source.path] if journal else []
+    if done:
+        return done[0]
     if not options.hash_sources or source.media is None:
-        return describe_source(source) if source.media else hash_media(source)
-    progress.stage(f"Hashing {source.name}", source.size)
-    return hash_media(source, progress.advance)
+        info = describe_source(source) if source.media else hash_media(source)
+    else:
+        progress.stage(f"Hashing {source.name}", source.size)
+        info = hash_media(source, progress.advance)
+    if journal is not None:
+        journal.source(info)
+    return info
 
 
-def _scan_source(source: EvidenceSource, ctx: ScanContext, tally: _Tally, progress: ScanProgress) -> None:
-    for volume, walk in _volumes(source, tally):
-        handles = list(walk)
-        progress.stage(f"Scanning {volume.name}", sum(h.entry.size for h in handles))
-        read = 0
-        for handle in handles:
-            read += _scan_file(handle, ctx, tally, progress)
-        run_artefact_parsers(handles, ctx)
-        tally.volumes.append(VolumeCoverage(volume, True, "", len(handles), len(handles), read))
-
-
-def _volumes(source: EvidenceSource, tally: _Tally) -> Iterator[tuple[Volume, Iterator[FileHandle]]]:
-    def skip(why: str) -> None:
-        tally.skipped[why] += 1
-
-    if source.directory is not None:
-        volume = Volume(source.name, 0, 0, 0, "directory", "directory")
-        yield volume, walk_directory(source.directory, source.name, tally.problems.append, skip)
-        return
-    assert source.media is not None
-    for opened in open_volumes(source.name, source.media):
-        if opened.fs is None:
-            tally.volumes.append(VolumeCoverage(opened.volume, False, opened.reason))
-            continue
-        yield opened.volume, walk_filesystem(opened.fs, opened.volume, tally.problems.append, skip)
-
-
-def _scan_file(handle: FileHandle, ctx: ScanContext, tally: _Tally, progress: ScanProgress) -> int:
-    examined, hits = examine_file(handle, ctx, progress.advance)
-    ctx.inventory.append(examined)
-    if examined.error:
-        ctx.problem(Problem(handle.entry.location, examined.error))
-    matches = ctx.library.match(examined.md5, examined.sha1, examined.sha256) if examined.complete else []
-    if any(m.label == "known-good" for m in matches):
-        tally.skipped["known-good (hash set): not keyword-scanned"] += 1
-        hits = []
-    for match in matches:
-        if match.label != "known-good":
-            ctx.log.hash_match(examined, match)
-            progress.hit("hash")
-    for _ in ctx.log.keyword_hits(examined, hits, "content"):
-        progress.hit("keyword")
-    for _ in ctx.log.keyword_hits(examined, ctx.keywords.scan_text(handle.entry.path), "path"):
-        progress.hit("keyword")
-    progress.file_done()
-    return examined.bytes_read
+def _scan_sources(
+    sources: list[EvidenceSource],
+    ctx: ScanContext,
+    tally: _Tally,
+    progress: ScanProgress,
+    options: ScanOptions,
+    journal: ScanJournal | None,
+) -> None:
+    stop = StopRules(options.budget_seconds, options.stop_on_seize)
+    state = ScanState(ctx, progress, stop, tally.skipped, journal, options.hash_only, max(1, options.workers))
+    restored = journal.restored if journal is not None else Restored()
+    replay(restored, ctx, tally.skipped.update)
+    volumes = walk_sources(sources, state)
+    scan_volumes(volumes, state, restored)
+    tally.volumes.extend(v.coverage() if isinstance(v, VolumeWork) else v for v in volumes)
+    tally.partial_reason = stop.reason
 
 
 def _coverage(tally: _Tally) -> Coverage:
@@ -160,15 +168,29 @@ def _coverage(tally: _Tally) -> Coverage:
         bytes_read=sum(v.bytes_read for v in volumes),
         skipped=dict(tally.skipped),
         problems=len(tally.problems),
+        partial=bool(tally.partial_reason),
+        partial_reason=_partial_reason(tally.partial_reason, volumes),
     )
+
+
+def _partial_reason(reason: str, volumes: tuple[VolumeCoverage, ...]) -> str:
+    """Why the scan stopped, and exactly how much of what was walked it examined."""
+    if not reason:
+        return ""
+    seen = sum(v.files_seen for v in volumes)
+    done = sum(v.files_examined for v in volumes)
+    return f"{reason}: {done:,} of {seen:,} files examined; the rest are listed by area in the report"
 
 
 def _environment() -> dict[str, str]:
     import pytsk3
+
+    from triage.buildinfo import build_fields
 
     return {
         "python": platform.python_version(),
         "platform": platform.platform(),
         "pytsk3": getattr(pytsk3, "get_version", lambda: "unknown")(),
         "libmagic": libmagic_version(),
+        **build_fields(),  # executable SHA-256, build commit, bundled library versions
     }

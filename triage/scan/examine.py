@@ -16,31 +16,44 @@ if TYPE_CHECKING:
     from triage.scan.context import ScanContext
 
 
+KNOWN_GOOD = "known-good"
+
+
 def examine_file(
     handle: FileHandle,
     ctx: ScanContext,
     on_bytes: Callable[[int], None] | None = None,
+    hash_only: bool = False,
 ) -> tuple[Examined, list[KeywordHit]]:
-    """One pass over the content. A read error keeps what was read and says so."""
+    """One pass over the content. A read error keeps what was read and says so.
+
+    The keyword stream is fed one chunk behind the digests, so a file that turns out to be
+    known-good (NSRL) is never keyword-scanned when it fits in one chunk, as most files do;
+    analysers never run on a known-good file. ``hash_only`` skips type, keywords and analysers.
+    """
     digests = Digests()
     stream = ctx.keywords.stream()
     head = b""
     mime = description = ""
-    scan_text = not is_filesystem_metadata(handle.entry)
+    scan_text = not hash_only and not is_filesystem_metadata(handle.entry)
     analyzers: list[ContentAnalyzer] = []
     buffered: list[bytes] = []
+    held = b""  # the latest chunk, fed to keywords once the next one arrives
     read = 0
     error = ""
     try:
         for chunk in handle.chunks():
             if not head:
                 head = chunk[:MAGIC_BYTES]
-                mime, description = identify(head)
-                scan_text = scan_text and carries_text(mime) and not ctx.keywords.empty
-                analyzers = _wanted(Examined(handle.entry, mime, description))
+                if not hash_only:
+                    mime, description = identify(head)
+                    scan_text = scan_text and carries_text(mime) and not ctx.keywords.empty
+                    analyzers = _wanted(Examined(handle.entry, mime, description))
             digests.update(chunk)
             if scan_text:
-                stream.feed(chunk)
+                if held:
+                    stream.feed(held)
+                held = chunk
             if analyzers:
                 buffered.append(chunk)
             read += len(chunk)
@@ -48,17 +61,28 @@ def examine_file(
                 on_bytes(len(chunk))
     except (OSError, RuntimeError) as exc:
         error = f"read failed after {read} of {handle.entry.size} bytes: {exc}"
-    if not head:
+    if not head and not hash_only:
         mime, description = identify(b"")
     md5, sha1, sha256 = digests.hexdigests()
     complete = read == handle.entry.size
-    hits = stream.finish() if scan_text else []
     examined = Examined(handle.entry, mime, description, md5, sha1, sha256, read, complete, error)
+    if known_good(ctx, examined):
+        return examined, []
+    if held:
+        stream.feed(held)
+    hits = stream.finish() if scan_text else []
     if analyzers and complete:
         content = b"".join(buffered)
         for analyzer in analyzers:
             analyzer.analyze(examined, content, ctx)
     return examined, hits
+
+
+def known_good(ctx: ScanContext, examined: Examined) -> bool:
+    """Whether a fully read file is in a known-good (NSRL-style) hash set."""
+    if not examined.complete or not examined.sha256:
+        return False
+    return ctx.library.is_known_good(examined.md5, examined.sha1, examined.sha256)
 
 
 def _wanted(partial: Examined) -> list[ContentAnalyzer]:

@@ -1,0 +1,136 @@
+"""The scan journal: what a scan has done, written to the output drive as it happens.
+
+One JSON object per line in ``<report folder>/scan.journal``: a ``start`` line (sources,
+profile and library hashes), the sources' own hashes, then one ``file`` line per examined
+file carrying everything that file produced (findings, problems, inventory rows, artefacts),
+one ``volume`` line when a volume's files and artefact parsers are done, and an ``end`` line.
+A line is only written once its file is wholly done, so a crash, a pulled USB stick or
+Ctrl-C loses at most the files in flight: ``--resume`` restores every journalled file and
+reads only the rest, so no finding is lost and no file is counted twice. A torn last line
+(the stick pulled mid-write) is ignored. Lines holding findings are fsync'd at once, the
+rest at least every second.
+
+Records are encoded field by field (datetimes tagged ``{"$dt": ...}``) and decoded back
+into the same frozen dataclasses; nothing in a journal is ever executed (no pickle).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import os
+import time
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+JOURNAL_NAME = "scan.journal"
+FORMAT = "triage.journal/1"
+SYNC_SECONDS = 1.0
+T = TypeVar("T")
+
+
+class JournalError(ValueError):
+    """A journal that cannot be resumed; the message says why."""
+
+
+def encode(value: Any) -> Any:
+    """Records, enums, datetimes and containers as JSON values; datetimes stay recognisable."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, dict):
+        return {str(k): encode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [encode(v) for v in value]
+    return value
+
+
+def _hook(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1 and "$dt" in obj:
+        return datetime.fromisoformat(obj["$dt"])
+    return obj
+
+
+def decode(cls: type[T], data: Any) -> T:
+    """Rebuild a record of ``cls`` from ``encode``'s output (already datetime-hooked)."""
+    return _decode_as(cls, data)  # type: ignore[no-any-return]
+
+
+def _decode_as(hint: Any, data: Any) -> Any:
+    if data is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _decode_as(options[0], data) if len(options) == 1 else data
+    if origin is tuple:
+        return tuple(_decode_as(typing.get_args(hint)[0], v) for v in data)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        hints = typing.get_type_hints(hint)
+        known = {f.name for f in dataclasses.fields(hint)}
+        return hint(**{k: _decode_as(hints[k], v) for k, v in data.items() if k in known})
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return hint(data)
+    return data
+
+
+@dataclass
+class JournalWriter:
+    """Appends lines; fsyncs at once for findings, else at most a second later."""
+
+    path: Path
+    _file: Any = field(init=False, repr=False)
+    _synced: float = field(default=0.0, init=False)
+
+    def __post_init__(self) -> None:
+        self._file = self.path.open("a", encoding="utf-8")
+
+    def write(self, kind: str, urgent: bool = False, **fields: Any) -> None:
+        self._file.write(json.dumps({"t": kind, **encode(fields)}, ensure_ascii=False) + "\n")
+        self._file.flush()
+        now = time.monotonic()
+        if urgent or now - self._synced >= SYNC_SECONDS:
+            os.fsync(self._file.fileno())
+            self._synced = now
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
+
+
+def read_journal(path: Path) -> Iterator[dict[str, Any]]:
+    """Every whole line of a journal; a torn or garbled line ends the journal there."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise JournalError(f"cannot read the journal {path}: {exc.strerror}") from None
+    for line in text.splitlines():
+        try:
+            record = json.loads(line, object_hook=_hook)
+        except json.JSONDecodeError:
+            return
+        if not isinstance(record, dict) or "t" not in record:
+            return
+        yield record
+
+
+def file_keys(entries: Iterator[Any] | list[Any]) -> list[str]:
+    """A key per file that is the same in every walk of the same evidence (the resume key)."""
+    seen: dict[str, int] = {}
+    keys = []
+    for entry in entries:
+        key = f"{entry.source}|{entry.volume_index}|{entry.inode}|{entry.path}"
+        seen[key] = seen.get(key, 0) + 1
+        keys.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
+    return keys

@@ -1,0 +1,106 @@
+"""Start, continue and replay a scan journal (see journal.py for the format).
+
+``--resume <report folder>`` reads the journal, checks that the sources, profile and
+libraries are the ones it was started with, replays every finished file's findings,
+problems, inventory rows and artefacts into the new scan in their original order (so finding
+ids are the same as they would have been), and tells the scan which files to skip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from triage.records import Artefact, Examined, Finding, Problem, SourceInfo
+from triage.scan.context import ScanContext
+from triage.scan.journal import FORMAT, JournalError, JournalWriter, decode, read_journal
+
+
+@dataclass
+class Restored:
+    """What an earlier run of the same scan had finished."""
+
+    start: dict[str, Any] = field(default_factory=dict)
+    sources: list[SourceInfo] = field(default_factory=list)
+    files: dict[str, int] = field(default_factory=dict)  # key -> bytes read
+    volumes: set[str] = field(default_factory=set)  # volumes whose parsers ran
+    records: list[dict[str, Any]] = field(default_factory=list)  # file and volume lines, in order
+    sections: dict[str, Any] = field(default_factory=dict)
+    runs: int = 0
+
+
+class ScanJournal:
+    """The journal of one scan: what was restored from it, and the writer for new lines."""
+
+    def __init__(self, path: Path, start: dict[str, Any], resume: bool) -> None:
+        self.path = path
+        self.restored = _restore(path, start) if resume else Restored()
+        if not resume and path.exists():
+            raise JournalError(f"{path} exists: use --resume to continue that scan")
+        self._writer = JournalWriter(path)
+        self._writer.write("resume" if resume else "start", urgent=True, format=FORMAT, **start)
+
+    def source(self, info: SourceInfo) -> None:
+        self._writer.write("source", urgent=True, info=info)
+
+    def file(self, key: str, bytes_read: int, **produced: Any) -> None:
+        self._writer.write(
+            "file", urgent=bool(produced.get("findings")), key=key, bytes=bytes_read, **produced
+        )
+
+    def volume(self, name: str, **produced: Any) -> None:
+        self._writer.write("volume", urgent=True, volume=name, **produced)
+
+    def end(self, partial_reason: str) -> None:
+        self._writer.write("end", urgent=True, partial=bool(partial_reason), reason=partial_reason)
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+def _restore(path: Path, start: dict[str, Any]) -> Restored:
+    if not path.exists():
+        raise JournalError(f"no scan journal at {path}: nothing to resume")
+    restored = Restored()
+    for record in read_journal(path):
+        kind = record.pop("t")
+        if kind in ("start", "resume"):
+            _check_same_scan(restored.start or record, start, path)
+            restored.start = restored.start or record
+            restored.runs += 1
+        elif kind == "source" and not any(s.path == record["info"]["path"] for s in restored.sources):
+            restored.sources.append(decode(SourceInfo, record["info"]))
+        elif kind == "file" and record["key"] not in restored.files:
+            restored.files[record["key"]] = int(record["bytes"])
+            restored.records.append(record)
+        elif kind == "volume" and record["volume"] not in restored.volumes:
+            restored.volumes.add(record["volume"])
+            restored.records.append(record)
+            restored.sections = record.get("sections") or restored.sections
+    if not restored.start:
+        raise JournalError(f"{path} has no start line: not a scan journal")
+    return restored
+
+
+def _check_same_scan(earlier: dict[str, Any], now: dict[str, Any], path: Path) -> None:
+    for name in ("sources", "profile_sha256", "libraries", "hash_only"):
+        if earlier.get(name) != now.get(name):
+            raise JournalError(
+                f"{path}: cannot resume, the {name.replace('_', ' ')} differ from the journal's"
+            )
+
+
+def replay(restored: Restored, ctx: ScanContext, skipped: Callable[[dict[str, int]], None]) -> None:
+    """Put every journalled file's and volume's results back, in their original order."""
+    for record in restored.records:
+        for fields in record.get("findings", []):
+            finding = decode(Finding, fields)
+            ctx.log.add(**{k: getattr(finding, k) for k in fields if k != "id"})
+        for problem in record.get("problems", []):
+            ctx.problem(decode(Problem, problem))
+        ctx.inventory.extend(decode(Examined, x) for x in record.get("inventory", []))
+        ctx.artefacts.extend(decode(Artefact, x) for x in record.get("artefacts", []))
+        skipped(record.get("skipped", {}))
+    ctx.sections.update(restored.sections)
