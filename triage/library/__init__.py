@@ -1,22 +1,28 @@
 """Hash libraries: reference hash sets the scan matches against.
 
-A hash set is read by one format parser (``formats/``, registered in
-``formats.FORMATS``) into a ``HashSet``; ``HashLibrary`` answers lookups across
-every set a profile names.
+Hash-set files are read by one format parser each (``formats/``, registered in
+``formats.FORMATS``) and compiled (``builder.py``) into sorted fixed-width digest files
+(``compiled.py``) that a scan memory-maps. Library bundles (``bundle.py``) are signed folders
+of compiled sets and keyword lists. ``HashLibrary`` answers lookups across every set a profile
+names, one file at a time (``match``) or many at once (``match_batch``).
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from triage.library.formats import FORMATS, HashLine, HashSetFormatError
+import numpy as np
 
-__all__ = ["HashLibrary", "HashMatch", "HashSet", "HashSetFormatError", "load_hashset"]
+from triage.library.compiled import CompiledSet, digest_dtype
+from triage.library.formats import HashSetFormatError
+from triage.library.importer import import_hashset
 
-ALGORITHM_BY_LENGTH = {32: "md5", 40: "sha1", 64: "sha256"}
+__all__ = ["CompiledSet", "HashLibrary", "HashMatch", "HashSetFormatError", "load_hashset"]
+
+STRONGEST_FIRST = ("sha256", "sha1", "md5")
 
 
 @dataclass(frozen=True)
@@ -26,67 +32,78 @@ class HashMatch:
     algorithm: str
     digest: str
     category: str = ""
+    series: str = ""
+    detail: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass
-class HashSet:
-    name: str
-    label: str
-    path: Path
-    file_sha256: str
-    digests: dict[str, dict[str, str]] = field(default_factory=dict)  # algorithm -> digest -> category
-    bad_lines: list[str] = field(default_factory=list)  # "file line N: why"
-
-    @property
-    def count(self) -> int:
-        return sum(len(d) for d in self.digests.values())
-
-    def lookup(self, algorithm: str, digest: str) -> HashMatch | None:
-        category = self.digests.get(algorithm, {}).get(digest)
-        if category is None:
-            return None
-        return HashMatch(self.name, self.label, algorithm, digest, category)
-
-
-def load_hashset(path: Path, name: str, label: str, format_name: str = "plain") -> HashSet:
-    try:
-        parse = FORMATS[format_name]
-    except KeyError:
-        known = ", ".join(sorted(FORMATS))
-        raise HashSetFormatError(f"{path}: unknown hash-set format {format_name!r} ({known})") from None
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise HashSetFormatError(f"{path}: cannot read hash set: {exc.strerror}") from exc
-    hash_set = HashSet(name, label, path, hashlib.sha256(data).hexdigest())
-    _add_lines(hash_set, parse(path, data))
-    return hash_set
-
-
-def _add_lines(hash_set: HashSet, lines: Iterable[HashLine | str]) -> None:
-    for line in lines:
-        if isinstance(line, str):
-            hash_set.bad_lines.append(line)
-            continue
-        algorithm = ALGORITHM_BY_LENGTH[len(line.digest)]
-        hash_set.digests.setdefault(algorithm, {})[line.digest] = line.category
+def load_hashset(path: Path, name: str, label: str, format_name: str = "plain") -> CompiledSet:
+    """Compile one hash-set file in a temporary folder and hold it in memory (small lists
+    named directly by a profile; large ones belong in a compiled bundle)."""
+    with tempfile.TemporaryDirectory(prefix="triage-hashset-") as work:
+        folder = Path(work) / "set"
+        import_hashset([path], format_name, name, label, folder)
+        return CompiledSet(folder, in_memory=True)
 
 
 class HashLibrary:
     """Every hash set a profile uses; one lookup answers for all of them."""
 
-    def __init__(self, sets: Iterable[HashSet]) -> None:
+    def __init__(self, sets: Iterable[CompiledSet]) -> None:
         self.sets = list(sets)
 
     def match(self, md5: str, sha1: str, sha256: str) -> list[HashMatch]:
-        found = []
+        """One match per set at most: the strongest digest that set holds wins."""
+        return self.match_batch([md5], [sha1], [sha256])[0]
+
+    def match_batch(
+        self, md5s: Sequence[str], sha1s: Sequence[str], sha256s: Sequence[str]
+    ) -> list[list[HashMatch]]:
+        """match() for many files at once (hex digests, "" where unknown), in input order."""
+        count = len(md5s)
+        found: list[list[HashMatch]] = [[] for _ in range(count)]
+        queries = {
+            algorithm: _hex_array(algorithm, list(hexes))
+            for algorithm, hexes in zip(STRONGEST_FIRST, (sha256s, sha1s, md5s), strict=True)
+        }
         for hash_set in self.sets:
-            for algorithm, digest in (("sha256", sha256), ("sha1", sha1), ("md5", md5)):
-                hit = hash_set.lookup(algorithm, digest) if digest else None
-                if hit:
-                    found.append(hit)
-                    break  # one match per set is enough; the strongest digest wins
+            pending = np.ones(count, dtype=bool)
+            for algorithm in STRONGEST_FIRST:
+                array, valid = queries[algorithm]
+                rows = hash_set.find(algorithm, array)
+                for i in np.flatnonzero((rows >= 0) & valid & pending):
+                    found[i].append(_hash_match(hash_set, algorithm, array[i], int(rows[i])))
+                    pending[i] = False
         return found
 
     def is_known_good(self, md5: str, sha1: str, sha256: str) -> bool:
         return any(m.label == "known-good" for m in self.match(md5, sha1, sha256))
+
+
+def _hash_match(hash_set: CompiledSet, algorithm: str, raw: bytes, row: int) -> HashMatch:
+    detail = hash_set.detail(algorithm, row)
+    digest = bytes(raw).ljust(digest_dtype(algorithm).itemsize, b"\0").hex()
+    return HashMatch(
+        hash_set.name, hash_set.label, algorithm, digest, detail.category, detail.series, detail.fields
+    )
+
+
+def _hex_array(algorithm: str, hexes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(raw digests, which were well-formed); malformed or empty ones become zeros, masked out."""
+    dtype = digest_dtype(algorithm)
+    width = 2 * dtype.itemsize
+    if all(len(h) == width for h in hexes):
+        try:
+            raw = bytes.fromhex("".join(hexes))
+            if len(raw) == dtype.itemsize * len(hexes):
+                return np.frombuffer(raw, dtype=dtype), np.ones(len(hexes), dtype=bool)
+        except ValueError:
+            pass
+    parts, valid = [], np.zeros(len(hexes), dtype=bool)
+    for i, text in enumerate(hexes):
+        try:
+            one = bytes.fromhex(text) if len(text) == width else b""
+        except ValueError:
+            one = b""
+        valid[i] = len(one) == dtype.itemsize
+        parts.append(one if valid[i] else bytes(dtype.itemsize))
+    return np.frombuffer(b"".join(parts), dtype=dtype), valid

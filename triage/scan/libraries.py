@@ -26,10 +26,10 @@ def load_libraries(
                 "hash set",
                 ref.name,
                 str(ref.path),
-                hash_set.file_sha256,
+                hash_set.info["sources"][0]["sha256"],
                 hash_set.count,
                 ref.label,
-                bad_lines=len(hash_set.bad_lines),
+                bad_lines=int(hash_set.info["bad_lines"]),
             )
         )
     keywords: list[Keyword] = []

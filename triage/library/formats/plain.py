@@ -1,9 +1,8 @@
-"""Plain digest lists, and md5sum/sha1sum/sha256sum output.
+"""Plain digest lists: one hex digest per line, ``#`` comments, optional category column.
 
-One hex digest per line (MD5, SHA-1 or SHA-256, told apart by length, either
-case), optionally followed by whitespace or a comma and a category; ``#`` starts
-a comment. ``sha256sum`` lines (``<digest>  <file name>``, ``*`` for binary mode)
-read the same way, the file name becoming the category.
+MD5, SHA-1 and SHA-256 are told apart by length (either case). After the digest, whitespace
+or a comma then the rest of the line is the category. Lists like this are what units keep by
+hand and what most tools export as "hash list".
 """
 
 from __future__ import annotations
@@ -12,22 +11,20 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from triage.library.formats.base import HashLine
+from triage.library.formats.base import BadLine, HashRecord, any_hex_digest, record_for, text_lines
 
-_HEX = re.compile(r"^[0-9a-fA-F]+$")
-_LENGTHS = (32, 40, 64)
+_SPLIT = re.compile(r"[\s,]+")
 
 
-def parse(path: Path, data: bytes) -> Iterator[HashLine | str]:
-    text = data.decode("utf-8-sig", errors="replace")
-    for number, raw in enumerate(text.splitlines(), start=1):
+def parse(path: Path) -> Iterator[HashRecord | BadLine]:
+    for number, raw in text_lines(path):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        parts = re.split(r"[\s,]+", line, maxsplit=1)
-        digest = parts[0]
-        if len(digest) not in _LENGTHS or not _HEX.match(digest):
-            yield f"{path.name} line {number}: {digest[:70]!r} is not an MD5, SHA-1 or SHA-256"
+        parts = _SPLIT.split(line, maxsplit=1)
+        found = any_hex_digest(parts[0])
+        if found is None:
+            yield BadLine(path.name, f"line {number}", f"{parts[0][:70]!r} is not an MD5, SHA-1 or SHA-256")
             continue
-        category = parts[1].lstrip("*").strip() if len(parts) > 1 else ""
-        yield HashLine(digest.lower(), category)
+        category = parts[1].strip() if len(parts) > 1 else ""
+        yield record_for(*found, category=category)
