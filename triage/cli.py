@@ -16,12 +16,14 @@ from pathlib import Path
 import click
 
 from triage import __version__
+from triage.batch.command import batch
 from triage.library import HashSetFormatError
 from triage.library.cli import library
 from triage.match.keywords import KeywordListError
 from triage.profile import ProfileError
 from triage.progress import BarProgress, QuietProgress
 from triage.records import Verdict
+from triage.rematch.command import rematch_command
 from triage.report import write_report
 from triage.report.signing import (
     SigningKey,
@@ -221,6 +223,8 @@ def _announce(result: ScanResult, report: Path) -> None:
 
 
 cli.add_command(library)
+cli.add_command(batch)
+cli.add_command(rematch_command, name="rematch")
 
 
 def main() -> None:

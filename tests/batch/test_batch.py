@@ -1,0 +1,107 @@
+"""Batch triage over three devices: seize (the demo disk), clean, and encrypted-only (in-process runner)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.batch.devices import build_clean_image
+from triage.batch import run_batch
+from triage.batch.jobs import DONE, FAILED, DeviceJob, DeviceOutcome, JobSettings
+from triage.batch.runners import LocalRunner, SerialRunner, run_jobs
+from triage.report.signing import one_time_key, verify_folder
+
+EXPECTED_RANKING = [
+    (1, "SEIZE", "demo-disk.img"),
+    (2, "REVIEW", "external.dd"),
+    (3, "NO GROUNDS FOUND", "usb-stick.img"),
+]
+
+
+def run_serial(evidence: Path, out: Path):
+    return run_batch([str(evidence)], out, JobSettings("demo"), SerialRunner, one_time_key())
+
+
+def assert_three_verified_and_ranked(result) -> dict:
+    """Shared with the slow pool/cluster tests: three verified reports, a verified summary, the ranking."""
+    assert [o.status for o in result.outcomes] == [DONE, DONE, DONE]
+    assert all(verify_folder(Path(o.report_dir)).ok for o in result.outcomes)
+    summary_dir = result.summary.parent
+    assert verify_folder(summary_dir).ok
+    doc = json.loads((summary_dir / "summary.json").read_text())
+    ranking = [(d["rank"], d["verdict"], Path(d["source"]).name) for d in doc["devices"]]
+    assert ranking == EXPECTED_RANKING
+    assert doc["counts"] == {"SEIZE": 1, "REVIEW": 1, "NO GROUNDS FOUND": 1, "failed": 0}
+    html = result.summary.read_text()
+    for device in doc["devices"]:
+        assert f'href="{device["report_link"]}"' in html
+        assert (summary_dir / device["report_link"]).is_file()
+    assert "<script" not in html
+    return doc
+
+
+def test_batch_ranks_three_devices_with_verified_reports(seized: Path, tmp_path: Path) -> None:
+    doc = assert_three_verified_and_ranked(run_serial(seized, tmp_path))
+    seize, review, clear = doc["devices"]
+    assert (seize["strength"], seize["findings"]) == (4.0, 7)  # 4 known-bad hash matches of weight 1
+    assert (review["strength"], review["findings"]) == (1.0, 1)  # the one coverage gap
+    assert (clear["strength"], clear["findings"]) == (0.0, 0)
+
+
+def test_restart_skips_verified_devices_and_rescans_a_tampered_one(seized: Path, tmp_path: Path) -> None:
+    first = run_serial(seized, tmp_path)
+    clean = next(o for o in first.outcomes if o.source.endswith("usb-stick.img"))
+    (Path(clean.report_dir) / "report.html").write_text("tampered")
+    second = run_serial(seized, tmp_path)
+    skipped = {Path(o.source).name: o.skipped for o in second.outcomes}
+    assert skipped == {"demo-disk.img": True, "external.dd": True, "usb-stick.img": False}
+    set_aside = [p.name for p in (tmp_path / "devices").iterdir() if ".unverified-" in p.name]
+    assert len(set_aside) == 1 and set_aside[0].startswith(clean.device_id + ".unverified-")
+    assert verify_folder(Path(clean.report_dir)).ok
+    assert len([p for p in tmp_path.iterdir() if p.name.startswith("summary.superseded-")]) == 1
+    assert len((tmp_path / "batch-journal.jsonl").read_text().splitlines()) == 6
+
+
+def test_a_failing_device_is_retried_once_then_listed_with_its_reason(tmp_path: Path) -> None:
+    source = str(tmp_path / "gone.img")
+    job = DeviceJob("gone-1", source, str(tmp_path / "devices" / "gone-1"), JobSettings("demo"))
+    outcomes = list(run_jobs(SerialRunner(), [job]))
+    reason = f"SourceError: {source}: no such file, directory or device"
+    assert outcomes == [DeviceOutcome("gone-1", source, FAILED, reason=reason, attempt=2)]
+
+
+def test_a_failure_then_success_is_done_on_the_second_try(tmp_path: Path) -> None:
+    calls: list[str] = []
+
+    def flaky(job: DeviceJob) -> DeviceOutcome:
+        calls.append(job.device_id)
+        status = FAILED if len(calls) == 1 else DONE
+        return DeviceOutcome(job.device_id, job.source, status, reason="transient" * (status == FAILED))
+
+    job = DeviceJob("d-1", "x.img", str(tmp_path / "d-1"))
+    assert list(run_jobs(SerialRunner(flaky), [job])) == [DeviceOutcome("d-1", "x.img", DONE, attempt=2)]
+    assert calls == ["d-1", "d-1"]
+
+
+def test_failed_devices_are_listed_in_the_signed_summary(seized: Path, tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "broken.img").write_bytes(b"")
+    result = run_batch(
+        [str(tmp_path / "in")], tmp_path / "out", JobSettings("demo"), SerialRunner, one_time_key()
+    )
+    [outcome] = result.outcomes
+    assert (outcome.status, outcome.attempt) == (FAILED, 2)
+    doc = json.loads((result.summary.parent / "summary.json").read_text())
+    assert doc["counts"]["failed"] == 1 and doc["devices"] == []
+    assert doc["failed"][0]["reason"] == outcome.reason != ""
+    assert "Could not be triaged (1)" in result.summary.read_text()
+
+
+def test_local_process_pool_runs_a_device(tmp_path: Path) -> None:
+    build_clean_image(tmp_path / "stick.img")
+    settings = JobSettings("demo", hash_sources=False)
+    result = run_batch(
+        [str(tmp_path / "stick.img")], tmp_path / "out", settings, lambda: LocalRunner(1), one_time_key()
+    )
+    assert [(o.status, o.attempt) for o in result.outcomes] == [(DONE, 1)]
+    assert verify_folder(Path(result.outcomes[0].report_dir)).ok

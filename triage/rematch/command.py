@@ -1,0 +1,106 @@
+"""``triage rematch``: re-judge a signed report against new hash sets, without the evidence.
+
+Exit codes as ``triage scan`` (0 / 10 / 20 by the new verdict), 3 bad input,
+4 the original report does not verify.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from triage.library import CompiledSet, load_hashset
+from triage.profile import Profile, ProfileError, load_profile
+from triage.rematch import NewHashSet, new_hash_set, rematch
+from triage.rematch.load import LoadedReport, ReportError, load_report
+from triage.report import write_report
+
+
+@click.command()
+@click.argument("report", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "--library",
+    "libraries",
+    multiple=True,
+    required=True,
+    help="Hash set file, or NAME=FILE (NAME replaces the report's set of that name). Repeatable.",
+)
+@click.option(
+    "--label",
+    default="known-bad",
+    show_default=True,
+    type=click.Choice(["known-bad", "known-good", "watch"]),
+    help="Label of the new sets.",
+)
+@click.option("--format", "format_name", default="plain", show_default=True, help="Hash-set file format.")
+@click.option("--profile", "-p", help="Profile whose rules decide [default: the one the report used].")
+@click.option(
+    "--out", "-o", "out_root", default="reports", show_default=True, type=click.Path(path_type=Path)
+)
+@click.option(
+    "--trusted-key",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Public key the original report must be signed with.",
+)
+@click.option("--key", "key_path", type=click.Path(path_type=Path), help="Key that signs the new report.")
+@click.option("--passphrase-file", type=click.Path(path_type=Path), help="Passphrase for --key.")
+def rematch_command(
+    report: Path,
+    libraries: tuple[str, ...],
+    label: str,
+    format_name: str,
+    profile: str | None,
+    out_root: Path,
+    trusted_key: Path | None,
+    key_path: Path | None,
+    passphrase_file: Path | None,
+) -> None:
+    """Re-match REPORT's signed file inventory against new hash sets and write a new signed report."""
+    from triage.cli import EXIT_BY_VERDICT, EXIT_VERIFY, InputProblem, _report_folder, _signing_key
+
+    try:
+        loaded = load_report(report, trusted_key)
+    except ReportError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_VERIFY)
+    sets = [_load_set(spec, label, format_name) for spec in libraries]
+    try:
+        policy = _profile(loaded, profile)
+    except ProfileError as exc:
+        raise InputProblem(str(exc)) from exc
+    key = _signing_key(key_path, passphrase_file)
+    outcome = rematch(loaded, sets, policy)
+    folder = _report_folder(out_root, f"rematch-{report.resolve().name}")
+    write_report(outcome.result, folder, key)
+    click.echo(f"VERDICT: {outcome.result.decision.verdict.value} (was {outcome.before.verdict.value})")
+    for used in outcome.changed_by:
+        click.echo(f"  changed by hash set {used.name!r} version {used.version or '-'} SHA-256 {used.sha256}")
+    click.echo(f"New hash matches: {outcome.new_matches}; re-matched {datetime.now(UTC):%H:%M:%S} UTC")
+    click.echo(f"Report: {folder / 'report.html'}")
+    sys.exit(EXIT_BY_VERDICT[outcome.result.decision.verdict])
+
+
+def _load_set(spec: str, label: str, format_name: str) -> NewHashSet:
+    """A hash-set file (compiled in memory), or a compiled set folder (``sets/<name>/`` of a bundle)."""
+    name, _, path_text = spec.rpartition("=")
+    path = Path(path_text)
+    if path.is_dir():
+        return new_hash_set(CompiledSet(path), str(path))
+    return new_hash_set(load_hashset(path, name or path.stem, label, format_name), str(path))
+
+
+def _profile(loaded: LoadedReport, override: str | None) -> Profile:
+    """The report's own profile, only if unchanged since the scan (same SHA-256), else --profile."""
+    if override:
+        return load_profile(override)
+    result = loaded.result
+    policy = load_profile(result.profile_path)
+    if policy.sha256 != result.profile_sha256:
+        raise ProfileError(
+            f"profile {result.profile_path} changed since the scan (SHA-256 {policy.sha256}, report says "
+            f"{result.profile_sha256}): name the profile to decide with using --profile"
+        )
+    return policy
