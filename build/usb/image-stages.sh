@@ -1,0 +1,159 @@
+# Stages of build/usb-image.sh after the cached Debian rootfs (sourced, not run):
+# the initramfs with our boot method, the triage files, the squashfs, the two FAT
+# partitions and the bootable disk image. Uses the variables set in build/usb-image.sh.
+
+IMAGE_PROFILES=/opt/triage/profiles
+SQUASHFS_EXCLUDES=(boot usr/share/doc usr/share/man usr/share/info usr/share/lintian
+    var/cache/apt var/lib/apt/lists .triage-stamp .triage-initramfs)
+
+build_initramfs() {
+    local rootfs=$WORK/rootfs stamp
+    install_initramfs_method "$rootfs"
+    stamp=$(cat "$USB/initramfs/"* | sha256sum | cut -c1-16)
+    if [ -f "$rootfs/.triage-initramfs" ] && [ "$(cat "$rootfs/.triage-initramfs")" = "$stamp" ]; then
+        log "initramfs: cached"
+        return
+    fi
+    log "initramfs: building with the triage boot method"
+    in_chroot "$rootfs" update-initramfs -u -k all >"$WORK/initramfs.log" 2>&1 \
+        || die "update-initramfs failed, see $WORK/initramfs.log"
+    echo "$stamp" >"$rootfs/.triage-initramfs"
+}
+
+# The scanner: the frozen executable (issue 5) if it exists and runs, else triage from git HEAD.
+install_triage() {
+    local rootfs=$1 exe=${TRIAGE_EXE:-$ROOT/build/dist/triage}
+    rm -rf "$rootfs/opt/triage" "$rootfs/usr/local/bin/triage"
+    mkdir -p "$rootfs/opt/triage/bin"
+    git -C "$ROOT" archive HEAD profiles hashsets | tar -x -C "$rootfs/opt/triage"
+    if [ -x "$exe" ] && "$exe" --version >/dev/null 2>&1; then
+        log "triage: frozen executable $exe ($("$exe" --version), sha256 $(sha256sum "$exe" | cut -c1-16))"
+        install -m 0755 "$exe" "$rootfs/opt/triage/bin/triage"
+        TRIAGE_SOURCE="frozen $(basename "$exe") sha256 $(sha256sum "$exe" | cut -d' ' -f1)"
+    else
+        log "triage: FALLBACK: no working frozen executable at $exe; installing triage from git HEAD" \
+            "$(git -C "$ROOT" rev-parse --short HEAD) as source on the live python3 (dependencies from .venv)"
+        git -C "$ROOT" archive HEAD triage | tar -x -C "$rootfs/opt/triage"
+        "$ROOT/.venv/bin/python" "$USB/copy_runtime.py" "$rootfs/opt/triage/lib" 2>"$WORK/copy_runtime.log"
+        printf '#!/bin/sh\nPYTHONPATH=/opt/triage:/opt/triage/lib exec python3 -m triage "$@"\n' \
+            >"$rootfs/opt/triage/bin/triage"
+        chmod 0755 "$rootfs/opt/triage/bin/triage"
+        TRIAGE_SOURCE="source git $(git -C "$ROOT" rev-parse HEAD) on python3"
+    fi
+    ln -s /opt/triage/bin/triage "$rootfs/usr/local/bin/triage"
+}
+
+build_live_tree() {
+    local rootfs=$WORK/rootfs
+    build_initramfs
+    install_triage "$rootfs"
+    install -D -m 0755 "$USB/officer_session.py" "$rootfs/usr/local/bin/officer-session"
+    install -D -m 0755 "$USB/init" "$rootfs/usr/local/sbin/triage-init"
+    cat >"$rootfs/etc/triage-image.txt" <<EOF
+triage live image built $(date -u +%Y-%m-%dT%H:%M:%SZ) from git $(git -C "$ROOT" rev-parse HEAD)
+scanner: $TRIAGE_SOURCE
+EOF
+    echo triage >"$rootfs/etc/hostname"
+}
+
+build_squashfs() {
+    log "squashfs: compressing the live root (zstd)"
+    rm -f "$WORK/filesystem.squashfs"
+    mksquashfs "$WORK/rootfs" "$WORK/filesystem.squashfs" -noappend -quiet -no-progress \
+        -comp zstd -Xcompression-level 15 -e "${SQUASHFS_EXCLUDES[@]}" >"$WORK/squashfs.log" 2>&1 \
+        || die "mksquashfs failed, see $WORK/squashfs.log"
+}
+
+# --- the disk image -----------------------------------------------------------------------
+
+grub_menu() {
+    local boot_id=$1 args="boot=triage triage.boot=$1 init=/usr/local/sbin/triage-init noresume quiet"
+    cat <<EOF
+# triage live stick: GRUB menu (legacy BIOS and UEFI). Hotkeys: t = screen, s = serial console.
+if serial --unit=0 --speed=115200; then
+    terminal_input console serial
+    terminal_output console serial
+fi
+set timeout=5
+set default=0
+menuentry "Triage field boot (screen)" --hotkey=t {
+    linux /live/vmlinuz $args triage.console=tty1
+    initrd /live/initrd.img
+}
+menuentry "Triage field boot (serial console ttyS0)" --hotkey=s {
+    linux /live/vmlinuz $args console=tty0 console=ttyS0,115200 triage.console=ttyS0
+    initrd /live/initrd.img
+}
+EOF
+}
+
+make_grub_images() {
+    local boot_id=$1 dir=$2 common=(part_msdos fat search search_fs_uuid configfile normal linux
+        serial terminal echo test)
+    printf 'search --no-floppy --fs-uuid --set=root %s\nset prefix=($root)/boot/grub\n' "$boot_id" \
+        >"$dir/early.cfg"
+    grub-mkimage -O i386-pc -o "$dir/core.img" -c "$dir/early.cfg" -p /boot/grub \
+        biosdisk "${common[@]}"
+    grub-mkimage -O x86_64-efi -o "$dir/BOOTX64.EFI" -c "$dir/early.cfg" -p /boot/grub \
+        efi_gop "${common[@]}"
+    (($(stat -c %s "$dir/core.img") < 1048576 - 512)) || die "GRUB core.img does not fit the MBR gap"
+}
+
+make_boot_fat() {
+    local fat=$1 boot_id=$2 dir=$3 kernel initrd need_kib
+    kernel=$(ls "$WORK"/rootfs/boot/vmlinuz-* | sort -V | tail -1)
+    initrd=$(ls "$WORK"/rootfs/boot/initrd.img-* | sort -V | tail -1)
+    grub_menu "$boot_id" >"$dir/grub.cfg"
+    need_kib=$(du -ck "$WORK/filesystem.squashfs" "$kernel" "$initrd" /usr/lib/grub/i386-pc \
+        /usr/lib/grub/x86_64-efi | tail -1 | cut -f1)
+    rm -f "$fat"
+    mkfs.vfat -C -F 32 -n TRIAGEBOOT -i "${boot_id/-/}" "$fat" $(((need_kib * 11 / 10 + 40960) / 1024 * 1024)) >/dev/null
+    mmd -i "$fat" ::/EFI ::/EFI/BOOT ::/boot ::/boot/grub ::/live
+    mcopy -i "$fat" "$dir/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
+    mcopy -i "$fat" "$dir/grub.cfg" ::/boot/grub/grub.cfg
+    mcopy -s -i "$fat" /usr/lib/grub/i386-pc /usr/lib/grub/x86_64-efi ::/boot/grub/
+    mcopy -i "$fat" "$kernel" ::/live/vmlinuz
+    mcopy -i "$fat" "$initrd" ::/live/initrd.img
+    mcopy -i "$fat" "$WORK/filesystem.squashfs" ::/live/filesystem.squashfs
+    mcopy -i "$fat" "$WORK/rootfs/etc/triage-image.txt" ::/TRIAGE.TXT
+}
+
+make_data_fat() {
+    local fat=$1 data_id=$2
+    rm -f "$fat"
+    mkfs.vfat -C -F 32 -n TRIAGE-DATA -i "$data_id" "$fat" $((DATA_MIB * 1024)) >/dev/null
+    mmd -i "$fat" ::/reports ::/keys ::/profiles
+    printf '%s\r\n' "triage stick data partition." "reports\\  signed reports, one folder per scan" \
+        "keys\\     officer.key and officer.key.pub (from: triage keygen keys\\officer.key)" \
+        "profiles\\ extra profiles (.toml) offered besides those built in" >"$WORK/README.TXT"
+    mcopy -i "$fat" "$WORK/README.TXT" ::/README.TXT
+    if [ -n "$KEY" ]; then
+        mcopy -i "$fat" "$KEY" ::/keys/officer.key
+        mcopy -i "$fat" "$KEY.pub" ::/keys/officer.key.pub
+        log "data: officer key $KEY copied to keys/officer.key"
+    fi
+}
+
+build_image() {
+    local dir=$WORK/image boot_id data_id boot_sectors data_sectors
+    mkdir -p "$dir"
+    boot_id=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n' | tr a-f A-F | sed 's/^\(....\)/\1-/')
+    data_id=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
+    log "image: GRUB (i386-pc + x86_64-efi), boot partition id $boot_id"
+    make_grub_images "$boot_id" "$dir"
+    make_boot_fat "$dir/boot.fat" "$boot_id" "$dir"
+    make_data_fat "$dir/data.fat" "$data_id"
+    boot_sectors=$(($(stat -c %s "$dir/boot.fat") / 512))
+    data_sectors=$(($(stat -c %s "$dir/data.fat") / 512))
+    rm -f "$OUT"
+    truncate -s $(((2048 + boot_sectors + data_sectors) * 512)) "$OUT"
+    printf 'label: dos\nstart=2048, size=%d, type=ef, bootable\nstart=%d, size=%d, type=c\n' \
+        "$boot_sectors" $((2048 + boot_sectors)) "$data_sectors" | sfdisk -q "$OUT"
+    dd if="$dir/boot.fat" of="$OUT" bs=1M seek=1 conv=notrunc,sparse status=none
+    dd if="$dir/data.fat" of="$OUT" bs=512 seek=$((2048 + boot_sectors)) conv=notrunc,sparse status=none
+    dd if=/usr/lib/grub/i386-pc/boot.img of="$OUT" bs=440 count=1 conv=notrunc status=none
+    # As grub-bios-setup does for hard disks: NOP the jump over the drive check (boot.S, offset
+    # 0x66) so a BIOS that passes a floppy drive number for the stick still boots it as 0x80.
+    printf '\x90\x90' | dd of="$OUT" bs=1 seek=$((0x66)) conv=notrunc status=none
+    dd if="$dir/core.img" of="$OUT" bs=512 seek=1 conv=notrunc status=none
+}
