@@ -30,6 +30,14 @@ class HashSetRef:
 
 
 @dataclass(frozen=True)
+class BundleRef:
+    """A signed library bundle (triage/library/bundle.py) and the issuer keys trusted to sign it."""
+
+    path: Path
+    issuers: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
 class KeywordListRef:
     name: str
     path: Path
@@ -56,6 +64,7 @@ class Profile:
     description: str = ""
     hashsets: tuple[HashSetRef, ...] = ()
     keywords: tuple[KeywordListRef, ...] = ()
+    bundles: tuple[BundleRef, ...] = ()
     rules: tuple[Rule, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)
 
@@ -97,6 +106,10 @@ def _build(path: Path, sha256: str, doc: dict[str, Any]) -> Profile:
             description=str(doc.get("description", "")),
             hashsets=tuple(_hashset(base, h) for h in doc.get("hashsets", [])),
             keywords=tuple(_keywords(base, k) for k in doc.get("keywords", [])),
+            bundles=tuple(
+                BundleRef(base / b["path"], tuple(base / k for k in b.get("issuers", [])))
+                for b in doc.get("bundles", [])
+            ),
             rules=tuple(_rule(r) for r in doc.get("rules", [])),
             options=dict(doc.get("scan", {})),
         )

@@ -6,9 +6,177 @@ as ``from triage.library.cli import library``.
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+
 import click
+
+from triage.library.bundle import open_bundle, read_manifest, record_contents, sign_bundle, verify_bundle
+from triage.library.formats import FORMATS
+from triage.library.formats.base import any_hex_digest
+from triage.library.importer import LABELS, import_hashset
+from triage.library.keywords import import_keywords
+from triage.report.signing import SigningKey, SigningKeyError, load_signing_key
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def library() -> None:
     """Import hash sets and keyword lists, build signed library bundles, look hashes up."""
+
+
+BUNDLE_OPTION = click.option(
+    "--bundle",
+    "-b",
+    "bundle_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Library bundle folder (created if absent).",
+)
+
+
+@library.command(name="import")
+@click.argument("format_name", metavar="FORMAT", type=click.Choice(sorted(FORMATS)))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, dir_okay=False)
+)
+@click.option("--name", "-n", required=True, help="Name of the hash set inside the bundle.")
+@click.option("--label", "-l", required=True, type=click.Choice(LABELS), help="What a match means.")
+@BUNDLE_OPTION
+def import_command(
+    format_name: str, files: tuple[Path, ...], name: str, label: str, bundle_dir: Path
+) -> None:
+    """Compile FILE... (one FORMAT; e.g. a split VICS export) into hash set NAME of a bundle.
+
+    Atomic: on any error the bundle's previous set of that name is left as it was. The
+    bundle's signature is removed: run `triage library sign` afterwards.
+    """
+    set_name = _safe_name(name)
+    info = import_hashset(list(files), format_name, set_name, label, bundle_dir / "sets" / set_name)
+    entry = {
+        "name": set_name,
+        "label": label,
+        "dir": f"sets/{set_name}",
+        "entries": sum(info["counts"].values()),
+    }
+    record_contents(bundle_dir, "sets", entry)
+    counts = ", ".join(f"{n:,} {a.upper()}" for a, n in info["counts"].items()) or "no digests"
+    click.echo(f"{set_name} ({label}): {info['records']:,} records -> {counts}")
+    click.echo(f"repeated digests dropped: {info['repeated_digests']:,}; bad lines: {info['bad_lines']:,}")
+    for line in info["bad_line_examples"][:20]:
+        click.echo(f"  bad: {line}")
+    click.echo("bundle is now UNSIGNED: run `triage library sign`")
+
+
+@library.command(name="import-keywords")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--name", "-n", required=True, help="Name of the keyword list inside the bundle.")
+@click.option("--fold-accents", is_flag=True, help="Add unaccented and one-letter-accented spellings.")
+@BUNDLE_OPTION
+def import_keywords_command(file: Path, name: str, fold_accents: bool, bundle_dir: Path) -> None:
+    """Check FILE (.txt one term a line, or exchange .csv) and add it to the bundle as NAME."""
+    list_name = _safe_name(name)
+    relative = f"keywords/{list_name}.csv"
+    keywords = import_keywords(file, bundle_dir / relative, fold_accents)
+    record_contents(bundle_dir, "keywords", {"name": list_name, "file": relative, "entries": len(keywords)})
+    click.echo(f"{list_name}: {len(keywords):,} terms; bundle is now UNSIGNED: run `triage library sign`")
+
+
+@library.command()
+@click.argument("bundle_dir", metavar="BUNDLE", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "--key", "key_path", required=True, type=click.Path(path_type=Path, exists=True, dir_okay=False)
+)
+@click.option("--passphrase-file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--version", "version", required=True, help="Bundle version, e.g. 2026.11.1")
+@click.option("--source", required=True, help="Where the data came from (e.g. 'CAID export 2026-11-01').")
+@click.option("--name", default="", help="Bundle name (default: as before, or the folder name).")
+def sign(
+    bundle_dir: Path, key_path: Path, passphrase_file: Path | None, version: str, source: str, name: str
+) -> None:
+    """Write BUNDLE's manifest (SHA-256 of every file) and sign it with the issuing unit's key."""
+    key = _issuer_key(key_path, passphrase_file)
+    manifest = sign_bundle(bundle_dir, key, version, source, name)
+    click.echo(
+        f"signed {manifest['name']} {version}: {len(manifest['files'])} files, issuer {manifest['issuer']}"
+    )
+
+
+@library.command()
+@click.argument("bundle_dir", metavar="BUNDLE", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "--issuer",
+    "issuers",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Trusted issuer public key (repeatable). Without one the signature is not checked.",
+)
+def info(bundle_dir: Path, issuers: tuple[Path, ...]) -> None:
+    """Show BUNDLE's name, version, source, sets and keyword lists, and check it with --issuer."""
+    manifest = read_manifest(bundle_dir)
+    for key in ("name", "version", "source", "date", "issuer"):
+        click.echo(f"{key:8} {manifest.get(key, '-')}")
+    for hash_set in open_bundle(bundle_dir).sets:
+        counts = ", ".join(f"{n:,} {a.upper()}" for a, n in hash_set.counts.items())
+        click.echo(
+            f"set      {hash_set.name} ({hash_set.label}): {counts}; bad lines {hash_set.info['bad_lines']:,}"
+        )
+    for entry in manifest["keywords"]:
+        click.echo(f"keywords {entry['name']}: {entry.get('entries', 0):,} terms ({entry['file']})")
+    if issuers:
+        check = verify_bundle(bundle_dir, issuers)
+        click.echo(f"VERIFIED by {check.fingerprint}" if check.ok else "VERIFICATION FAILED")
+        for failure in check.failures:
+            click.echo(f"  {failure}")
+        if not check.ok:
+            sys.exit(4)
+
+
+@library.command()
+@click.argument("digests", nargs=-1, required=True)
+@click.option(
+    "--bundle",
+    "-b",
+    "bundles",
+    multiple=True,
+    required=True,
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="Library bundle folder (repeatable).",
+)
+def lookup(digests: tuple[str, ...], bundles: tuple[Path, ...]) -> None:
+    """Look up each MD5, SHA-1 or SHA-256 hex DIGEST in the bundles' hash sets."""
+    found_any = False
+    sets = [hash_set for folder in bundles for hash_set in open_bundle(folder).sets]
+    for text in digests:
+        found = any_hex_digest(text)
+        if found is None:
+            click.echo(f"{text}: not an MD5, SHA-1 or SHA-256")
+            continue
+        algorithm, digest = found
+        hits = [(s, row) for s in sets if (row := s.contains_hex(algorithm, digest)) >= 0]
+        found_any = found_any or bool(hits)
+        click.echo(f"{digest} ({algorithm.upper()}): {'found' if hits else 'not found'}")
+        for hash_set, row in hits:
+            detail = hash_set.detail(algorithm, row)
+            fields = ", ".join(f"{k}={v}" for k, v in detail.fields)
+            click.echo(
+                f"  {hash_set.name} [{hash_set.label}] {detail.category} {detail.series} {fields}".rstrip()
+            )
+    sys.exit(0 if found_any else 1)
+
+
+def _safe_name(name: str) -> str:
+    if not name or not all(c.isalnum() or c in "-_." for c in name) or name.startswith("."):
+        raise click.BadParameter(f"{name!r}: use letters, digits, '-', '_' and '.' only", param_hint="--name")
+    return name
+
+
+def _issuer_key(key_path: Path, passphrase_file: Path | None) -> SigningKey:
+    if passphrase_file is not None:
+        return load_signing_key(key_path, passphrase_file.read_bytes().rstrip(b"\r\n"))
+    if os.environ.get("TRIAGE_KEY_PASSPHRASE"):
+        return load_signing_key(key_path, os.environ["TRIAGE_KEY_PASSPHRASE"].encode())
+    try:
+        return load_signing_key(key_path, None)  # an unencrypted key (the demo issuer's)
+    except SigningKeyError:
+        return load_signing_key(key_path, click.prompt("Key passphrase", hide_input=True).encode())

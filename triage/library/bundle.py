@@ -1,0 +1,171 @@
+"""Library bundles: a folder of compiled hash sets and keyword lists, signed by the issuing unit.
+
+    <bundle>/manifest.json    name, version, source, date, the sets and keyword lists, and the
+                              SHA-256 of every other file in the folder
+    <bundle>/manifest.sig     raw 64-byte Ed25519 signature of manifest.json's bytes
+    <bundle>/issuer.pub       the signer's public key (PEM), for information only: trust comes
+                              from the issuer keys the profile names
+    <bundle>/sets/<name>/     one compiled hash set (compiled.py)
+    <bundle>/keywords/<name>.csv   a keyword list in the exchange CSV (term, category, weight,
+                              whole_word, case_sensitive)
+
+Signing reuses the Ed25519 primitives of ``triage/report/signing.py``. Anyone can check a bundle
+with openssl alone: ``openssl pkeyutl -verify -pubin -inkey issuer.pub -rawin -in manifest.json
+-sigfile manifest.sig``, then compare each file's ``sha256sum`` with the manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cryptography.exceptions import InvalidSignature
+
+from triage.library.compiled import CompiledSet
+from triage.library.formats.base import HashSetFormatError
+from triage.library.importer import sha256_file
+
+if TYPE_CHECKING:
+    from triage.report.signing import SigningKey
+
+MANIFEST, SIGNATURE, ISSUER_KEY = "manifest.json", "manifest.sig", "issuer.pub"
+BUNDLE_FORMAT = "triage-library-bundle/1"
+_OWN = {MANIFEST, SIGNATURE, ISSUER_KEY}
+
+
+@dataclass(frozen=True)
+class BundleCheck:
+    ok: bool
+    fingerprint: str = ""  # the trusted issuer key that signed it
+    failures: tuple[str, ...] = ()
+    manifest_sha256: str = ""
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest, or a fresh one for a new bundle folder."""
+    path = folder / MANIFEST
+    if not path.exists():
+        return {"format": BUNDLE_FORMAT, "name": folder.name, "sets": [], "keywords": []}
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise HashSetFormatError(f"{path}: not a readable bundle manifest ({exc})") from exc
+    if manifest.get("format") != BUNDLE_FORMAT:
+        raise HashSetFormatError(f"{path}: not a {BUNDLE_FORMAT} manifest")
+    return manifest
+
+
+def record_contents(folder: Path, kind: str, entry: dict[str, Any]) -> None:
+    """Add or replace one set ("sets") or keyword list ("keywords") in the manifest; the old
+    signature no longer holds, so it is removed until ``sign_bundle`` runs."""
+    manifest = read_manifest(folder)
+    manifest[kind] = [e for e in manifest[kind] if e["name"] != entry["name"]] + [entry]
+    manifest.pop("files", None)
+    _write_manifest(folder, manifest)
+    (folder / SIGNATURE).unlink(missing_ok=True)
+
+
+def sign_bundle(folder: Path, key: SigningKey, version: str, source: str, name: str = "") -> dict[str, Any]:
+    from triage.report.signing import fingerprint  # here: triage.report imports the scan, which imports us
+
+    manifest = read_manifest(folder)
+    manifest.update(
+        name=name or manifest["name"],
+        version=version,
+        source=source,
+        date=datetime.now(UTC).isoformat(timespec="seconds"),
+        issuer=fingerprint(key.private.public_key()),
+        files={name: sha256_file(folder / name) for name in _content_files(folder)},
+    )
+    data = _write_manifest(folder, manifest)
+    (folder / SIGNATURE).write_bytes(key.private.sign(data))
+    (folder / ISSUER_KEY).write_bytes(key.public_pem())
+    return manifest
+
+
+def verify_bundle(folder: Path, trusted_keys: Sequence[Path]) -> BundleCheck:
+    """Signature by one of the trusted issuer keys, then every file's SHA-256, then no extras."""
+    try:
+        data = (folder / MANIFEST).read_bytes()
+    except OSError as exc:
+        return BundleCheck(False, failures=(f"{folder}: no readable {MANIFEST} ({exc.strerror})",))
+    manifest_sha256 = hashlib.sha256(data).hexdigest()
+    signer, failures = _signer(folder, data, trusted_keys)
+    if signer:
+        failures = _file_failures(folder, json.loads(data).get("files", {}))
+    return BundleCheck(not failures, signer, tuple(failures), manifest_sha256)
+
+
+def _signer(folder: Path, data: bytes, trusted_keys: Sequence[Path]) -> tuple[str, list[str]]:
+    from triage.report.signing import SigningKeyError, fingerprint, load_public_key  # see sign_bundle
+
+    try:
+        signature = (folder / SIGNATURE).read_bytes()
+    except OSError:
+        return "", [f"{folder.name}: not signed (no {SIGNATURE})"]
+    if not trusted_keys:
+        return "", [f"{folder.name}: the profile names no trusted issuer key"]
+    problems = []
+    for path in trusted_keys:
+        try:
+            public = load_public_key(path)
+            public.verify(signature, data)
+            return fingerprint(public), []
+        except SigningKeyError as exc:
+            problems.append(str(exc))
+        except InvalidSignature:
+            continue
+    return "", [*problems, f"{folder.name}: signature is not by a trusted issuer, or {MANIFEST} was altered"]
+
+
+def _file_failures(folder: Path, listed: dict[str, str]) -> list[str]:
+    failures = []
+    for name, digest in sorted(listed.items()):
+        path = folder / name
+        if not path.is_file():
+            failures.append(f"{name}: missing")
+        elif sha256_file(path) != digest:
+            failures.append(f"{name}: altered (SHA-256 differs from the signed manifest)")
+    failures += [
+        f"{name}: not in the signed manifest" for name in _content_files(folder) if name not in listed
+    ]
+    return failures
+
+
+def _content_files(folder: Path) -> list[str]:
+    """Every file in the bundle except the manifest, signature and issuer key, as posix paths."""
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and p.relative_to(folder).as_posix() not in _OWN
+    )
+
+
+def _write_manifest(folder: Path, manifest: dict[str, Any]) -> bytes:
+    data = (json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f".{MANIFEST}.tmp"
+    temporary.write_bytes(data)
+    temporary.replace(folder / MANIFEST)
+    return data
+
+
+@dataclass(frozen=True)
+class OpenBundle:
+    folder: Path
+    manifest: dict[str, Any]
+    sets: tuple[CompiledSet, ...]
+    keyword_files: tuple[tuple[str, Path, int], ...]  # (name, path, entries)
+
+
+def open_bundle(folder: Path) -> OpenBundle:
+    """Map every compiled set of the bundle (no verification: see ``verify_bundle``)."""
+    manifest = read_manifest(folder)
+    sets = tuple(CompiledSet(folder / entry["dir"]) for entry in manifest["sets"])
+    keywords = tuple((k["name"], folder / k["file"], int(k.get("entries", 0))) for k in manifest["keywords"])
+    return OpenBundle(folder, manifest, sets, keywords)
