@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from triage import __version__
+from triage.agent.cli import agent_options, with_agent_files
 from triage.batch.command import batch
 from triage.library import HashSetFormatError
 from triage.library.cli import library
@@ -91,6 +92,7 @@ def cli() -> None:
 @click.option("--skip-source-hash", is_flag=True, help="Do not hash the whole source first (faster).")
 @click.option("--allow-unsigned", is_flag=True, help="Accept library bundles whose signature fails.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@agent_options
 def scan(
     sources: tuple[str, ...],
     profile: str,
@@ -102,12 +104,14 @@ def scan(
     skip_source_hash: bool,
     allow_unsigned: bool,
     quiet: bool,
+    **agent_files: Path | None,
 ) -> None:
     """Scan SOURCE... (image, E01, split raw, block device or folder), read-only."""
     key = _signing_key(key_path, passphrase_file)
     options = ScanOptions(
         tuple(sources), profile, examiner, case_reference, not skip_source_hash, allow_unsigned
     )
+    options = with_agent_files(options, agent_files)  # read and checked before any evidence
     result = _run(options, quiet)
     folder = _report_folder(out_root, case_reference or Path(sources[0]).name)
     report = write_report(result, folder, key)

@@ -1,0 +1,129 @@
+"""The cross-check as one stage: inputs and the scan's results in, findings and a report section out.
+
+``cross_check_agent(ctx, options)`` is the one call ``run_scan`` makes, after every
+volume was scanned and before the decision. It reads nothing from the evidence:
+only ``ctx.artefacts``, ``ctx.inventory`` and ``ctx.log.findings``.
+
+Profile options (the profile's ``[scan]`` table):
+``agent_time_tolerance_seconds`` (default 300) and ``agent_heartbeat_gap_minutes``
+(default 60; at least three heartbeat intervals where the install facts give one).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from triage.agent.bypass import Unalerted, unalerted_activity
+from triage.agent.confirm import AlertResult, DeviceIndex, classify_alerts
+from triage.agent.evidence import device_records
+from triage.agent.gaps import Gap, Period, activity, heartbeat_gaps, monitoring_period
+from triage.agent.inputs import load_agent_inputs
+from triage.agent.records import AgentInputs
+from triage.agent.report import add_findings, add_sections
+from triage.agent.status import StatusCheck, agent_status, volume_path
+
+if TYPE_CHECKING:
+    from triage.scan.context import ScanContext
+
+DEFAULT_TOLERANCE_SECONDS = 300
+DEFAULT_GAP_MINUTES = 60
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    """Everything the cross-check concluded, before it becomes findings and tables."""
+
+    inputs: AgentInputs
+    tolerance: timedelta
+    gap_threshold: timedelta
+    device: str
+    period: Period | None
+    alerts: tuple[AlertResult, ...]
+    unalerted: tuple[Unalerted, ...]
+    gaps: tuple[Gap, ...]
+    heartbeats_used: int
+    status: tuple[StatusCheck, ...]
+
+
+def cross_check_agent(ctx: ScanContext, options: Any) -> CrossCheck | None:
+    """Run the cross-check when the scan's options name an alert file; else do nothing."""
+    inputs = load_cached(
+        getattr(options, "agent_alerts", None),
+        getattr(options, "agent_heartbeats", None),
+        getattr(options, "agent_install", None),
+    )
+    if inputs is None:
+        return None
+    for problem in inputs.problems:
+        ctx.problem(problem)
+    return cross_check(ctx, inputs, datetime.now(UTC))
+
+
+def load_cached(
+    alerts: str | Path | None, heartbeats: str | Path | None, install: str | Path | None
+) -> AgentInputs | None:
+    """load_agent_inputs, remembered per file state, so the CLI's early check is not read twice."""
+    key = tuple((str(p), _stamp(p)) if p is not None else None for p in (alerts, heartbeats, install))
+    return _load(key)
+
+
+@functools.lru_cache(maxsize=4)
+def _load(key: tuple[tuple[str, tuple[int, int]] | None, ...]) -> AgentInputs | None:
+    alerts, heartbeats, install = (k[0] if k else None for k in key)
+    return load_agent_inputs(alerts, heartbeats, install)
+
+
+def _stamp(path: str | Path) -> tuple[int, int]:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (info.st_mtime_ns, info.st_size)
+
+
+def cross_check(ctx: ScanContext, inputs: AgentInputs, now: datetime) -> CrossCheck:
+    options = ctx.profile.options
+    tolerance = timedelta(
+        seconds=float(options.get("agent_time_tolerance_seconds", DEFAULT_TOLERANCE_SECONDS))
+    )
+    gap = timedelta(minutes=float(options.get("agent_heartbeat_gap_minutes", DEFAULT_GAP_MINUTES)))
+    if inputs.install and inputs.install.heartbeat_interval_seconds:
+        gap = max(gap, timedelta(seconds=3 * inputs.install.heartbeat_interval_seconds))
+    records = device_records(ctx.artefacts, ctx.inventory, ctx.log.findings)
+    results = classify_alerts(inputs.alerts, DeviceIndex(records), tolerance)
+    device = _device(inputs)
+    beats = [h.time for h in inputs.heartbeats or () if h.device.casefold() == device.casefold()]
+    own = frozenset(volume_path(f.path) for f in inputs.install.files) if inputs.install else frozenset()
+    events = activity(records, own, now)
+    period = monitoring_period(inputs, beats, events, now)
+    gaps = heartbeat_gaps(beats, period, events, gap) if period and inputs.heartbeats is not None else []
+    unalerted = unalerted_activity(records, results, inputs, period, ctx.keywords) if period else []
+    status = agent_status(inputs.install, records, ctx.artefacts) if inputs.install else []
+    check = CrossCheck(
+        inputs,
+        tolerance,
+        gap,
+        device,
+        period,
+        tuple(results),
+        tuple(unalerted),
+        tuple(gaps),
+        len(beats),
+        tuple(status),
+    )
+    add_findings(check, ctx.log)
+    add_sections(check, ctx.sections)
+    return check
+
+
+def _device(inputs: AgentInputs) -> str:
+    """The device under examination: the install facts' device, else the one most alerts name."""
+    if inputs.install:
+        return inputs.install.device
+    names = [a.device for a in inputs.alerts] or [h.device for h in inputs.heartbeats or ()]
+    return max(set(names), key=lambda n: (names.count(n), n)) if names else ""

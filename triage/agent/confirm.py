@@ -1,0 +1,201 @@
+"""Classify each agent alert against the device: confirmed, deleted but recoverable, or not found.
+
+An alert is searched for by everything it carries:
+
+* url: browser records whose normalised URL (urls.py) is the alert's;
+* term: records whose title, search term, names or decoded URL contain it, and
+  files with a keyword finding for exactly that term;
+* sha256 / md5: files (and cached bodies, container members) with that digest;
+* application: installed-software names and program records containing it, and
+  files whose name is it;
+* window title: browser records whose page title is part of it.
+
+A record with a time of its own (a visit, a search, a program run) matches only
+within the time tolerance of the alert; records whose time is not the activity's
+time (a file, a cache entry without time, installed software) match on content
+alone and are shown as "untimed". Records of the same URL or term outside the
+tolerance are listed as "other times" and do not confirm.
+
+Outcome: **confirmed** when a live record matches; **deleted but recoverable**
+when only recovered rows or deleted files match; **not found** otherwise, with
+what was searched.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import PurePosixPath
+
+from triage.agent.evidence import LIVE, DeviceRecord
+from triage.agent.records import Alert
+from triage.agent.urls import normalise_url
+
+CONFIRMED, RECOVERABLE, NOT_FOUND = "confirmed", "deleted but recoverable", "not found"
+MIN_TITLE = 4  # shorter page titles are too common to tie a window title to a visit
+
+
+@dataclass(frozen=True)
+class Match:
+    record: DeviceRecord
+    by: str  # "url", "term", "sha256", "md5", "application", "window title"
+    delta_seconds: float | None  # device time minus alert time; None for an untimed match
+
+    def describe(self) -> str:
+        record = self.record
+        when = "untimed" if self.delta_seconds is None else f"Δ {self.delta_seconds:+.0f} s"
+        time = record.time.strftime("%Y-%m-%d %H:%M:%S UTC") if record.time else "no time"
+        ids = f" [{', '.join(record.finding_ids)}]" if record.finding_ids else ""
+        return f"{record.kind} by {self.by} ({when}; {time}; {record.state}): {record.where}{ids}"
+
+
+@dataclass(frozen=True)
+class AlertResult:
+    alert: Alert
+    outcome: str  # CONFIRMED, RECOVERABLE, NOT_FOUND
+    matches: tuple[Match, ...]  # what confirms it (live first)
+    other_times: tuple[Match, ...]  # same URL or term, outside the tolerance
+    searched: str  # what was searched, in plain words
+
+
+class DeviceIndex:
+    """The device's records, indexed for the searches an alert needs."""
+
+    def __init__(self, records: Sequence[DeviceRecord]) -> None:
+        self.records = records
+        self.timed = sorted((r for r in records if r.timed), key=_time)
+        self._times = [_time(r) for r in self.timed]
+        self.untimed = [r for r in records if not r.timed and r.kind != "file"]
+        self.files = [r for r in records if r.kind == "file"]
+        self.by_url: dict[str, list[DeviceRecord]] = defaultdict(list)
+        self.by_digest: dict[str, list[DeviceRecord]] = defaultdict(list)
+        self.by_name: dict[str, list[DeviceRecord]] = defaultdict(list)
+        for record in records:
+            if record.url:
+                self.by_url[record.url].append(record)
+            for digest in (record.sha256, record.md5):
+                if digest:
+                    self.by_digest[digest].append(record)
+            if record.kind == "file":
+                self.by_name[PurePosixPath(record.path).name.casefold()].append(record)
+
+    def window(self, alert: Alert, tolerance: timedelta) -> list[DeviceRecord]:
+        low = bisect.bisect_left(self._times, alert.time - tolerance)
+        high = bisect.bisect_right(self._times, alert.time + tolerance)
+        return self.timed[low:high]
+
+
+def classify_alerts(alerts: Iterable[Alert], index: DeviceIndex, tolerance: timedelta) -> list[AlertResult]:
+    return [classify_alert(alert, index, tolerance) for alert in alerts]
+
+
+def classify_alert(alert: Alert, index: DeviceIndex, tolerance: timedelta) -> AlertResult:
+    matches: list[Match] = []
+    others: list[Match] = []
+    searched: list[str] = []
+    near = index.window(alert, tolerance)
+    if alert.url:
+        _by_url(alert, index, tolerance, matches, others, searched)
+    if alert.term:
+        _by_term(alert, index, near, matches, searched)
+    for algorithm in ("sha256", "md5"):
+        digest = getattr(alert, algorithm)
+        if digest:
+            matches.extend(Match(r, algorithm, None) for r in index.by_digest.get(digest, []))
+            searched.append(f"{algorithm.upper()} {digest} in {len(index.files)} files and cached items")
+    if alert.application:
+        _by_application(alert, index, near, matches, searched)
+    if alert.window_title:
+        _by_window_title(alert, near, matches, searched)
+    matches = _unique(sorted(matches, key=lambda m: (m.record.state != LIVE, m.record.index)))
+    outcome = NOT_FOUND if not matches else CONFIRMED if matches[0].record.state == LIVE else RECOVERABLE
+    matched = {m.record.index for m in matches}
+    others = [m for m in _unique(others) if m.record.index not in matched]
+    return AlertResult(alert, outcome, tuple(matches), tuple(others), "; ".join(searched))
+
+
+def _delta(record: DeviceRecord, alert: Alert) -> float | None:
+    return (record.time - alert.time).total_seconds() if record.timed and record.time else None
+
+
+def _by_url(
+    alert: Alert,
+    index: DeviceIndex,
+    tolerance: timedelta,
+    matches: list[Match],
+    others: list[Match],
+    searched: list[str],
+) -> None:
+    key = normalise_url(alert.url)
+    if not key:
+        searched.append(f"URL {alert.url!r} is not a URL with a host: not searched")
+        return
+    for record in index.by_url.get(key, []):
+        delta = _delta(record, alert)
+        within = delta is None or abs(delta) <= tolerance.total_seconds()
+        (matches if within else others).append(Match(record, "url", delta))
+    browser = sum(1 for r in index.records if r.url)
+    searched.append(f"URL {key} (normalised) in {browser} browser records")
+
+
+def _by_term(
+    alert: Alert, index: DeviceIndex, near: list[DeviceRecord], matches: list[Match], searched: list[str]
+) -> None:
+    term = alert.term.casefold()
+    for record in near:
+        if term in record.text:
+            matches.append(Match(record, "term", _delta(record, alert)))
+    for record in index.untimed:
+        if term in record.text:
+            matches.append(Match(record, "term", None))
+    for record in index.files:
+        if term in record.keyword_terms:
+            matches.append(Match(record, "term", None))
+    searched.append(
+        f"term {alert.term!r} in {len(near)} timed records within the tolerance, "
+        f"{len(index.untimed)} untimed records and the keyword findings of {len(index.files)} files"
+    )
+
+
+def _by_application(
+    alert: Alert, index: DeviceIndex, near: list[DeviceRecord], matches: list[Match], searched: list[str]
+) -> None:
+    name = alert.application.casefold()
+    for record in near:
+        if not record.url and name in record.text:
+            matches.append(Match(record, "application", _delta(record, alert)))
+    for record in index.untimed:
+        if record.kind == "software/installed" and name in record.text:
+            matches.append(Match(record, "application", None))
+    matches.extend(Match(r, "application", None) for r in index.by_name.get(name, []))
+    searched.append(
+        f"application {alert.application!r} in program records, installed software and file names"
+    )
+
+
+def _by_window_title(
+    alert: Alert, near: list[DeviceRecord], matches: list[Match], searched: list[str]
+) -> None:
+    window = alert.window_title.casefold()
+    for record in near:
+        if len(record.title) >= MIN_TITLE and record.title in window:
+            matches.append(Match(record, "window title", _delta(record, alert)))
+    searched.append(f"window title in the page titles of {len(near)} records within the tolerance")
+
+
+def _time(record: DeviceRecord) -> datetime:
+    assert record.time is not None
+    return record.time
+
+
+def _unique(matches: Iterable[Match]) -> list[Match]:
+    seen: set[int] = set()
+    kept = []
+    for match in matches:
+        if match.record.index not in seen:
+            seen.add(match.record.index)
+            kept.append(match)
+    return kept
