@@ -20,6 +20,7 @@ from triage.agent.cli import agent_options, with_agent_files
 from triage.batch.command import batch
 from triage.library import HashSetFormatError
 from triage.library.cli import library
+from triage.library.perceptual.build import build_perceptual
 from triage.match.keywords import KeywordListError
 from triage.profile import ProfileError
 from triage.progress import BarProgress, QuietProgress
@@ -227,6 +228,7 @@ def _announce(result: ScanResult, report: Path) -> None:
 
 
 cli.add_command(library)
+library.add_command(build_perceptual)
 cli.add_command(batch)
 cli.add_command(rematch_command, name="rematch")
 

@@ -54,6 +54,8 @@ class Rule:
     label: str = ""
     min_count: int = 1
     min_weight: float = 0.0
+    max_distance: int | None = None  # only findings whose detail "distance" is at most this
+    algorithm: str = ""  # only findings whose detail "algorithm" is this (e.g. "pdq")
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Profile:
     bundles: tuple[BundleRef, ...] = ()
     rules: tuple[Rule, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)
+    tables: dict[str, Any] = field(default_factory=dict)  # the whole document, for stages' own tables
 
 
 def data_root() -> Path:
@@ -112,6 +115,7 @@ def _build(path: Path, sha256: str, doc: dict[str, Any]) -> Profile:
             ),
             rules=tuple(_rule(r) for r in doc.get("rules", [])),
             options=dict(doc.get("scan", {})),
+            tables=doc,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ProfileError(f"profile {path}: {_describe(exc)}") from exc
@@ -149,4 +153,6 @@ def _rule(table: dict[str, Any]) -> Rule:
         label=table.get("label", ""),
         min_count=int(table.get("min_count", 1)),
         min_weight=float(table.get("min_weight", 0.0)),
+        max_distance=int(table["max_distance"]) if "max_distance" in table else None,
+        algorithm=str(table.get("algorithm", "")),
     )

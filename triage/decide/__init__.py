@@ -28,12 +28,21 @@ def decide(findings: Sequence[Finding], coverage: Coverage, rules: Iterable[Rule
 
 
 def apply_rule(rule: Rule, findings: Sequence[Finding]) -> Reason | None:
-    matching = [f for f in findings if f.kind == rule.kind and (not rule.label or f.label == rule.label)]
+    matching = [f for f in findings if _selects(rule, f)]
     weight = sum(f.weight for f in matching)
     if len(matching) < rule.min_count or weight < rule.min_weight or not matching:
         return None
     count = f"{len(matching)} finding{'s' if len(matching) != 1 else ''}"
     return Reason(rule.id, rule.verdict, f"{rule.text} ({count})", tuple(f.id for f in matching))
+
+
+def _selects(rule: Rule, finding: Finding) -> bool:
+    if finding.kind != rule.kind or (rule.label and finding.label != rule.label):
+        return False
+    if rule.algorithm and finding.detail.get("algorithm") != rule.algorithm:
+        return False
+    distance = finding.detail.get("distance")
+    return rule.max_distance is None or (isinstance(distance, int) and distance <= rule.max_distance)
 
 
 def _coverage_reasons(coverage: Coverage, fired: list[Reason]) -> list[Reason]:

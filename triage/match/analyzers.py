@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from triage.match.perceptual import PERCEPTUAL
 from triage.records import Examined
 
 if TYPE_CHECKING:
@@ -25,4 +26,4 @@ class ContentAnalyzer(Protocol):
     def analyze(self, examined: Examined, content: bytes, ctx: ScanContext) -> None: ...
 
 
-ANALYZERS: tuple[ContentAnalyzer, ...] = ()
+ANALYZERS: tuple[ContentAnalyzer, ...] = (PERCEPTUAL,)

@@ -19,6 +19,7 @@ from triage import __version__
 from triage.agent.check import cross_check_agent
 from triage.decide import decide
 from triage.identify import libmagic_version
+from triage.library.perceptual.loading import load_perceptual
 from triage.profile import load_profile
 from triage.progress import QuietProgress, ScanProgress
 from triage.records import Coverage, Problem, SourceInfo, VolumeCoverage
@@ -72,6 +73,7 @@ def run_scan(options: ScanOptions, progress: ScanProgress | None = None) -> Scan
     sources = [open_source(s) for s in options.sources]
     tally = _Tally()
     ctx = ScanContext(profile, library, keywords, FindingLog(), tally.problems.append)
+    ctx.perceptual = load_perceptual(profile, used, ctx.sections)
     try:
         infos = [_identify_source(s, options, progress, journal) for s in sources]
         _scan_sources(sources, ctx, tally, progress, options, journal)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from triage.library import HashLibrary
+from triage.library.perceptual import PerceptualLibrary
 from triage.match.keywords import KeywordScanner
 from triage.profile import Profile
 from triage.records import Artefact, Examined, Problem
@@ -28,3 +29,4 @@ class ScanContext:
     sections: dict[str, Any] = field(default_factory=dict)
     artefacts: list[Artefact] = field(default_factory=list)  # parsed user activity, in order found
     inventory: list[Examined] = field(default_factory=list)  # every file examined (hashes, type)
+    perceptual: PerceptualLibrary | None = None  # perceptual hash sets and thresholds (issue 9)

@@ -1,0 +1,138 @@
+"""Perceptual matching: find known images after resizing, recompression and cropping (issue 9).
+
+``PERCEPTUAL`` is one content analyser (registered in ``triage.match.analyzers.ANALYZERS``). It
+takes, by content type:
+
+* images (JPEG, PNG, GIF, BMP, WebP, TIFF): one bounded decode (decode.py), pHash, dHash and PDQ
+  with quality (hashes.py), searched against the profile's perceptual sets (matching.py); a
+  JPEG's EXIF thumbnail (exif.py) is examined as content of its own;
+* videos (video.py, optional PyAV): PDQ of frames sampled at a fixed interval;
+* zip-based containers (zipped.py) and Windows thumbcache_*.db files (thumbcache.py): the images
+  inside are examined with ``examine_bytes`` like files, so exact hash sets and this analyser
+  both see them, each with its path through the container in ``Entry.container``.
+
+Nothing in the content raises out of here: refusals (caps) and damage become Problems.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from triage.library.perceptual import PerceptualLibrary
+from triage.match.perceptual.decode import Deadline, ImageRefused, decode_for_hashing
+from triage.match.perceptual.exif import exif_thumbnail
+from triage.match.perceptual.hashes import compute_hashes
+from triage.match.perceptual.matching import match_image
+from triage.match.perceptual.thumbcache import is_thumbcache, thumbcache_entries
+from triage.match.perceptual.video import VIDEO_MIMES, match_video, video_supported
+from triage.match.perceptual.zipped import ZIP_MIMES, ContainerLimit, zip_members
+from triage.records import Entry, Examined, Problem
+
+if TYPE_CHECKING:
+    from triage.scan.context import ScanContext
+
+IMAGE_MIMES = frozenset(
+    {"image/jpeg", "image/png", "image/gif", "image/bmp", "image/x-ms-bmp", "image/webp", "image/tiff"}
+)
+CACHE_MIMES = frozenset({"application/octet-stream"})  # thumbcache has no libmagic signature
+
+
+class PerceptualAnalyzer:
+    name = "perceptual"
+    max_bytes = 256 << 20  # videos over this are not buffered (and so not hashed)
+
+    def wants(self, examined: Examined) -> bool:
+        mime, entry = examined.mime, examined.entry
+        if mime in IMAGE_MIMES or mime in VIDEO_MIMES:
+            return True
+        nested = bool(entry.container)
+        if mime in ZIP_MIMES:
+            return not nested
+        name = entry.path.rsplit("/", 1)[-1].lower()
+        return mime in CACHE_MIMES and not nested and name.startswith("thumbcache_") and name.endswith(".db")
+
+    def analyze(self, examined: Examined, content: bytes, ctx: ScanContext) -> None:
+        lib: PerceptualLibrary | None = getattr(ctx, "perceptual", None)
+        if lib is None:
+            return
+        try:
+            self._dispatch(examined, content, ctx, lib)
+        except ImageRefused as exc:
+            lib.stats.bump("refused (pixel, time or frame cap)")
+            ctx.problem(Problem(_where(examined.entry), f"not fully examined: {exc}", "error"))
+        except Exception as exc:  # hostile content: any decoder error is damage, never a crash
+            lib.stats.bump("damaged: could not be decoded")
+            what = f"{examined.mime} could not be decoded: {type(exc).__name__}: {exc}"
+            ctx.problem(Problem(_where(examined.entry), what[:300], "damaged"))
+
+    def _dispatch(self, examined: Examined, content: bytes, ctx: ScanContext, lib: PerceptualLibrary) -> None:
+        mime = examined.mime
+        if mime in IMAGE_MIMES:
+            _image(examined, content, ctx, lib)
+        elif mime in VIDEO_MIMES:
+            _video(examined, content, ctx, lib)
+        elif mime in ZIP_MIMES:
+            refuse = _refusals(examined, ctx, lib)
+            members = zip_members(content, lib.settings, IMAGE_MIMES | VIDEO_MIMES, refuse)
+            _members(examined, "zip", members, ctx)
+        elif is_thumbcache(content):
+            _members(examined, "thumbcache", thumbcache_entries(content, lib.settings.max_member_bytes), ctx)
+
+
+def _image(examined: Examined, content: bytes, ctx: ScanContext, lib: PerceptualLibrary) -> None:
+    deadline = Deadline(lib.settings.seconds_per_image)
+    if lib.sets:
+        rgb = decode_for_hashing(content, lib.settings.max_pixels)
+        deadline.check("hashing")
+        hashes = compute_hashes(rgb, deadline)
+        lib.stats.bump("images hashed (pHash, dHash, PDQ)")
+        match_image(examined, hashes, ctx, lib)
+    if examined.mime == "image/jpeg" and not examined.entry.container:
+        _members(examined, "exif", exif_thumbnail(content, lib.settings.max_member_bytes), ctx)
+
+
+def _video(examined: Examined, content: bytes, ctx: ScanContext, lib: PerceptualLibrary) -> None:
+    if "pdq" not in lib.algorithms():
+        return
+    if not video_supported():
+        lib.stats.bump("videos not hashed: PyAV not installed (pip install triage[video])")
+        return
+    lib.stats.bump("videos sampled")
+    match_video(examined, content, ctx, lib)
+
+
+def _members(examined: Examined, kind: str, members: Iterator[tuple[str, bytes]], ctx: ScanContext) -> None:
+    """Examine each member like a file; a bound reached part-way keeps what came before it."""
+    from triage.scan.examine import examine_bytes  # the scan imports the analysers: import late
+
+    parent = examined.entry
+    try:
+        for name, data in members:
+            entry = dataclasses.replace(
+                parent,
+                path=f"{parent.path}>{name}",
+                size=len(data),
+                container=(*parent.container, f"{kind}:{parent.path}", name),
+            )
+            examine_bytes(entry, data, ctx)
+            if ctx.perceptual is not None:
+                ctx.perceptual.stats.bump(f"{kind} members examined")
+    except ContainerLimit as exc:
+        ctx.problem(Problem(_where(parent), f"{kind} container only partly examined: {exc}", "error"))
+
+
+def _refusals(examined: Examined, ctx: ScanContext, lib: PerceptualLibrary) -> Callable[[str], None]:
+    def refuse(why: str) -> None:
+        lib.stats.bump("container members refused (size or ratio cap)")
+        ctx.problem(Problem(_where(examined.entry), why, "error"))
+
+    return refuse
+
+
+def _where(entry: Entry) -> str:
+    return entry.location
+
+
+PERCEPTUAL = PerceptualAnalyzer()

@@ -1,0 +1,55 @@
+"""pHash and dHash (imagehash) and PDQ with its quality (pdqhash), from one decoded image.
+
+pHash/dHash: JohannesBuchner/imagehash ``phash`` and ``dhash`` with their default 8x8 size; hex
+as ``str(ImageHash)`` writes it. PDQ: facebook/ThreatExchange's PDQ through the ``pdqhash``
+bindings; the bit vector it returns is most significant bit first, so packing it gives the same
+64-digit hex that ThreatExchange's ``pdq-photo-hasher`` prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import imagehash
+import numpy as np
+import pdqhash
+from PIL import Image
+
+from triage.match.perceptual.decode import Deadline
+
+
+@dataclass(frozen=True)
+class ImageHashes:
+    pdq: bytes  # 32 bytes
+    pdq_quality: int  # 0-100; below the profile's minimum the hashes are not matched
+    phash: bytes  # 8 bytes
+    dhash: bytes  # 8 bytes
+
+    def code(self, algorithm: str) -> bytes:
+        return {"pdq": self.pdq, "phash": self.phash, "dhash": self.dhash}[algorithm]
+
+
+def phash_code(image: Image.Image) -> bytes:
+    return _pack(imagehash.phash(image).hash)
+
+
+def dhash_code(image: Image.Image) -> bytes:
+    return _pack(imagehash.dhash(image).hash)
+
+
+def pdq_code(image: Image.Image) -> tuple[bytes, int]:
+    vector, quality = pdqhash.compute(np.asarray(image.convert("RGB")))
+    return _pack(vector), int(quality)
+
+
+def compute_hashes(rgb: Image.Image, deadline: Deadline | None = None) -> ImageHashes:
+    """All three hashes of an image already reduced by ``decode_for_hashing``."""
+    pdq, quality = pdq_code(rgb)
+    if deadline:
+        deadline.check("pHash")
+    grey = rgb.convert("L")
+    return ImageHashes(pdq, quality, phash_code(grey), dhash_code(grey))
+
+
+def _pack(bits: np.ndarray) -> bytes:
+    return np.packbits(np.asarray(bits, dtype=bool).ravel()).tobytes()
