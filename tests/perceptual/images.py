@@ -42,3 +42,43 @@ def cropped(img: Image.Image, fraction: float) -> Image.Image:
 
 def bordered(img: Image.Image, fraction: float = 0.05) -> Image.Image:
     return ImageOps.expand(img, border=round(img.width * fraction), fill=(255, 255, 255))
+
+
+def with_exif_thumbnail(main: Image.Image, thumbnail_jpeg: bytes) -> bytes:
+    """A JPEG of ``main`` whose EXIF IFD1 carries ``thumbnail_jpeg`` (EXIF 2.32 section 4.5.4)."""
+    import struct
+
+    ifd0 = struct.pack("<H", 0) + struct.pack("<I", 8 + 6)  # no entries; IFD1 follows
+    entries = struct.pack("<HHII", 0x0201, 4, 1, 8 + 6 + 30) + struct.pack(
+        "<HHII", 0x0202, 4, 1, len(thumbnail_jpeg)
+    )
+    ifd1 = struct.pack("<H", 2) + entries + struct.pack("<I", 0)
+    tiff = b"II*\x00" + struct.pack("<I", 8) + ifd0 + ifd1 + thumbnail_jpeg
+    return encode(main, quality=85, exif=b"Exif\x00\x00" + tiff)
+
+
+def thumbcache(images: list[bytes], version: int = 0x20) -> bytes:
+    """A thumbcache_*.db laid out as in triage/match/perceptual/thumbcache.py's references."""
+    import struct
+
+    win7 = version in (0x14, 0x15)
+    header = (
+        struct.pack("<4sIIIII", b"CMMM", version, 1, 24, 0, len(images))
+        if win7
+        else struct.pack("<4sIIIII", b"CMMM", version, 1, 0, 24, 0)
+    )
+    body = b""
+    for number, data in enumerate(images):
+        name = f"{number:016x}".encode("utf-16-le")
+        padding = b"\x00" * 4
+        if win7:
+            fixed = 48
+            head = struct.pack("<III", len(name), len(padding), len(data)) + struct.pack("<IQQ", 0, 0, 0)
+        else:
+            fixed = 56
+            head = struct.pack("<IIIIII", len(name), len(padding), len(data), 96, 96, 0) + struct.pack(
+                "<QQ", 0, 0
+            )
+        size = fixed + len(name) + len(padding) + len(data)
+        body += b"CMMM" + struct.pack("<IQ", size, 0x1000 + number) + head + name + padding + data
+    return header + body
