@@ -242,6 +242,57 @@ def plants() -> list[Plant]:
     # fmt: on
 
 
+def artefact_plants() -> list[Plant]:
+    """User activity for the artefact parsers, all in alex's profile on p1 (NTFS): Chrome and
+    Firefox history whose searches hit the keyword list only once the URL is decoded (the raw
+    bytes hold "hidden+stash", not the term), a Chrome cache entry whose body is known image #2,
+    a Tor Browser folder and a wiping tool (placeholder text files with the right names)."""
+    from datetime import UTC, datetime
+
+    from demo_browsers import chrome_history, firefox_places, simple_cache_entry
+
+    u = "/Users/alex"
+    chrome = f"{u}/AppData/Local/Google/Chrome/User Data/Default"
+    firefox = f"{u}/AppData/Roaming/Mozilla/Firefox/Profiles/d3m0prof.default-release"
+    t = datetime(2024, 2, 27, 21, 14, 5, tzinfo=UTC)
+    day = t.replace(hour=9, minute=30, second=0)
+    history = chrome_history(
+        [
+            ("https://www.bbc.co.uk/weather", "BBC Weather", day),
+            ("https://www.google.com/search?q=hidden+stash&hl=en-GB", "Google Search", t),
+        ],
+        {},
+    )
+    places = firefox_places(
+        [
+            ("https://www.gov.uk/vehicle-tax", "Tax your vehicle - GOV.UK", day),
+            ("https://duckduckgo.com/?q=burner+phone&t=h_&ia=web", "DuckDuckGo", t.replace(minute=52)),
+        ]
+    )
+    known2 = jpeg(gradient_shapes(202, (400, 300)))  # the same bytes as plant known-ntfs-ads
+    cache = simple_cache_entry("https://img.example.net/gallery/0042.jpg", known2, "image/jpeg", t)
+    placeholder = "demo placeholder named like {}: plain text, not a program\r\n"
+    # fmt: off
+    return [
+        Plant("artefact-chrome-history", 1, f"{chrome}/History", history, "artefact-keyword",
+              "Chrome History: a Google search whose decoded term hits the keyword list",
+              term="hidden stash"),
+        Plant("artefact-firefox-places", 1, f"{firefox}/places.sqlite", places, "artefact-keyword",
+              "Firefox places.sqlite: a DuckDuckGo search whose decoded term hits the keyword list",
+              term="burner phone"),
+        Plant("artefact-chrome-cache", 1, f"{chrome}/Cache/Cache_Data/5d4c3b2a19080706_0", cache,
+              "cache-hash-match", "Chrome simple-cache entry whose body is known image #2 (JPEG), "
+              "matched through its URL chrome-cache:https://img.example.net/gallery/0042.jpg"),
+        Plant("indicator-tor-browser", 1, f"{u}/Desktop/Tor Browser/Browser/firefox.exe",
+              placeholder.format("Tor Browser").encode(), "indicator",
+              "Tor Browser folder: condition anonymising-tools"),
+        Plant("indicator-bleachbit", 1, "/Program Files/BleachBit/bleachbit.exe",
+              placeholder.format("BleachBit").encode(), "indicator",
+              "BleachBit install folder: condition wiping-tools"),
+    ]
+    # fmt: on
+
+
 def tsk_path(plant: Plant) -> str:
     """The path as The Sleuth Kit shows it: a deleted FAT short name's first byte (0xE5) is "_"."""
     if plant.deleted and SLOTS[plant.partition - 1].fs == "FAT32":
@@ -541,7 +592,7 @@ def check_tools() -> None:
 
 
 def build(out: Path, hashsets: Path) -> None:
-    items = plants()
+    items = plants() + artefact_plants()
     luks = luks1_imitation(SLOTS[3])
     check_plants(items, luks)
     builders = {1: build_ntfs, 2: build_fat, 3: build_ext4}

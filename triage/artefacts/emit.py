@@ -14,6 +14,7 @@ from triage.records import Artefact, Entry, Problem
 
 if TYPE_CHECKING:
     from triage.artefacts.common import Record
+    from triage.match.keywords import KeywordHit
     from triage.scan.context import ScanContext
 
 # values of an Artefact that hold text worth a keyword scan
@@ -25,7 +26,7 @@ def emit_records(records: list[Record], source: Entry, ctx: ScanContext) -> None
     from triage.artefacts.common import Content
     from triage.scan.examine import examine_bytes
 
-    hits = []
+    hits: list[tuple[Artefact, str, KeywordHit]] = []
     for record in records:
         if isinstance(record, Artefact):
             ctx.artefacts.append(record)
@@ -38,10 +39,10 @@ def emit_records(records: list[Record], source: Entry, ctx: ScanContext) -> None
         ctx.log.artefact_keyword_hits(source, hits)
 
 
-def _keyword_hits(artefact: Artefact, ctx: ScanContext) -> list[tuple[Artefact, str, object]]:
+def _keyword_hits(artefact: Artefact, ctx: ScanContext) -> list[tuple[Artefact, str, KeywordHit]]:
     if ctx.keywords.empty:
         return []
-    found = []
+    found: list[tuple[Artefact, str, KeywordHit]] = []
     for field in TEXT_FIELDS:
         value = artefact.values.get(field)
         if isinstance(value, str) and value:

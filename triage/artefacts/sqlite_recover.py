@@ -50,8 +50,12 @@ def _candidate_pages(db: SqliteCopy) -> Iterator[bytes]:
     page_size = _page_size(struct.unpack(">H", data[16:18])[0])
     if page_size:
         yield from _freelist_pages(data, page_size)
-    if db.wal is not None:
-        yield from _wal_pages(db.wal.read_bytes())
+    if db.wal is None:
+        return
+    for number, page in _wal_frames(db.wal.read_bytes()):
+        yield page
+        if page_size:  # the main file's version of a page the WAL replaced is an older one
+            yield data[(number - 1) * page_size : number * page_size]
 
 
 def _page_size(raw: int) -> int:
@@ -60,7 +64,8 @@ def _page_size(raw: int) -> int:
 
 
 def _freelist_pages(data: bytes, page_size: int) -> Iterator[bytes]:
-    trunk, seen = struct.unpack(">I", data[32:36])[0], set()
+    trunk: int = struct.unpack(">I", data[32:36])[0]
+    seen: set[int] = set()
     while trunk and trunk not in seen and len(seen) < MAX_PAGES:
         seen.add(trunk)
         page = data[(trunk - 1) * page_size : trunk * page_size]
@@ -74,7 +79,8 @@ def _freelist_pages(data: bytes, page_size: int) -> Iterator[bytes]:
         trunk = next_trunk
 
 
-def _wal_pages(wal: bytes) -> Iterator[bytes]:
+def _wal_frames(wal: bytes) -> Iterator[tuple[int, bytes]]:
+    """(page number, page image) of every frame, committed or not."""
     if len(wal) < WAL_HEADER or wal[:4] not in (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83"):
         return
     page_size = _page_size(struct.unpack(">I", wal[8:12])[0])
@@ -84,7 +90,8 @@ def _wal_pages(wal: bytes) -> Iterator[bytes]:
     for _ in range(MAX_PAGES):
         if offset + FRAME_HEADER + page_size > len(wal):
             return
-        yield wal[offset + FRAME_HEADER : offset + FRAME_HEADER + page_size]
+        number = struct.unpack(">I", wal[offset : offset + 4])[0]
+        yield number, wal[offset + FRAME_HEADER : offset + FRAME_HEADER + page_size]
         offset += FRAME_HEADER + page_size
 
 

@@ -12,6 +12,7 @@ from triage.artefacts.users import user_for_path
 from triage.records import Artefact, Entry
 
 MAX_URL_SHOWN = 2048
+MAX_HEADERS = 40
 
 
 def cached_object(
@@ -33,13 +34,14 @@ def cached_object(
         "content_encoding": headers.get("content-encoding", ""),
         "content_length": headers.get("content-length", ""),
         "body_bytes": len(body),
+        "headers": {k: v[:500] for k, v in list(headers.items())[:MAX_HEADERS]},
         **extra,
     }
     yield Artefact("browser/cache", parser, source, time, user_for_path(source.path), values)
     if not body:
         return
     try:
-        decoded = decode_body(body, values["content_encoding"])
+        decoded = decode_body(body, headers.get("content-encoding", ""))
     except Damaged as exc:
         yield damaged(source, f"{parser}: {url[:200]}: {exc}")
         return

@@ -50,9 +50,13 @@ class ChromeHistory(FileParser):
                 yield damaged(source, f"{NAME}: no 'urls' table: not a Chromium History database")
                 return
             version = _version(db)
-            yield from _visits(db, source, version)
+            seen: set[tuple[str, str]] = set()
+            for record in _visits(db, source, version):
+                if record.kind == "browser/search":
+                    seen.add((record.values["url"], record.values["term"].lower()))
+                yield record
             yield from _downloads(db, source, version)
-            yield from _searches(db, source)
+            yield from _searches(db, source, seen)
             yield from _recovered_urls(db, source)
 
 
@@ -66,7 +70,7 @@ def _version(db: SqliteCopy) -> int:
         return 0
 
 
-def _visits(db: SqliteCopy, source: Entry, version: int) -> Iterator[Record]:
+def _visits(db: SqliteCopy, source: Entry, version: int) -> Iterator[Artefact]:
     if not db.has_table("visits"):
         return
     for row in db.rows(VISITS):
@@ -111,12 +115,15 @@ def _downloads(db: SqliteCopy, source: Entry, version: int) -> Iterator[Record]:
         yield Artefact("browser/download", NAME, source, convert(row["start_time"]), user, values)
 
 
-def _searches(db: SqliteCopy, source: Entry) -> Iterator[Record]:
+def _searches(db: SqliteCopy, source: Entry, seen: set[tuple[str, str]]) -> Iterator[Record]:
+    """Chrome's own record of omnibox searches; those already read from a visit's URL are skipped."""
     if not db.has_table("keyword_search_terms"):
         return
     user = user_for_path(source.path)
     for row in db.rows(SEARCHES):
         values = {"term": text(row["term"]), "url": text(row["url"]), "from": "keyword_search_terms"}
+        if (values["url"], values["term"].lower()) in seen:
+            continue
         yield Artefact("browser/search", NAME, source, webkit(row["last_visit_time"]), user, values)
 
 

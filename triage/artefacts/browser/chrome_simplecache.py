@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import struct
 from collections.abc import Iterator
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from triage.artefacts.browser.cache_body import cached_object
@@ -89,7 +90,7 @@ def key_url(key: str) -> str:
     return key
 
 
-def response_info(stream0: bytes) -> tuple[str, object, object]:
+def response_info(stream0: bytes) -> tuple[str, datetime | None, datetime | None]:
     """(header block, request time, response time) from a pickled HttpResponseInfo."""
     times = struct.unpack("<qq", stream0[8:24]) if len(stream0) >= 24 else (0, 0)
     start = stream0.find(b"HTTP/")

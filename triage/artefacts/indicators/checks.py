@@ -76,7 +76,7 @@ def _check_container(traces: dict[str, _Traces], handle: FileHandle) -> None:
     except (OSError, RuntimeError):
         return
     scheme = encryption_signature(head)
-    entropy = 0.0 if scheme else looks_like_container(entry.size, head, identify(head[:8192])[0])
+    entropy = 0.0 if scheme else looks_like_container(entry.path, entry.size, head, identify(head[:8192])[0])
     if scheme or entropy:
         what = (
             scheme or f"no file type, random-looking ({entropy:.2f} bits/byte): possible VeraCrypt/TrueCrypt"

@@ -10,10 +10,18 @@ reported as a possible container. Tested on dissect.fve's BitLocker and LUKS vol
 
 from __future__ import annotations
 
+import re
+
 from triage.walk.volumes import RANDOM_LOOKING, shannon_entropy
 
 HEAD_BYTES = 64 * 1024
 MIN_CONTAINER = 1024 * 1024
+# Files that are random-looking by design and not containers: Windows paging and hibernation
+# files, NTFS metadata, restore points, and browser caches (brotli bodies have no magic).
+NOT_CONTAINERS = re.compile(
+    r"^/(?:pagefile|hiberfil|swapfile)\.sys$|^/\$|/system volume information/|/cache2?/|/cache_data/",
+    re.IGNORECASE,
+)
 
 
 def encryption_signature(head: bytes) -> str:
@@ -27,9 +35,11 @@ def encryption_signature(head: bytes) -> str:
     return ""
 
 
-def looks_like_container(size: int, head: bytes, mime: str) -> float:
+def looks_like_container(path: str, size: int, head: bytes, mime: str) -> float:
     """The head's entropy where a file could be a VeraCrypt/TrueCrypt container, else 0.0."""
     if size < MIN_CONTAINER or size % 512 or mime not in ("application/octet-stream", ""):
+        return 0.0
+    if NOT_CONTAINERS.search(path):
         return 0.0
     entropy = shannon_entropy(head)
     return entropy if entropy >= RANDOM_LOOKING else 0.0

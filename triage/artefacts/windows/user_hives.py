@@ -47,7 +47,9 @@ class UserHives(FileParser):
 
     def parse_file(self, handle: FileHandle, files: VolumeFiles) -> Iterator[Record]:
         source = handle.entry
-        kind = next(k for end, k in HIVES.items() if source.path.lower().endswith(end))
+        kind = next((k for end, k in HIVES.items() if source.path.lower().endswith(end)), "")
+        if not kind:
+            return
         user = user_for_path(source.path) if kind == "ntuser" else ""
         with open_hive(handle) as hive:
             for plugin, convert in PLUGINS[kind]:
