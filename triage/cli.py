@@ -18,6 +18,7 @@ import click
 from triage import __version__
 from triage.agent.cli import agent_options, with_agent_files
 from triage.batch.command import batch
+from triage.export.command import export
 from triage.library import HashSetFormatError
 from triage.library.cli import library
 from triage.library.perceptual.build import build_perceptual
@@ -231,6 +232,7 @@ cli.add_command(library)
 library.add_command(build_perceptual)
 cli.add_command(batch)
 cli.add_command(rematch_command, name="rematch")
+cli.add_command(export)
 
 
 def main() -> None:

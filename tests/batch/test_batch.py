@@ -41,11 +41,18 @@ def assert_three_verified_and_ranked(result) -> dict:
 
 
 def test_batch_ranks_three_devices_with_verified_reports(seized: Path, tmp_path: Path) -> None:
-    doc = assert_three_verified_and_ranked(run_serial(seized, tmp_path))
+    result = run_serial(seized, tmp_path)
+    doc = assert_three_verified_and_ranked(result)
     seize, review, clear = doc["devices"]
-    assert (seize["strength"], seize["findings"]) == (4.0, 7)  # 4 known-bad hash matches of weight 1
     assert (review["strength"], review["findings"]) == (1.0, 1)  # the one coverage gap
     assert (clear["strength"], clear["findings"]) == (0.0, 0)
+    report = json.loads((result.summary.parent / seize["report_link"]).with_name("findings.json").read_text())
+    cited = {i for r in report["decision"]["reasons"] if r["verdict"] == "SEIZE" for i in r["finding_ids"]}
+    known_bad = [f for f in report["findings"] if f["kind"] == "hash-match" and f["label"] == "known-bad"]
+    assert known_bad and {f["id"] for f in known_bad} <= cited
+    assert seize["strength"] == sum(f["weight"] for f in report["findings"] if f["id"] in cited)
+    assert seize["strength"] >= len(known_bad) > review["strength"]
+    assert seize["findings"] == len(report["findings"])
 
 
 def test_restart_skips_verified_devices_and_rescans_a_tampered_one(seized: Path, tmp_path: Path) -> None:

@@ -1,0 +1,55 @@
+"""``triage export``: VICS 2.0, CASE/UCO, DFXML and CSV files from a verified report folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from triage.export import EXPORTERS, export_report
+from triage.rematch.load import ReportError
+
+
+@click.command()
+@click.argument("report", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice([*EXPORTERS, "all"]),
+    default=("all",),
+    show_default=True,
+    help="Which export (repeatable).",
+)
+@click.option(
+    "--out", "-o", "out_root", default="exports", show_default=True, type=click.Path(path_type=Path)
+)
+@click.option(
+    "--trusted-key",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Public key the report must be signed with.",
+)
+@click.option("--key", "key_path", type=click.Path(path_type=Path), help="Key that signs the export folder.")
+@click.option("--passphrase-file", type=click.Path(path_type=Path), help="Passphrase for --key.")
+def export(
+    report: Path,
+    formats: tuple[str, ...],
+    out_root: Path,
+    trusted_key: Path | None,
+    key_path: Path | None,
+    passphrase_file: Path | None,
+) -> None:
+    """Export REPORT (a signed report folder) for lab tools, into a new signed folder."""
+    from triage.cli import EXIT_VERIFY, _report_folder, _signing_key
+
+    chosen = list(EXPORTERS) if "all" in formats else list(dict.fromkeys(formats))
+    key = _signing_key(key_path, passphrase_file)
+    folder = _report_folder(out_root, f"export-{report.resolve().name}")
+    try:
+        written = export_report(report, chosen, folder, key, trusted_key)
+    except ReportError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_VERIFY)
+    for path in written:
+        click.echo(f"wrote {path}")
