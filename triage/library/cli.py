@@ -159,9 +159,8 @@ def lookup(digests: tuple[str, ...], bundles: tuple[Path, ...]) -> None:
         for hash_set, row in hits:
             detail = hash_set.detail(algorithm, row)
             fields = ", ".join(f"{k}={v}" for k, v in detail.fields)
-            click.echo(
-                f"  {hash_set.name} [{hash_set.label}] {detail.category} {detail.series} {fields}".rstrip()
-            )
+            parts = (f"{hash_set.name} [{hash_set.label}]", detail.category, detail.series, fields)
+            click.echo("  " + " ".join(part for part in parts if part))
     sys.exit(0 if found_any else 1)
 
 

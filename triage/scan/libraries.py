@@ -12,7 +12,7 @@ import hashlib
 from triage.library import CompiledSet, HashLibrary, load_hashset
 from triage.library.bundle import open_bundle, verify_bundle
 from triage.match.keywords import Keyword, KeywordScanner, load_keywords
-from triage.profile import BundleRef, Profile, ProfileError
+from triage.profile import BundleRef, HashSetRef, KeywordListRef, Profile, ProfileError
 from triage.scan.result import LibraryUsed
 
 UNSIGNED_WARNING = "NOT VERIFIED, used only because of --allow-unsigned: "
@@ -28,24 +28,32 @@ def load_libraries(
     for bundle in profile.bundles:
         _load_bundle(profile, bundle, allow_unsigned, sets, keywords, used)
     for ref in profile.hashsets:
-        if not ref.path.exists():
-            raise ProfileError(f"profile {profile.path}: hash set {ref.name!r} not found at {ref.path}")
-        hash_set = load_hashset(ref.path, ref.name, ref.label, ref.format)
-        sets.append(hash_set)
-        sha256 = hash_set.info["sources"][0]["sha256"]
-        bad = int(hash_set.info["bad_lines"])
-        used.append(
-            LibraryUsed("hash set", ref.name, str(ref.path), sha256, hash_set.count, ref.label, bad_lines=bad)
-        )
-    for ref in profile.keywords:
-        if not ref.path.exists():
-            raise ProfileError(f"profile {profile.path}: keyword list {ref.name!r} not found at {ref.path}")
-        loaded = load_keywords(ref.path)
-        keywords.extend(loaded)
-        sha256 = hashlib.sha256(ref.path.read_bytes()).hexdigest()
-        used.append(LibraryUsed("keyword list", ref.name, str(ref.path), sha256, len(loaded)))
+        sets.append(_load_loose_hashset(profile, ref, used))
+    for keyword_ref in profile.keywords:
+        keywords.extend(_load_loose_keywords(profile, keyword_ref, used))
     limit = int(profile.options.get("max_keyword_hits_per_file", 20))
     return HashLibrary(sets), KeywordScanner(keywords, max_hits_per_keyword=limit), used
+
+
+def _load_loose_hashset(profile: Profile, ref: HashSetRef, used: list[LibraryUsed]) -> CompiledSet:
+    if not ref.path.exists():
+        raise ProfileError(f"profile {profile.path}: hash set {ref.name!r} not found at {ref.path}")
+    hash_set = load_hashset(ref.path, ref.name, ref.label, ref.format)
+    sha256 = hash_set.info["sources"][0]["sha256"]
+    bad = int(hash_set.info["bad_lines"])
+    used.append(
+        LibraryUsed("hash set", ref.name, str(ref.path), sha256, hash_set.count, ref.label, bad_lines=bad)
+    )
+    return hash_set
+
+
+def _load_loose_keywords(profile: Profile, ref: KeywordListRef, used: list[LibraryUsed]) -> list[Keyword]:
+    if not ref.path.exists():
+        raise ProfileError(f"profile {profile.path}: keyword list {ref.name!r} not found at {ref.path}")
+    loaded = load_keywords(ref.path)
+    sha256 = hashlib.sha256(ref.path.read_bytes()).hexdigest()
+    used.append(LibraryUsed("keyword list", ref.name, str(ref.path), sha256, len(loaded)))
+    return loaded
 
 
 def _load_bundle(

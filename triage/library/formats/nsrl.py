@@ -101,4 +101,4 @@ def _row(name: str, number: int, columns: list[str], row: tuple[object, ...]) ->
         if digest is None:
             return BadLine(name, f"row {number}", f"{algorithm} {str(value)[:70]!r} is not valid hex")
         digests[algorithm] = digest
-    return HashRecord(**digests)
+    return HashRecord(**digests)  # type: ignore[arg-type]
