@@ -37,11 +37,20 @@ from triage.report.signing import (
     verify_folder,
 )
 from triage.scan import ScanOptions, ScanResult, run_scan
+from triage.scan.command import close_folder, plan_run, run_options, terminate_as_interrupt
+from triage.scan.journal import JournalError
 from triage.sources import SourceError
 
 EXIT_BY_VERDICT = {Verdict.NO_GROUNDS: 0, Verdict.REVIEW: 10, Verdict.SEIZE: 20}
 EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_VERIFY = 1, 2, 3, 4
-INPUT_ERRORS = (SourceError, ProfileError, HashSetFormatError, KeywordListError, SigningKeyError)
+INPUT_ERRORS = (
+    SourceError,
+    ProfileError,
+    HashSetFormatError,
+    KeywordListError,
+    SigningKeyError,
+    JournalError,
+)
 
 EPILOG = """\b
 Exit codes:
@@ -67,7 +76,7 @@ def cli() -> None:
 
 
 @cli.command(epilog=EPILOG)
-@click.argument("sources", nargs=-1, required=True)
+@click.argument("sources", nargs=-1)
 @click.option("--profile", "-p", default="default", show_default=True, help="Profile name or .toml path.")
 @click.option(
     "--out",
@@ -95,6 +104,7 @@ def cli() -> None:
 @click.option("--allow-unsigned", is_flag=True, help="Accept library bundles whose signature fails.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @agent_options
+@run_options
 def scan(
     sources: tuple[str, ...],
     profile: str,
@@ -106,16 +116,28 @@ def scan(
     skip_source_hash: bool,
     allow_unsigned: bool,
     quiet: bool,
+    budget_seconds: float,
+    stop_on_seize: bool,
+    resume_folder: Path | None,
+    hash_only: bool,
     **agent_files: Path | None,
 ) -> None:
     """Scan SOURCE... (image, E01, split raw, block device or folder), read-only."""
     key = _signing_key(key_path, passphrase_file)
+    plan = plan_run(resume_folder)  # --resume: the journal's sources, profile, examiner and case
+    sources, profile = plan.sources or sources, plan.profile or profile
+    examiner, case_reference = plan.examiner or examiner, plan.case_reference or case_reference
+    if not sources:
+        raise click.UsageError("give at least one SOURCE (or --resume FOLDER)")
+    folder = plan.folder or _report_folder(out_root, case_reference or Path(sources[0]).name)
+    run = plan.option_fields(folder, budget_seconds, stop_on_seize, hash_only)
     options = ScanOptions(
-        tuple(sources), profile, examiner, case_reference, not skip_source_hash, allow_unsigned
+        tuple(sources), profile, examiner, case_reference, not skip_source_hash, allow_unsigned, **run
     )
     options = with_agent_files(options, agent_files)  # read and checked before any evidence
-    result = _run(options, quiet)
-    folder = _report_folder(out_root, case_reference or Path(sources[0]).name)
+    with terminate_as_interrupt():
+        result = _run(options, quiet)
+    close_folder(folder)
     report = write_report(result, folder, key)
     _announce(result, report)
     sys.exit(EXIT_BY_VERDICT[result.decision.verdict])

@@ -69,8 +69,8 @@ def run_scan(options: ScanOptions, progress: ScanProgress | None = None) -> Scan
     started = datetime.now(UTC)
     profile = load_profile(options.profile)
     library, keywords, used = load_libraries(profile, options.allow_unsigned)
-    journal = _open_journal(options, profile.sha256, used)
     sources = [open_source(s) for s in options.sources]
+    journal = _open_journal(options, profile.sha256, used)
     tally = _Tally()
     ctx = ScanContext(profile, library, keywords, FindingLog(), tally.problems.append)
     ctx.perceptual = load_perceptual(profile, used, ctx.sections)
@@ -130,7 +130,7 @@ def _open_journal(options: ScanOptions, profile_sha256: str, used: list[LibraryU
 def _identify_source(
     source: EvidenceSource, options: ScanOptions, progress: ScanProgress, journal: ScanJournal | None
 ) -> SourceInfo:
-    done = [s for s in journal.restored.sources if s.path == source.path] if journal else []
+    done = [s for s in journal.restored.sources if s.path == source.name] if journal else []
     if done:
         return done[0]
     if not options.hash_sources or source.media is None:

@@ -27,6 +27,11 @@ def parse_duration(text: str) -> float:
     return sum(float(n) * _UNIT[unit] for n, unit in parts)
 
 
+def now() -> float:
+    """The scan's clock (a test may replace it)."""
+    return time.monotonic()
+
+
 def describe_seconds(seconds: float) -> str:
     minutes, secs = divmod(round(seconds), 60)
     return f"{minutes} min {secs} s" if minutes else f"{secs} s"
@@ -38,15 +43,20 @@ class StopRules:
 
     budget_seconds: float = 0.0  # 0: no budget
     stop_on_seize: bool = False
-    clock: Callable[[], float] = time.monotonic
+    clock: Callable[[], float] | None = None  # time.monotonic unless a test gives its own
     reason: str = ""
+    budget_used: bool = False
 
     def __post_init__(self) -> None:
-        self._started = self.clock()
+        self._started = self._now()
+
+    def _now(self) -> float:
+        return self.clock() if self.clock else now()
 
     def check_time(self) -> bool:
-        if self.budget_seconds and not self.reason and self.clock() - self._started >= self.budget_seconds:
+        if self.budget_seconds and not self.reason and self._now() - self._started >= self.budget_seconds:
             self.reason = f"time budget of {describe_seconds(self.budget_seconds)} used up (--budget)"
+            self.budget_used = True
         return bool(self.reason)
 
     def check_findings(self, findings: Sequence[Finding], rules: Sequence[Rule]) -> bool:

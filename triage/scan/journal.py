@@ -30,6 +30,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 JOURNAL_NAME = "scan.journal"
+IN_PROGRESS = "SCAN-IN-PROGRESS.txt"
+IN_PROGRESS_TEXT = """A triage scan is writing to this folder, or stopped before its report was written.
+If there is no report.html here, the scan did not finish: its journal (scan.journal) keeps
+every file examined so far. Continue it with:
+
+    triage scan --resume "{folder}"
+"""
 FORMAT = "triage.journal/1"
 SYNC_SECONDS = 1.0
 T = TypeVar("T")

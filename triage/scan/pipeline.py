@@ -23,7 +23,7 @@ from triage.records import Finding, Problem, Volume, VolumeCoverage
 from triage.scan.budget import StopRules
 from triage.scan.context import ScanContext
 from triage.scan.journal import encode, file_keys
-from triage.scan.priority import area_of, priority_key
+from triage.scan.priority import TIERS, area_of, priority_key
 from triage.scan.resume import Restored, ScanJournal
 from triage.scan.workers import FileOutcome, examine_and_match
 from triage.sources import EvidenceSource
@@ -141,8 +141,8 @@ def _run_queue(queue: list[Queued], state: ScanState, restored: Restored) -> Non
                 window.append((pool.submit(examine_and_match, item.handle, state.ctx, state.hash_only), item))
                 while window and (len(window) >= limit or window[0][0].done()) and not state.stop.reason:
                     _merge(*window.popleft(), state, restored)
-            while window and not state.stop.reason:
-                _merge(*window.popleft(), state, restored)
+            while window and (not state.stop.reason or state.stop.budget_used):
+                _merge(*window.popleft(), state, restored)  # a budget stop keeps what is in flight
         except KeyboardInterrupt:
             state.stop.interrupted("interrupted by the officer (Ctrl-C)")
         finally:
@@ -243,9 +243,9 @@ def _stopped_early(works: list[VolumeWork], state: ScanState) -> None:
             if id(handle) not in done:
                 files[area_of(handle.entry).name] += 1
                 sizes[area_of(handle.entry).name] += handle.entry.size
-        for area, count in sorted(files.items()):
+        for area, count in sorted(files.items(), key=lambda item: TIERS.index(item[0])):
             rows.append({"volume": work.volume.name, "area": area, "files": count, "bytes": sizes[area]})
-        if state.stop.reason.startswith("time budget") and work.examined and not state.hash_only:
+        if state.stop.budget_used and work.examined and not state.hash_only:
             run_artefact_parsers(work.examined, state.ctx)
         else:
             state.skipped[f"artefact parsers not run on {work.volume.name} (scan stopped early)"] += 1

@@ -15,7 +15,15 @@ from typing import Any
 
 from triage.records import Artefact, Examined, Finding, Problem, SourceInfo
 from triage.scan.context import ScanContext
-from triage.scan.journal import FORMAT, JournalError, JournalWriter, decode, read_journal
+from triage.scan.journal import (
+    FORMAT,
+    IN_PROGRESS,
+    IN_PROGRESS_TEXT,
+    JournalError,
+    JournalWriter,
+    decode,
+    read_journal,
+)
 
 
 @dataclass
@@ -39,6 +47,9 @@ class ScanJournal:
         self.restored = _restore(path, start) if resume else Restored()
         if not resume and path.exists():
             raise JournalError(f"{path} exists: use --resume to continue that scan")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        marker = path.parent / IN_PROGRESS
+        marker.write_text(IN_PROGRESS_TEXT.format(folder=path.parent), encoding="utf-8")
         self._writer = JournalWriter(path)
         self._writer.write("resume" if resume else "start", urgent=True, format=FORMAT, **start)
 

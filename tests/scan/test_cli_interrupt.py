@@ -1,0 +1,111 @@
+"""`triage scan` as a process: killed mid-way then --resume, SIGTERM, bad --budget."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.scan.helpers import make_profile, make_tree
+from triage.scan.journal import IN_PROGRESS, JOURNAL_NAME
+
+
+def _start(*args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "triage", "scan", "-q", "--skip-source-hash", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_for_files(journal: Path, process: subprocess.Popen, files: int) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if journal.exists() and journal.read_text().count('"t": "file"') >= files:
+            return
+        assert process.poll() is None, "the scan finished before it could be interrupted"
+        time.sleep(0.005)
+    raise AssertionError("the scan never got going")
+
+
+def _findings(folder: Path) -> list[tuple]:
+    document = json.loads((folder / "findings.json").read_text())
+    return [(f["id"], f["kind"], f["entry"]["path"] if f["entry"] else "") for f in document["findings"]]
+
+
+@pytest.fixture
+def evidence(tmp_path) -> tuple[Path, Path]:
+    return make_tree(tmp_path / "evidence", files=3000), make_profile(tmp_path / "profile")
+
+
+def _whole(tmp_path, evidence) -> Path:
+    tree, profile = evidence
+    done = _start(str(tree), "-p", str(profile), "-o", str(tmp_path / "whole"))
+    done.communicate(timeout=300)
+    [folder] = (tmp_path / "whole").iterdir()
+    return folder
+
+
+@pytest.mark.slow
+def test_killed_scan_resumes_to_the_same_report(tmp_path, evidence):
+    tree, profile = evidence
+    process = _start(str(tree), "-p", str(profile), "-o", str(tmp_path / "out"))
+    [folder] = _wait_until_folder(tmp_path / "out")
+    _wait_for_files(folder / JOURNAL_NAME, process, 200)
+    process.send_signal(signal.SIGKILL)  # no chance to write anything more
+    process.communicate(timeout=60)
+    assert (folder / IN_PROGRESS).exists() and not (folder / "report.html").exists()
+
+    resumed = _start("--resume", str(folder))
+    out, err = resumed.communicate(timeout=300)
+    assert resumed.returncode == 20, err
+    assert "coverage complete" in out
+    assert _findings(folder) == _findings(_whole(tmp_path, evidence))
+    lines = (folder / "inventory.jsonl").read_text().splitlines()
+    inventory = [json.loads(line)["entry"]["path"] for line in lines]
+    assert len(inventory) == len(set(inventory)) == 3002
+    assert not (folder / IN_PROGRESS).exists()
+
+
+@pytest.mark.slow
+def test_sigterm_writes_a_partial_report_that_says_so(tmp_path, evidence):
+    tree, profile = evidence
+    process = _start(str(tree), "-p", str(profile), "-o", str(tmp_path / "out"))
+    [folder] = _wait_until_folder(tmp_path / "out")
+    _wait_for_files(folder / JOURNAL_NAME, process, 100)
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 20, err  # the known picture is scanned first
+    coverage = json.loads((folder / "findings.json").read_text())["coverage"]
+    assert coverage["partial"] and coverage["partial_reason"].startswith("interrupted by the officer")
+    assert "coverage INCOMPLETE" in out
+
+
+def _wait_until_folder(out: Path) -> list[Path]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if out.exists() and (found := list(out.iterdir())):
+            return found
+        time.sleep(0.005)
+    raise AssertionError("no report folder appeared")
+
+
+def test_bad_budget_and_missing_journal_are_usage_errors(tmp_path):
+    bad = subprocess.run(
+        [sys.executable, "-m", "triage", "scan", "x", "--budget", "soon"], capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and "not a duration" in bad.stderr
+    missing = subprocess.run(
+        [sys.executable, "-m", "triage", "scan", "--resume", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+    )
+    assert missing.returncode == 2 and f"no {JOURNAL_NAME}" in missing.stderr

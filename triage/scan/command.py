@@ -1,0 +1,107 @@
+"""The ``triage scan`` options that shape a run: --budget, --stop-on-seize, --resume, --hash-only.
+
+The report folder is chosen before any evidence is read and created with the journal
+(``scan.journal``, see resume.py), so the journal is on the output drive from the first finding
+on; a marker file in it says a scan is in progress until the report replaces it. SIGTERM is
+treated like Ctrl-C: the scan stops between files and a partial report that says so is written.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from triage.scan.budget import parse_duration
+from triage.scan.journal import IN_PROGRESS, JOURNAL_NAME, JournalError, read_journal
+
+
+def _budget(_ctx: click.Context, _param: click.Parameter, value: str | None) -> float:
+    if not value:
+        return 0.0
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the run-shaping options to a click command."""
+    decorators = [
+        click.option("--budget", "budget_seconds", callback=_budget, metavar="TIME",
+                     help="Stop after TIME (15m, 90s, 1h30m) with the best verdict so far; "
+                     "the report lists what was not examined."),
+        click.option("--stop-on-seize", is_flag=True, help="Stop at the first SEIZE-grade finding."),
+        click.option("--resume", "resume_folder", type=click.Path(path_type=Path, file_okay=False),
+                     help="Continue the interrupted scan whose report folder this is."),
+        click.option("--hash-only", is_flag=True,
+                     help="Hash and match hash sets only: no file types, keywords, images or artefacts."),
+    ]  # fmt: skip
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """Where the report goes and what an earlier, interrupted run of this scan had been given."""
+
+    folder: Path | None
+    sources: tuple[str, ...] = ()
+    profile: str = ""
+    examiner: str = ""
+    case_reference: str = ""
+
+    def option_fields(
+        self, folder: Path, budget_seconds: float, stop_on_seize: bool, hash_only: bool
+    ) -> dict[str, Any]:
+        return {
+            "budget_seconds": budget_seconds,
+            "stop_on_seize": stop_on_seize,
+            "journal": str(folder / JOURNAL_NAME),
+            "resume": self.folder is not None,
+            "hash_only": hash_only,
+        }
+
+
+def plan_run(resume_folder: Path | None) -> RunPlan:
+    """For --resume, the sources, profile, examiner and case the journal was started with."""
+    if resume_folder is None:
+        return RunPlan(None)
+    journal = resume_folder / JOURNAL_NAME
+    if not journal.exists():
+        raise click.BadParameter(f"no {JOURNAL_NAME} in {resume_folder}", param_hint="--resume")
+    start = next(iter(read_journal(journal)), None)
+    if start is None or start.get("t") != "start":
+        raise JournalError(f"{journal} does not begin with a start line: not a scan journal")
+    return RunPlan(
+        resume_folder,
+        tuple(start["sources"]),
+        str(start["profile"]),
+        str(start.get("examiner", "")),
+        str(start.get("case_reference", "")),
+    )
+
+
+def close_folder(folder: Path) -> None:
+    """Before the report is written and signed: the marker is no longer true."""
+    (folder / IN_PROGRESS).unlink(missing_ok=True)
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a shutdown, ``kill``) stops the scan like Ctrl-C, so a partial report is written."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
