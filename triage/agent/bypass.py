@@ -20,6 +20,9 @@ Each record gets the first sign that fits:
 * virtual-machine: a virtual disk modified in the period, or virtualisation
   software installed (listed whether or not it matches a library);
 * unalerted: none of these: the agent should have seen it.
+
+A file parsed as an artefact (a History database and its -wal) is represented by
+its records, not listed again as a file.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from pathlib import PurePosixPath
 
 from triage.agent.confirm import AlertResult
 from triage.agent.evidence import DeviceRecord
-from triage.agent.gaps import Period
+from triage.agent.gaps import DERIVED, Period
 from triage.agent.records import AgentInputs
 from triage.agent.urls import host_of, normalise_url
 from triage.match.keywords import KeywordScanner
@@ -62,7 +65,7 @@ def unalerted_activity(
     context = _Context(records, inputs)
     found = []
     for record in records:
-        if record.index in accounted or not _in_period(record, period):
+        if record.index in accounted or record.kind.startswith(DERIVED) or not _in_period(record, period):
             continue
         vm = _virtual_machine(record)
         matched = vm or library.matches(record)
@@ -80,8 +83,12 @@ class _AgentLibrary:
         self.hosts = {host_of(normalise_url(a.url)) for a in inputs.alerts if a.url} - {""}
 
     def matches(self, record: DeviceRecord) -> str:
-        if record.kind == "file":
-            return f"findings {', '.join(record.finding_ids)}" if record.finding_ids else ""
+        if record.kind == "file":  # an artefact file's matches are its artefact records'
+            return (
+                f"findings {', '.join(record.finding_ids)}"
+                if record.finding_ids and not record.artefact_file
+                else ""
+            )
         if record.kind == "software/installed":
             return ""
         if not self.keywords.empty and record.raw_text:

@@ -21,6 +21,7 @@ from triage.agent.urls import normalise_url
 from triage.records import Artefact, Entry, Examined, Finding
 
 LIVE, RECOVERED, DELETED_FILE = "live", "recovered row", "deleted file"
+SQLITE_SIBLINGS = ("-wal", "-journal", "-shm")
 TEXT_VALUES = ("title", "term", "name", "target", "target_path", "path", "executable", "application")
 BROWSER_FOLDERS = (  # folder marker in an artefact file's path -> browser
     ("/microsoft/edge", "edge"),
@@ -61,6 +62,7 @@ class DeviceRecord:
     finding_ids: tuple[str, ...] = ()
     keyword_terms: tuple[str, ...] = ()  # casefolded terms of keyword findings on this file
     private: bool = False  # the parser marked the record as from private browsing
+    artefact_file: bool = False  # a file whose rows are artefact records (History, its -wal)
 
     @property
     def timed(self) -> bool:
@@ -76,8 +78,10 @@ def device_records(
         if finding.entry is not None:
             by_entry[finding.entry].append(finding)
     records = [_from_artefact(i, a, by_entry) for i, a in enumerate(artefacts)]
+    parsed = {r.path.casefold() for r in records if r.path}
+    parsed |= {path + suffix for path in parsed for suffix in SQLITE_SIBLINGS}
     base = len(records)
-    records.extend(_from_file(base + i, x, by_entry) for i, x in enumerate(inventory))
+    records.extend(_from_file(base + i, x, by_entry, parsed) for i, x in enumerate(inventory))
     return records
 
 
@@ -127,7 +131,9 @@ def _from_artefact(index: int, artefact: Artefact, by_entry: dict[Entry, list[Fi
     )
 
 
-def _from_file(index: int, examined: Examined, by_entry: dict[Entry, list[Finding]]) -> DeviceRecord:
+def _from_file(
+    index: int, examined: Examined, by_entry: dict[Entry, list[Finding]], parsed: set[str]
+) -> DeviceRecord:
     entry = examined.entry
     return DeviceRecord(
         index=index,
@@ -142,6 +148,7 @@ def _from_file(index: int, examined: Examined, by_entry: dict[Entry, list[Findin
         sha256=examined.sha256.lower(),
         md5=examined.md5.lower(),
         finding_ids=tuple(f.id for f in by_entry.get(entry, [])),
+        artefact_file=entry.path.casefold() in parsed,
         keyword_terms=tuple(
             str(f.detail.get("term", "")).casefold() for f in by_entry.get(entry, []) if f.kind == "keyword"
         ),

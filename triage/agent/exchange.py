@@ -99,6 +99,8 @@ def validation_errors(kind: Kind, value: Any, definition: str) -> list[str]:
             message = (
                 f"unknown field(s) {_unknown_fields(error.instance, error.schema)} (vendor fields start x_)"
             )
+        elif error.validator in ("anyOf", "oneOf") and error.context:
+            message = " or ".join(dict.fromkeys(sub.message for sub in error.context))
         elif error.validator == "pattern":
             shown = _short(repr(error.instance))
             message = (

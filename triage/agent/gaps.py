@@ -6,7 +6,7 @@ alerts file's ``monitoring.end`` or else the latest of the last heartbeat, the l
 alert and the last device activity (never later than the scan). "In use" means a
 record with its own time (history, searches, downloads, logons, program runs,
 any parsed artefact) or a file in a user profile folder modified then, the
-agent's own files excepted. A gap is a stretch between heartbeats (or between
+agent's own files and derived records (indicators) excepted. A gap is a stretch between heartbeats (or between
 the period's ends and the nearest heartbeat) longer than the threshold that
 holds at least one such event.
 """
@@ -21,6 +21,8 @@ from datetime import datetime, timedelta
 
 from triage.agent.evidence import DeviceRecord
 from triage.agent.records import AgentInputs
+
+DERIVED = ("indicator/",)  # conclusions drawn from other records, whose time is theirs: not counted twice
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ def activity(records: Iterable[DeviceRecord], own_paths: frozenset[str], now: da
         for r in records
         if r.time is not None
         and r.time <= now
+        and not r.kind.startswith(DERIVED)
         and (r.kind != "file" or (r.user and r.path.casefold() not in own_paths))
     ]
     return sorted(events, key=lambda r: r.time or now)
