@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.artefacts.blockfile_writer import CacheFolder
 from tests.artefacts.helpers import context, handle_of
 from tests.conftest import PEERDATA
 from triage.artefacts import PARSERS, VolumeFiles
@@ -78,12 +79,23 @@ def _times(value: object) -> list[datetime]:
 
 @pytest.mark.parametrize("relative", sorted(FILES))
 def test_every_parser_on_every_variant(peerdata, relative):
-    data = content_of(peerdata, relative)
+    check_all_parsers(content_of(peerdata, relative), FILES[relative])
+
+
+def test_every_parser_on_a_generated_blockfile_index():
+    cache = CacheFolder()
+    cache.table[1] = cache.entry("https://example.org/", b"", b"body", 13_350_000_000_000_000)
+    check_all_parsers(
+        cache.files()["index"], "/Users/a/AppData/Local/Google/Chrome/User Data/Default/Cache/index"
+    )
+
+
+def check_all_parsers(data: bytes, path: str) -> None:
     for name, content in variants(data).items():
-        handle = handle_of(content, FILES[relative])
+        handle = handle_of(content, path)
         files = VolumeFiles([handle])
         own = [p for p in FILE_PARSERS if p.selects(handle.entry)]
-        assert own, f"no parser selects {FILES[relative]}"
+        assert own, f"no parser selects {path}"
         for parser in FILE_PARSERS:
             records = list(parser.records(handle, files))  # an exception here fails the test
             check_records(records)

@@ -132,3 +132,16 @@ def test_library_ships_every_condition_the_profiles_weigh():
 def test_random_looking_system_and_cache_files_are_not_containers(path):
     ctx, _ = run_checks(handle_of(random.Random(3).randbytes(1024 * 1024), path))
     assert ctx.log.findings == []
+
+
+def test_a_veracrypt_volume_in_mounted_devices_is_an_encryption_trace():
+    ctx, _ = context()
+    hive = handle_of(b"regf", "/Windows/System32/config/SYSTEM")
+    values = {"name": "\\\\DosDevices\\\\T:", "path": "\\\\??\\\\VeraCryptVolumeT"}
+    ctx.artefacts.append(
+        Artefact("volume/mounted-device", "windows/system-hive", hive.entry, None, "", values)
+    )
+    OrderConditionChecks().parse([hive], VolumeFiles([hive]), ctx)
+    (finding,) = ctx.log.findings
+    assert finding.label == "encryption" and finding.detail["indicator"] == "veracrypt-truecrypt"
+    assert finding.detail["examples"][0].startswith("mounted volume: ")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from triage.artefacts.browser.chrome_blockfile import ChromeBlockfileCache
 from triage.artefacts.browser.chrome_history import ChromeHistory
 from triage.artefacts.browser.chrome_simplecache import ChromeSimpleCache
 from triage.artefacts.browser.firefox_cache2 import FirefoxCache2
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 PARSERS: tuple[ArtefactParser, ...] = (
     ChromeHistory(),
     ChromeSimpleCache(),
+    ChromeBlockfileCache(),
     FirefoxPlaces(),
     FirefoxFormHistory(),
     FirefoxCache2(),

@@ -87,16 +87,21 @@ def _check_container(traces: dict[str, _Traces], handle: FileHandle) -> None:
 def _check_software(
     traces: dict[str, _Traces], library: IndicatorLibrary, first: Entry, ctx: ScanContext
 ) -> None:
+    """Installed or executed programs (Uninstall keys, Amcache) and mounted volumes (MountedDevices,
+    MountPoints2: a VeraCrypt or TrueCrypt volume mounted in the past) named in the library."""
     for artefact in ctx.artefacts:
         source = artefact.source
-        if not artefact.kind.startswith("software/") or source is None:
+        if not artefact.kind.startswith(("software/", "volume/")) or source is None:
             continue
         if (source.source, source.volume_index) != (first.source, first.volume_index):
             continue
-        name = str(artefact.values.get("name", ""))
-        indicator = library.match_software(name)
+        if artefact.kind.startswith("software/"):
+            text, what = str(artefact.values.get("name", "")), "program"
+        else:
+            text, what = " ".join(str(v) for v in artefact.values.values()), "mounted volume"
+        indicator = library.match_software(text)
         if indicator:
-            _add(traces, indicator, source, f"program: {name}", artefact.user)
+            _add(traces, indicator, source, f"{what}: {text[:200]}", artefact.user)
 
 
 def _report(found: _Traces, ctx: ScanContext) -> None:
