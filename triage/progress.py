@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from typing import Protocol
 
@@ -17,15 +18,19 @@ from rich.progress import (
 
 
 class ScanProgress(Protocol):
-    def stage(self, text: str, total_bytes: int) -> None: ...
+    def stage(self, text: str, total_bytes: int, total_files: int = 0) -> None: ...
     def advance(self, nbytes: int) -> None: ...
     def file_done(self) -> None: ...
     def hit(self, kind: str) -> None: ...
+    def area(self, text: str) -> None: ...
     def close(self) -> None: ...
 
 
 class QuietProgress:
-    def stage(self, text: str, total_bytes: int) -> None:
+    def stage(self, text: str, total_bytes: int, total_files: int = 0) -> None:
+        pass
+
+    def area(self, text: str) -> None:
         pass
 
     def advance(self, nbytes: int) -> None:
@@ -42,11 +47,15 @@ class QuietProgress:
 
 
 class BarProgress:
-    """Bytes done, rate and ETA for the current stage, files done and hits so far."""
+    """Bytes done, rate and ETA for the current stage; files done of all, files per second,
+    the area being scanned (user pictures, OS folders, ...) and hits so far by kind."""
 
     def __init__(self, console: Console | None = None) -> None:
         self._hits: Counter[str] = Counter()
         self._files = 0
+        self._total_files = 0
+        self._area = ""
+        self._started = time.monotonic()
         self._bar = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -60,9 +69,10 @@ class BarProgress:
         self._bar.start()
         self._task: int | None = None
 
-    def stage(self, text: str, total_bytes: int) -> None:
+    def stage(self, text: str, total_bytes: int, total_files: int = 0) -> None:
         if self._task is not None:
             self._bar.update(self._task, completed=self._bar.tasks[self._task].total)
+        self._files, self._total_files, self._started = 0, total_files, time.monotonic()
         self._task = self._bar.add_task(text, total=max(total_bytes, 1), status=self._status())
 
     def advance(self, nbytes: int) -> None:
@@ -79,9 +89,25 @@ class BarProgress:
         if self._task is not None:
             self._bar.update(self._task, status=self._status())
 
+    def area(self, text: str) -> None:
+        self._area = text
+        if self._task is not None:
+            self._bar.update(self._task, status=self._status())
+
     def _status(self) -> str:
-        hits = ", ".join(f"{k} {n}" for k, n in sorted(self._hits.items())) or "no hits"
-        return f"{self._files} files · {hits}"
+        return status_line(
+            self._files, self._total_files, time.monotonic() - self._started, self._area, self._hits
+        )
 
     def close(self) -> None:
+        if self._task is not None:
+            self._bar.update(self._task, status=self._status())
         self._bar.stop()
+
+
+def status_line(files: int, total: int, seconds: float, area: str, hits: Counter[str]) -> str:
+    """'1,200/60,000 files · 850 files/s · user profiles · hash-match 1, keyword 4'."""
+    done = f"{files:,}/{total:,} files" if total else f"{files:,} files"
+    rate = f"{files / seconds:,.0f} files/s" if seconds > 1 and files else ""
+    found = ", ".join(f"{k} {n}" for k, n in sorted(hits.items())) or "no hits"
+    return " · ".join(part for part in (done, rate, area, found) if part)

@@ -107,7 +107,8 @@ def scan_volumes(volumes: list[VolumeWork | VolumeCoverage], state: ScanState, r
     """Examine every file not already in the journal, most important first, until done or stopped."""
     works = [v for v in volumes if isinstance(v, VolumeWork)]
     queue = _queue(works, restored)
-    state.progress.stage(f"Scanning {len(queue):,} files", sum(q.handle.entry.size for q in queue))
+    total = sum(q.handle.entry.size for q in queue)
+    state.progress.stage(f"Scanning {len(works)} volume(s)", total, len(queue))
     for work in works:
         if work.pending == 0:
             _finish_volume(work, state, restored)
@@ -186,7 +187,7 @@ def _show(outcome: FileOutcome, new: list[Finding], state: ScanState) -> None:
     area = area_of(outcome.handle.entry).name
     if area != state.area:
         state.area = area
-        getattr(state.progress, "area", lambda _: None)(area)
+        state.progress.area(area)
     for finding in new:
         state.progress.hit(finding.kind)
     state.progress.advance(outcome.examined.bytes_read)
