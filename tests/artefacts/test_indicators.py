@@ -145,3 +145,20 @@ def test_a_veracrypt_volume_in_mounted_devices_is_an_encryption_trace():
     (finding,) = ctx.log.findings
     assert finding.label == "encryption" and finding.detail["indicator"] == "veracrypt-truecrypt"
     assert finding.detail["examples"][0].startswith("mounted volume: ")
+
+
+def test_monitoring_agent_services_disabled_or_absent_in_a_real_system_hive(peerdata, tmp_path):
+    import lzma
+
+    profile = tmp_path / "p.toml"
+    profile.write_text(
+        'name = "t"\n[[scan.monitoring_agents]]\nname = "Demo Monitor"\nos = "windows"\n'
+        'services = ["usbhub", "Mcx2Svc", "DemoMonitorSvc"]\n'
+    )
+    hive = lzma.decompress(peerdata("regipy", "regipy_tests", "data", "SYSTEM.xz").read_bytes())
+    ctx, _ = run_checks(handle_of(hive, "/Windows/System32/config/SYSTEM"), profile=str(profile))
+    (finding,) = ctx.log.findings
+    assert finding.detail["problems"] == [
+        "service Mcx2Svc is disabled (Start = 4)",
+        "service DemoMonitorSvc is not installed",
+    ]

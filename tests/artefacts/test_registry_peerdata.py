@@ -92,6 +92,7 @@ def test_sam_accounts(peerdata):
     handle = handle_of(unxz(peerdata, "SAM"), "/Windows/System32/config/SAM")
     accounts = list(UserHives().records(handle, None))
     assert [a.values["rid"] for a in accounts] == [500, 501, 1000]
+    assert [a.user for a in accounts] == ["Administrator", "Guest", "Preston"]
     assert accounts[2].time == datetime(2014, 9, 30, 2, 59, 34, 316693, tzinfo=UTC)
 
 

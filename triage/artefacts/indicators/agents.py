@@ -1,9 +1,12 @@
-"""A remote monitoring agent that the order requires but that is not on the device.
+"""A remote monitoring agent that the order requires but that is missing or disabled.
 
-Which agents are expected is profile data (``[[scan.monitoring_agents]]`` with ``name``,
-``os`` ("windows", "linux" or "macos") and ``paths``: fnmatch patterns of which at least
-one must exist). The check runs only on a volume that holds that operating system, and
-reports kind "indicator", label "monitoring-agent-missing".
+Which agents are expected is profile data, ``[[scan.monitoring_agents]]`` with ``name``, ``os``
+("windows", "linux" or "macos"), ``paths`` (fnmatch patterns over lower-cased paths, at least
+one must exist) and, on Windows, ``services`` (service key names under
+``SYSTEM\\ControlSet00N\\Services``; ``Start`` = 4 means disabled). The check runs only on a
+volume that holds that operating system, and reports kind "indicator", label
+"monitoring-agent-missing", saying whether files are missing or the service is absent or
+disabled.
 """
 
 from __future__ import annotations
@@ -11,41 +14,85 @@ from __future__ import annotations
 import fnmatch
 from typing import TYPE_CHECKING, Any
 
-from triage.records import Artefact
+from triage.artefacts.common import DAMAGE_ERRORS
+from triage.artefacts.windows.hives import open_hive
+from triage.records import Artefact, Entry
 from triage.walk.files import FileHandle
 
 if TYPE_CHECKING:
     from triage.scan.context import ScanContext
 
 NAME = "indicators/monitoring-agent"
+SYSTEM_HIVE = "/windows/system32/config/system"
 OS_MARKERS = {
-    "windows": "/windows/system32/config/system",
+    "windows": SYSTEM_HIVE,
     "linux": "/etc/os-release",
     "macos": "/system/library/coreservices/systemversion.plist",
 }
+DISABLED = 4
 
 
 def missing_agents(handles: list[FileHandle], ctx: ScanContext) -> None:
     agents: list[dict[str, Any]] = list(ctx.profile.options.get("monitoring_agents", []))
     if not agents:
         return
-    paths = [h.entry.path.lower() for h in handles]
-    present = set(paths)
+    by_path = {h.entry.path.lower(): h for h in handles}
     for agent in agents:
-        marker = OS_MARKERS.get(str(agent.get("os", "windows")).lower(), "")
-        if marker not in present:
+        marker = by_path.get(OS_MARKERS.get(str(agent.get("os", "windows")).lower(), ""))
+        if marker is None:
             continue
-        patterns = [str(p).lower() for p in agent.get("paths", [])]
-        if not any(fnmatch.fnmatchcase(p, pat) for p in paths for pat in patterns):
-            _report(str(agent.get("name", "monitoring agent")), patterns, handles, ctx)
+        problems = _file_problems(agent, by_path) + _service_problems(agent, by_path.get(SYSTEM_HIVE))
+        if problems:
+            _report(str(agent.get("name", "monitoring agent")), problems, marker.entry, ctx)
 
 
-def _report(name: str, patterns: list[str], handles: list[FileHandle], ctx: ScanContext) -> None:
-    system = next(h.entry for h in handles if h.entry.path.lower() in OS_MARKERS.values())
-    summary = f"Monitoring agent {name!r} is required but was not found on this system volume"
-    detail = {"agent": name, "expected_paths": patterns, "system_file": system.path}
+def _file_problems(agent: dict[str, Any], by_path: dict[str, FileHandle]) -> list[str]:
+    patterns = [str(p).lower() for p in agent.get("paths", [])]
+    if not patterns or any(fnmatch.fnmatchcase(p, pat) for p in by_path for pat in patterns):
+        return []
+    return [f"none of its files were found ({', '.join(patterns)})"]
+
+
+def _service_problems(agent: dict[str, Any], system: FileHandle | None) -> list[str]:
+    services = [str(s) for s in agent.get("services", [])]
+    if not services or system is None:
+        return []
+    try:
+        states = _service_starts(system, services)
+    except DAMAGE_ERRORS as exc:
+        return [f"its services could not be checked: the SYSTEM hive is damaged ({type(exc).__name__})"]
+    found = []
+    for service in services:
+        start = states.get(service.lower())
+        if start is None:
+            found.append(f"service {service} is not installed")
+        elif start == DISABLED:
+            found.append(f"service {service} is disabled (Start = 4)")
+    return found
+
+
+def _service_starts(system: FileHandle, services: list[str]) -> dict[str, int | None]:
+    """Lower-cased service name -> Start value, from the first control set that has the service."""
+    starts: dict[str, int | None] = {}
+    with open_hive(system) as hive:
+        for root in hive.get_control_sets("Services"):
+            for service in services:
+                if service.lower() in starts:
+                    continue
+                try:
+                    key = hive.get_key(rf"{root}\{service}")
+                except Exception:  # regipy's RegistryKeyNotFoundException: not in this control set
+                    continue
+                start = next((v.value for v in key.iter_values() if v.name == "Start"), None)
+                starts[service.lower()] = start if isinstance(start, int) else None
+    return starts
+
+
+def _report(name: str, problems: list[str], system: Entry, ctx: ScanContext) -> None:
+    summary = f"Monitoring agent {name!r} is required but {'; '.join(problems)}"
+    detail = {"agent": name, "problems": problems, "system_file": system.path}
     ctx.log.add(
         kind="indicator", label="monitoring-agent-missing", summary=summary, entry=system, detail=detail
     )
-    values = {"name": name, "expected": ", ".join(patterns)}
+    values = {"name": name, "expected": "; ".join(problems)}
     ctx.artefacts.append(Artefact("indicator/monitoring-agent-missing", NAME, system, None, "", values))

@@ -12,6 +12,7 @@ Parsed with regipy's plugins; tested on regipy's NTUSER_with_winscp (4 programs)
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -52,12 +53,14 @@ class UserHives(FileParser):
             return
         user = user_for_path(source.path) if kind == "ntuser" else ""
         with open_hive(handle) as hive:
+            names = sam_names(hive) if kind == "sam" else {}
             for plugin, convert in PLUGINS[kind]:
                 entries, problem = run_plugin(plugin, hive, source)
                 if problem:
                     yield problem
                 for item in entries:
-                    yield convert(self.name, source, user, item)
+                    artefact = convert(self.name, source, user, item)
+                    yield _named(artefact, names) if names else artefact
             if kind == "ntuser":
                 yield from mountpoints2(self.name, hive, source, user)
 
@@ -90,6 +93,24 @@ def _amcache(parser: str, source: Entry, user: str, e: Any) -> Artefact:
     return Artefact(
         "software/amcache", parser, source, reg_time(e.get("timestamp")), user_for_path(path), values
     )
+
+
+def sam_names(hive: RegistryHive) -> dict[int, str]:
+    """RID -> account name from ``SAM\\Domains\\Account\\Users\\Names``: each subkey is a name,
+    and the type of its default value is the RID."""
+    try:
+        key = hive.get_key(r"\SAM\Domains\Account\Users\Names")
+        pairs = [(sub.name, next(iter(sub.iter_values()), None)) for sub in key.iter_subkeys()]
+    except Exception:  # regipy's own error types: a SAM without Names gives RIDs only
+        return {}
+    return {int(v.value_type): name for name, v in pairs if v is not None and str(v.value_type).isdigit()}
+
+
+def _named(artefact: Artefact, names: dict[int, str]) -> Artefact:
+    name = names.get(artefact.values.get("rid", -1), "")  # type: ignore[call-overload]
+    if not name:
+        return artefact
+    return dataclasses.replace(artefact, user=name, values={**artefact.values, "name": name})
 
 
 def mountpoints2(parser: str, hive: RegistryHive, source: Entry, user: str) -> Iterator[Record]:
