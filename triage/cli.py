@@ -15,9 +15,9 @@ from pathlib import Path
 
 import click
 
-from triage import __version__
 from triage.agent.cli import agent_options, with_agent_files
 from triage.batch.command import batch
+from triage.buildinfo import version_text
 from triage.export.command import export
 from triage.library import HashSetFormatError
 from triage.library.cli import library
@@ -68,11 +68,23 @@ class InputProblem(click.ClickException):
     exit_code = EXIT_INPUT
 
 
-@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="triage")
-def cli() -> None:
+@click.group(
+    epilog=EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    invoke_without_command=True,
+    no_args_is_help=True,
+)
+@click.option("--version", "show_version", is_flag=True, help="Show the version and exit.")
+@click.option("--verbose", is_flag=True, help="With --version: own SHA-256, build, bundled library versions.")
+@click.pass_context
+def cli(ctx: click.Context, show_version: bool, verbose: bool) -> None:
     """Read-only field triage: scan a device or image, get a signed SEIZE / REVIEW /
     NO GROUNDS FOUND report."""
+    if show_version:
+        click.echo(version_text(verbose))
+        ctx.exit(0)
+    if ctx.invoked_subcommand is None:
+        raise click.UsageError("Missing command.", ctx)
 
 
 @cli.command(epilog=EPILOG)
