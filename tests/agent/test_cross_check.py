@@ -6,12 +6,14 @@ system test (test_scan_agent.py) gets its recovered rows from a real History fil
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
 
 from tests.agent import scenario
 from triage.agent.check import CrossCheck, cross_check
+from triage.agent.records import Heartbeat
 from triage.agent.report import ALERTS_SECTION, GAPS_SECTION, SECTION, UNALERTED_SECTION
 from triage.decide import decide
 from triage.records import Coverage, Verdict
@@ -205,3 +207,17 @@ def test_summary_lines_and_tables(checked) -> None:
     assert len(ctx.sections[UNALERTED_SECTION]) == 7
     assert ctx.sections[GAPS_SECTION][0]["Check"] == "heartbeat gap"
     assert isinstance(check, CrossCheck)
+
+
+def test_alerts_and_heartbeats_of_other_devices_are_said() -> None:
+    ctx, _ = scenario.context()
+    inputs = scenario.inputs()
+    other = dataclasses.replace(inputs.alerts[0], device="DESKTOP-2")
+    beats = (*inputs.heartbeats, Heartbeat("DESKTOP-2", scenario.at("2026-03-02T12:00:00")))  # type: ignore[misc]
+    inputs = dataclasses.replace(inputs, alerts=(other, *inputs.alerts[1:]), heartbeats=beats)
+    check = cross_check(ctx, inputs, scenario.at("2026-03-05T00:00:00"))
+    assert ctx.sections[SECTION]["Device"] == (
+        "LAPTOP-7; 1 alert(s) name another device (checked against this one all the same); "
+        "1 heartbeat(s) of another device ignored"
+    )
+    assert len(check.gaps) == 1  # the other device's heartbeat does not close this device's gap

@@ -8,12 +8,15 @@ two bad rows, and a 16-hour heartbeat gap during which the device was in use.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from tests.agent import device
 from triage.agent.report import SECTION
+from triage.cli import cli
 from triage.records import Verdict
 from triage.report import write_report
 from triage.report.signing import one_time_key
@@ -137,3 +140,26 @@ def test_verdict_and_report(scanned, tmp_path: Path) -> None:
     assert "<script>alert(1)</script>" not in html  # the alert's window title, escaped
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "±300 s between the alert" in html
+
+
+def test_scan_command_with_agent_files(scanned, tmp_path: Path) -> None:
+    _, _, root = scanned
+    export = root / "export"
+    arguments = ["scan", str(root / "device"), "-o", str(tmp_path), "-q", "--skip-source-hash"]
+    arguments += [
+        "--agent-alerts",
+        str(export / "alerts.csv"),
+        "--agent-heartbeats",
+        str(export / "heartbeats.csv"),
+    ]
+    arguments += ["--agent-install", str(export / "install.json")]
+    result = CliRunner().invoke(cli, arguments)
+    assert result.exit_code == 10, result.output
+    assert "VERDICT: REVIEW" in result.output
+    (folder,) = tmp_path.iterdir()
+    findings = json.loads((folder / "findings.json").read_text())
+    summary = findings["sections"][SECTION]
+    assert (
+        summary["Alerts"] == "7 alert(s): 3 confirmed on the device, 1 deleted but recoverable, 3 not found"
+    )
+    assert summary["Input files"].startswith(f"alerts: {export / 'alerts.csv'} (csv, 7 rows, 2 bad) SHA-256 ")

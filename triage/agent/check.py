@@ -48,6 +48,7 @@ class CrossCheck:
     gaps: tuple[Gap, ...]
     heartbeats_used: int
     status: tuple[StatusCheck, ...]
+    other_devices: str = ""  # alerts and heartbeats that name another device, in plain words
 
 
 def cross_check_agent(ctx: ScanContext, options: Any) -> CrossCheck | None:
@@ -115,6 +116,7 @@ def cross_check(ctx: ScanContext, inputs: AgentInputs, now: datetime) -> CrossCh
         tuple(gaps),
         len(beats),
         tuple(status),
+        _other_devices(inputs, device),
     )
     add_findings(check, ctx.log)
     add_sections(check, ctx.sections)
@@ -127,3 +129,14 @@ def _device(inputs: AgentInputs) -> str:
         return inputs.install.device
     names = [a.device for a in inputs.alerts] or [h.device for h in inputs.heartbeats or ()]
     return max(set(names), key=lambda n: (names.count(n), n)) if names else ""
+
+
+def _other_devices(inputs: AgentInputs, device: str) -> str:
+    name = device.casefold()
+    alerts = sum(1 for a in inputs.alerts if a.device.casefold() != name)
+    beats = sum(1 for h in inputs.heartbeats or () if h.device.casefold() != name)
+    parts = (
+        [f"{alerts} alert(s) name another device (checked against this one all the same)"] if alerts else []
+    )
+    parts += [f"{beats} heartbeat(s) of another device ignored"] if beats else []
+    return "; ".join(parts)

@@ -161,7 +161,7 @@ def _summary(check: CrossCheck) -> dict[str, str]:
     period = check.period
     return {
         **summary_lines(check),
-        "Device": check.device or "not named",
+        "Device": (check.device or "not named") + (f"; {check.other_devices}" if check.other_devices else ""),
         "Agent": " ".join(x for x in (inputs.agent_product, inputs.agent_version) if x) or "not named",
         "Monitoring period": f"{_utc(period.start)} to {_utc(period.end)} ({period.how})"
         if period
