@@ -56,12 +56,12 @@ def test_a_signed_bundle_verifies_with_its_issuer_key(signed_bundle: Path, issue
 
 def test_an_altered_digest_file_is_detected(signed_bundle: Path, issuer, tmp_path: Path) -> None:
     bundle = copy_of(signed_bundle, tmp_path)
-    target = bundle / "sets" / "bad" / "md5.bin"
+    target = bundle / "sets" / "bad" / "md5.lo"
     data = bytearray(target.read_bytes())
     data[0] ^= 1
     target.write_bytes(bytes(data))
     check = verify_bundle(bundle, [issuer[1]])
-    assert check.failures == ("sets/bad/md5.bin: altered (SHA-256 differs from the signed manifest)",)
+    assert check.failures == ("sets/bad/md5.lo: altered (SHA-256 differs from the signed manifest)",)
 
 
 def test_an_altered_manifest_an_added_file_and_a_stranger_key_are_detected(

@@ -32,7 +32,7 @@ def test_import_sign_info_lookup(tmp_path: Path, monkeypatch) -> None:
         "  bad: sums.txt line 3: not a checksum line: 'garbage'",
     ]
     code, out = run("sign", bundle, "--key", str(tmp_path / "unit.key"), "--version", "7", "--source", "test")
-    assert (code, out[:31]) == (0, "signed lib 7: 7 files, issuer S")
+    assert (code, out[:31]) == (0, "signed lib 7: 9 files, issuer S")
     code, out = run("info", bundle, "--issuer", str(public))
     assert code == 0
     assert "set      unit-bad (known-bad): 1 MD5, 1 SHA1; bad lines 1" in out.splitlines()

@@ -53,17 +53,17 @@ def test_batch_matches_in_input_order_and_ignores_malformed_queries(tmp_path: Pa
 
 def test_digest_columns_and_records_merge_across_spilled_chunks(tmp_path: Path) -> None:
     everyone = [made(i) for i in range(50)]
-    column = DigestColumn("sha1", b"".join(bytes.fromhex(m.sha1) for m in everyone[:30]))
+    column = DigestColumn("sha1", b"".join(bytes.fromhex(m.sha1) for m in everyone[:30]), 30)
     records = [HashRecord(sha1=m.sha1, category=f"c{i}") for i, m in enumerate(everyone[20:], start=20)]
     folder = build_set(tmp_path, [column, *records], chunk=7)
     compiled = CompiledSet(folder)
     assert compiled.counts == {"sha1": 50}
-    assert compiled.info["repeated_digests"] == 10
+    assert (compiled.info["repeated_digests"], compiled.info["records"]) == (10, 60)
     raw = np.frombuffer(b"".join(bytes.fromhex(m.sha1) for m in everyone), dtype="S20")
     assert (compiled.find("sha1", raw) >= 0).all()
-    stored = (folder / "sha1.bin").read_bytes()
-    rows = [stored[i : i + 20] for i in range(0, len(stored), 20)]
-    assert rows == sorted(rows)
+    stored = [bytes(d).ljust(20, b"\0") for d in compiled.digests_at("sha1", np.arange(50))]
+    assert stored == sorted(bytes.fromhex(m.sha1) for m in everyone)
+    assert (folder / "sha1.hi").stat().st_size + (folder / "sha1.lo").stat().st_size == 50 * 20
     assert compiled.detail("sha1", compiled.contains_hex("sha1", everyone[35].sha1)).category == "c35"
     # 25 came first in the column (no details): the first record of a digest wins
     assert compiled.detail("sha1", compiled.contains_hex("sha1", everyone[25].sha1)).category == ""
@@ -75,8 +75,10 @@ digest_lists = st.lists(st.binary(min_size=20, max_size=20), max_size=60)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(members=digest_lists, others=digest_lists, chunk=st.integers(min_value=1, max_value=16))
 def test_round_trip_property(tmp_path_factory: pytest.TempPathFactory, members, others, chunk) -> None:
-    """Every member is found, nothing else is (digests ending in zero bytes included)."""
-    members = members + [m[:19] + b"\0" for m in members[:3]]
+    """Every member is found, nothing else is (digests ending in zero bytes, and digests sharing
+    their first 8 bytes, included)."""
+    members = members + [m[:19] + b"\0" for m in members[:3]] + [m[:8] + bytes(12) for m in members[:3]]
+    others = others + [m[:8] + b"\1" * 12 for m in members[:3]]
     folder = build_set(tmp_path_factory.mktemp("p"), [HashRecord(sha1=m.hex()) for m in members], chunk=chunk)
     compiled = CompiledSet(folder)
     queries = members + others

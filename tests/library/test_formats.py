@@ -94,12 +94,14 @@ def test_nsrl_rds2_nsrlfile_txt(tmp_path: Path) -> None:
 
 
 def make_rdsv3(path: Path, rows: list[tuple[object, object, object]], view: bool) -> Path:
+    """An RDSv3-shaped database: a FILE table, or (view) only the DISTINCT_HASH view over another."""
     db = sqlite3.connect(path)
+    table = "FILE_ROWS" if view else "FILE"
     columns = "sha256 TEXT, sha1 TEXT, md5 TEXT, crc32 TEXT, file_name TEXT, package_id INT"
-    db.execute(f"CREATE TABLE FILE ({columns})")
-    db.executemany("INSERT INTO FILE VALUES (?, ?, ?, '0', 'f', 1)", rows)
+    db.execute(f"CREATE TABLE {table} ({columns})")
+    db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, '0', 'f', 1)", rows)
     if view:
-        db.execute("CREATE VIEW DISTINCT_HASH AS SELECT DISTINCT sha256, sha1, md5 FROM FILE")
+        db.execute("CREATE VIEW DISTINCT_HASH AS SELECT DISTINCT sha256, sha1, md5 FROM FILE_ROWS")
     db.commit()
     db.close()
     return path

@@ -91,13 +91,17 @@ def _hex_array(algorithm: str, hexes: list[str]) -> tuple[np.ndarray, np.ndarray
     """(raw digests, which were well-formed); malformed or empty ones become zeros, masked out."""
     dtype = digest_dtype(algorithm)
     width = 2 * dtype.itemsize
-    if all(len(h) == width for h in hexes):
-        try:
-            raw = bytes.fromhex("".join(hexes))
-            if len(raw) == dtype.itemsize * len(hexes):
-                return np.frombuffer(raw, dtype=dtype), np.ones(len(hexes), dtype=bool)
-        except ValueError:
-            pass
+    sized = np.fromiter((len(h) == width for h in hexes), dtype=bool, count=len(hexes))
+    if not sized.any():
+        return np.zeros(len(hexes), dtype=dtype), sized
+    try:
+        raw = bytes.fromhex("".join(h for h, ok in zip(hexes, sized, strict=True) if ok))
+        if len(raw) == dtype.itemsize * int(sized.sum()):
+            array = np.zeros(len(hexes), dtype=dtype)
+            array[sized] = np.frombuffer(raw, dtype=dtype)
+            return array, sized
+    except ValueError:
+        pass
     parts, valid = [], np.zeros(len(hexes), dtype=bool)
     for i, text in enumerate(hexes):
         try:

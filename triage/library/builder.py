@@ -3,7 +3,7 @@
 Digests are gathered in chunks; each full chunk is split by its first byte's top bits into
 64 bucket files (a radix partition, so the buckets are already in order). ``finish`` then
 sorts one bucket at a time, drops repeats (the first record of a digest wins) and appends it
-to ``<alg>.bin``. Memory stays near one chunk plus one bucket, however large the input.
+to ``<alg>.hi`` / ``<alg>.lo``. Memory stays near one chunk plus one bucket, however large the input.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class SetBuilder:
             if len(self.bad_line_examples) < MAX_BAD_LINES_KEPT:
                 self.bad_line_examples.append(str(item))
         elif isinstance(item, DigestColumn):
-            self.records += len(item)
+            self.records += item.records
             pending = self._pending[item.algorithm]
             pending.digests += item.raw
             pending.ids.frombytes(bytes(4 * len(item)))
@@ -118,12 +118,14 @@ class SetBuilder:
         return info
 
     def _merge(self, algorithm: str) -> tuple[int, int]:
-        """Sort each bucket in turn into <alg>.bin (and .ids); returns (kept, repeats dropped)."""
+        """Sort each bucket in turn into <alg>.hi/.lo (and .ids); returns (kept, repeats dropped)."""
         kept = dropped = 0
         with_ids = len(self._details) > 1
+        names = [f"{algorithm}.{part}" for part in ("hi", "lo", "ids")]
         with (
-            open(self.work / f"{algorithm}.bin", "wb") as bin_out,
-            open(self.work / f"{algorithm}.ids", "wb") as ids_out,
+            open(self.work / names[0], "wb") as hi_out,
+            open(self.work / names[1], "wb") as lo_out,
+            open(self.work / names[2], "wb") as ids_out,
         ):
             for bucket in range(1 << BUCKET_BITS):
                 path = self._bucket_path(algorithm, bucket)
@@ -131,17 +133,20 @@ class SetBuilder:
                     continue
                 rows = np.fromfile(path, dtype=_row_dtype(algorithm))
                 path.unlink()
-                rows = rows[np.argsort(rows["d"], kind="stable")]
-                first = np.ones(len(rows), dtype=bool)
-                first[1:] = rows["d"][1:] != rows["d"][:-1]
-                rows = rows[first]
+                raw = np.ascontiguousarray(rows["d"]).view(np.uint8).reshape(len(rows), -1)
+                words = big_endian_words(raw)
+                order = np.lexsort(words[::-1])  # stable: the first record of a digest stays first
+                raw, words, ids = raw[order], [w[order] for w in words], rows["i"][order]
+                first = np.ones(len(raw), dtype=bool)
+                first[1:] = np.logical_or.reduce([w[1:] != w[:-1] for w in words])
                 dropped += int((~first).sum())
-                kept += len(rows)
-                np.ascontiguousarray(rows["d"]).tofile(bin_out)
+                kept += int(first.sum())
+                words[0][first].astype("<u8").tofile(hi_out)
+                np.ascontiguousarray(raw[first, 8:]).tofile(lo_out)
                 if with_ids:
-                    np.ascontiguousarray(rows["i"]).tofile(ids_out)
+                    np.ascontiguousarray(ids[first]).astype("<u4").tofile(ids_out)
         if not with_ids:
-            (self.work / f"{algorithm}.ids").unlink()
+            (self.work / names[2]).unlink()
         return kept, dropped
 
     def _write_details(self) -> None:
@@ -153,6 +158,18 @@ class SetBuilder:
                 out.write(data)
                 offsets.append(offsets[-1] + len(data))
         np.asarray(offsets, dtype="<u8").tofile(self.work / "details.idx")
+
+
+def big_endian_words(raw: np.ndarray) -> list[np.ndarray]:
+    """Digests (n x width uint8) as 8-byte big-endian words (native uint64), the last zero-padded:
+    sorting by the words in order is sorting the digests' bytes."""
+    width = raw.shape[1]
+    padded = np.zeros((len(raw), -(-width // 8) * 8), dtype=np.uint8)
+    padded[:, :width] = raw
+    return [
+        padded[:, i : i + 8].copy().view(">u8").ravel().astype(np.uint64)
+        for i in range(0, padded.shape[1], 8)
+    ]
 
 
 def _row_dtype(algorithm: str) -> np.dtype:

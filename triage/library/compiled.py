@@ -3,16 +3,19 @@
 A compiled set is a folder (inside a library bundle, ``sets/<name>/``):
 
     set.json          name, label, counts per algorithm, sources, bad lines (small, read on open)
-    <alg>.bin         the set's distinct digests of one algorithm (md5/sha1/sha256) as raw
-                      bytes, fixed width (16/20/32), sorted ascending
+    <alg>.hi          the set's distinct digests of one algorithm (md5/sha1/sha256), sorted
+                      ascending: their first 8 bytes read big-endian, as uint64 little-endian
+    <alg>.lo          the rest of each digest (8/12/24 bytes), raw, same order
     <alg>.ids         uint32 little-endian, one per digest: its row in details (absent when
                       every digest shares row 0)
     details.jsonl     one JSON array per distinct [category, series, [[name, value], ...]]
     details.idx       uint64 little-endian byte offsets of each details line, plus the end
 
 Opening maps the files and reads set.json; nothing is parsed per entry. A lookup is a binary
-search (numpy ``searchsorted``) over the mapped digests; a batch sorts its queries first so
-the search walks the file forwards. Details are decoded only for a hit.
+search (numpy ``searchsorted``) over the mapped 8-byte heads, which compare as plain integers,
+then a check of the tail; a batch sorts its queries first so the search walks the file forwards.
+Two digests sharing a head (rare) are told apart by their tails. Details are decoded only for a
+hit. Splitting head and tail keeps the file exactly as large as the digests themselves.
 """
 
 from __future__ import annotations
@@ -58,40 +61,63 @@ class CompiledSet:
             raise HashSetFormatError(f"{folder}: not a compiled hash set ({exc})") from exc
         self.name = str(self.info["name"])
         self.label = str(self.info["label"])
-        self._digests: dict[str, np.ndarray] = {}
+        self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._ids: dict[str, np.ndarray | None] = {}
-        for algorithm in ALGORITHMS:
-            if self.info["counts"].get(algorithm):
-                self._digests[algorithm] = _array(
-                    folder / f"{algorithm}.bin", digest_dtype(algorithm), in_memory
-                )
-                ids = folder / f"{algorithm}.ids"
-                self._ids[algorithm] = _array(ids, np.dtype("<u4"), in_memory) if ids.exists() else None
+        for algorithm, count in self.info["counts"].items():
+            self._columns[algorithm], self._ids[algorithm] = self._open_columns(algorithm, count, in_memory)
         self._detail_index = _array(folder / "details.idx", np.dtype("<u8"), in_memory)
         self._detail_bytes = _array(folder / "details.jsonl", np.dtype("u1"), in_memory)
 
+    def _open_columns(
+        self, algorithm: str, count: int, in_memory: bool
+    ) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray | None]:
+        if algorithm not in ALGORITHMS:
+            raise HashSetFormatError(f"{self.folder}: unknown algorithm {algorithm!r} in {SET_INFO}")
+        tail = np.dtype(f"S{digest_dtype(algorithm).itemsize - 8}")
+        head = _array(self.folder / f"{algorithm}.hi", np.dtype("<u8"), in_memory)
+        rest = _array(self.folder / f"{algorithm}.lo", tail, in_memory)
+        ids_path = self.folder / f"{algorithm}.ids"
+        ids = _array(ids_path, np.dtype("<u4"), in_memory) if ids_path.exists() else None
+        if len(head) != count or len(rest) != count or (ids is not None and len(ids) != count):
+            raise HashSetFormatError(
+                f"{self.folder}: {algorithm} files do not hold {count} digests (damaged?)"
+            )
+        return (head, rest), ids
+
     @property
     def counts(self) -> dict[str, int]:
-        return {algorithm: len(digests) for algorithm, digests in self._digests.items()}
+        return {algorithm: len(head) for algorithm, (head, _) in self._columns.items()}
 
     @property
     def count(self) -> int:
         return sum(self.counts.values())
 
     def find(self, algorithm: str, queries: np.ndarray) -> np.ndarray:
-        """Row of each query (fixed-width raw digests) in this set, or -1; any query order."""
-        digests = self._digests.get(algorithm)
+        """Row of each query (array of fixed-width raw digests) in this set, or -1; any order."""
         found = np.full(len(queries), -1, dtype=np.int64)
-        if digests is None or not len(queries):
+        if algorithm not in self._columns or not len(queries):
             return found
-        order = np.argsort(queries, kind="stable")
-        ordered = queries[order]
-        rows = np.searchsorted(digests, ordered)
-        inside = rows < len(digests)
-        hit = np.zeros(len(queries), dtype=bool)
-        hit[inside] = digests[rows[inside]] == ordered[inside]
+        head, rest = self._columns[algorithm]
+        q_head, q_rest = _split(queries, rest.dtype)
+        order = np.argsort(q_head)
+        q_head, q_rest = q_head[order], q_rest[order]
+        rows = np.searchsorted(head, q_head)
+        at = np.minimum(rows, len(head) - 1)
+        same_head = (rows < len(head)) & (head[at] == q_head)
+        hit = same_head & (rest[at] == q_rest)
         found[order[hit]] = rows[hit]
+        for i in np.flatnonzero(same_head & ~hit):  # a head shared by several digests: walk its run
+            found[order[i]] = _walk_run(head, rest, int(rows[i]), q_head[i], q_rest[i])
         return found
+
+    def digests_at(self, algorithm: str, rows: np.ndarray) -> np.ndarray:
+        """The full raw digests stored at rows (for tests and benchmarks)."""
+        head, rest = self._columns[algorithm]
+        width = digest_dtype(algorithm).itemsize
+        raw = np.empty((len(rows), width), dtype=np.uint8)
+        raw[:, :8] = head[rows].astype(">u8").view(np.uint8).reshape(len(rows), 8)
+        raw[:, 8:] = np.ascontiguousarray(rest[rows]).view(np.uint8).reshape(len(rows), width - 8)
+        return raw.view(digest_dtype(algorithm)).ravel()
 
     def detail(self, algorithm: str, row: int) -> Detail:
         ids = self._ids.get(algorithm)
@@ -111,12 +137,27 @@ class CompiledSet:
         return int(self.find(algorithm, query)[0])
 
 
+def _split(queries: np.ndarray, tail: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+    """Queries as (first 8 bytes read big-endian as uint64, remaining bytes)."""
+    raw = np.ascontiguousarray(queries).view(np.uint8).reshape(len(queries), -1)
+    head = raw[:, :8].copy().view(">u8").ravel().astype(np.uint64)
+    return head, np.ascontiguousarray(raw[:, 8:]).view(tail).ravel()
+
+
+def _walk_run(head: np.ndarray, rest: np.ndarray, row: int, q_head: np.uint64, q_rest: bytes) -> int:
+    while row < len(head) and head[row] == q_head:
+        if rest[row] == q_rest:
+            return row
+        row += 1
+    return -1
+
+
 def _array(path: Path, dtype: np.dtype, in_memory: bool) -> np.ndarray:
     try:
         if path.stat().st_size == 0:
             return np.zeros(0, dtype=dtype)
         if in_memory:
             return np.fromfile(path, dtype=dtype)
-        return np.memmap(path, dtype=dtype, mode="r")
+        return np.asarray(np.memmap(path, dtype=dtype, mode="r"))  # a plain view of the mapping
     except (OSError, ValueError) as exc:
         raise HashSetFormatError(f"{path}: cannot open compiled hash set file ({exc})") from exc

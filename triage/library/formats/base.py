@@ -46,6 +46,7 @@ class DigestColumn:
 
     algorithm: str
     raw: bytes
+    records: int = 0  # how many new records these digests stand for (0 for a row's further columns)
 
     def __len__(self) -> int:
         return len(self.raw) // WIDTH_BY_ALGORITHM[self.algorithm]

@@ -1,11 +1,13 @@
 """NSRL RDSv3 SQLite (NIST Reference Data Set 3.x, "modern"/"android"/"ios"/"legacy",
 minimal and full): known-good files, used to skip operating-system and application files.
 
-Digests come from the ``DISTINCT_HASH`` view (columns sha256, sha1, md5) when present, else the
-``FILE`` table; hex is upper-case. The file is opened read-only (it is reference data, not
-evidence, and at national scale too large to copy) and read in batches of rows, each batch
-checked and handed on as raw digest columns, so tens of millions of rows pass in bounded
-memory. A row with a malformed digest is reported as a bad row (by row number).
+Digests come from the ``FILE`` table when present, else the ``DISTINCT_HASH`` view (columns
+sha256, sha1, md5); hex is upper-case. ``FILE`` is preferred because reading it streams, while
+the view's DISTINCT makes SQLite sort every row first; repeats are dropped when the set is
+compiled. The file is opened read-only (it is reference data, not evidence, and at national
+scale too large to copy) and read in batches of rows, each batch checked and handed on as raw
+digest columns, so tens of millions of rows pass in bounded memory. A row with a malformed
+digest is reported as a bad row (by row number).
 Reference: NIST NSRL RDSv3 schema (RDS_*.db: FILE, PKG, OS, MFG, VERSION, DISTINCT_HASH).
 """
 
@@ -60,7 +62,7 @@ def _source(db: sqlite3.Connection, path: Path) -> str:
         names = {row[0].upper() for row in db.execute("SELECT name FROM sqlite_master")}
     except sqlite3.DatabaseError as exc:
         raise HashSetFormatError(f"{path}: not an NSRL RDSv3 SQLite database ({exc})") from exc
-    for name in ("DISTINCT_HASH", "FILE"):
+    for name in ("FILE", "DISTINCT_HASH"):
         if name in names:
             return name
     raise HashSetFormatError(f"{path}: not an NSRL RDSv3 database (no DISTINCT_HASH view or FILE table)")
@@ -76,20 +78,21 @@ def _batch(
     """All of a batch at once when every digest is good; else row by row."""
     raws = [_column_raw(algorithm, [row[i] for row in rows]) for i, algorithm in enumerate(columns)]
     if all(raw is not None for raw in raws):
-        for algorithm, raw in zip(columns, raws, strict=True):
-            yield DigestColumn(algorithm, raw)  # type: ignore[arg-type]
+        for index, (algorithm, raw) in enumerate(zip(columns, raws, strict=True)):
+            yield DigestColumn(algorithm, raw, len(rows) if index == 0 else 0)  # type: ignore[arg-type]
         return
     for offset, row in enumerate(rows):
         yield _row(name, first_row + offset + 1, columns, row)
 
 
 def _column_raw(algorithm: str, values: list[object]) -> bytes | None:
+    """The column's digests as raw bytes when every value is a hex string of the right length."""
     width = 2 * WIDTH_BY_ALGORITHM[algorithm]
-    if not all(isinstance(v, str) and len(v) == width for v in values):
-        return None
     try:
+        if set(map(len, values)) != {width}:  # type: ignore[arg-type]
+            return None
         raw = bytes.fromhex("".join(values))  # type: ignore[arg-type]
-    except ValueError:
+    except (TypeError, ValueError):  # NULL, a number, or not hex
         return None
     return raw if len(raw) == len(values) * width // 2 else None  # fromhex skips spaces
 
