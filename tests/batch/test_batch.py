@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -112,3 +113,57 @@ def test_local_process_pool_runs_a_device(tmp_path: Path) -> None:
     )
     assert [(o.status, o.attempt) for o in result.outcomes] == [(DONE, 1)]
     assert verify_folder(Path(result.outcomes[0].report_dir)).ok
+
+
+def test_rematch_of_a_batch_report_flips_the_clean_device_without_its_image(tmp_path: Path) -> None:
+    """Done-when: after a hash of a benign file is added to a library, the clean device is SEIZE."""
+    from click.testing import CliRunner
+
+    from tests.batch.devices import BENIGN_TEXT, md5_of
+    from triage.cli import cli
+
+    image = tmp_path / "in" / "stick.img"
+    image.parent.mkdir()
+    build_clean_image(image)
+    batch = run_batch(
+        [str(image.parent)], tmp_path / "out", JobSettings("demo"), SerialRunner, one_time_key()
+    )
+    [outcome] = batch.outcomes
+    image.rename(tmp_path / "stick.img.elsewhere")  # the evidence is gone: rematch must not need it
+    update = tmp_path / "unit-update-2.txt"
+    update.write_text(f"{md5_of(BENIGN_TEXT)} benign-test-file\n")
+    run = CliRunner().invoke(
+        cli, ["rematch", outcome.report_dir, "--library", str(update), "--out", str(tmp_path / "re")]
+    )
+    assert run.exit_code == 20, run.output
+    digest = hashlib.sha256(update.read_bytes()).hexdigest()
+    assert run.output.splitlines()[:2] == [
+        "VERDICT: SEIZE (was NO GROUNDS FOUND)",
+        f"  changed by hash set 'unit-update-2' version - SHA-256 {digest}",
+    ]
+    [folder] = (tmp_path / "re").iterdir()
+    assert verify_folder(folder).ok
+    findings = json.loads((folder / "findings.json").read_text())
+    assert (
+        findings["sections"]["Re-match"]["Original manifest SHA-256"]
+        == hashlib.sha256((Path(outcome.report_dir) / "manifest.sha256").read_bytes()).hexdigest()
+    )
+
+
+def test_cli_batch_reports_each_device_and_the_summary(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from triage.cli import cli
+
+    build_clean_image(tmp_path / "stick.img")
+    (tmp_path / "missing-later.dd").write_bytes(b"")
+    out = tmp_path / "out"
+    args = ["batch", str(tmp_path / "stick.img"), str(tmp_path / "missing-later.dd"), "-p", "demo"]
+    run = CliRunner().invoke(cli, [*args, "--out", str(out), "--jobs", "1", "--skip-source-hash"])
+    assert run.exit_code == 5, run.output
+    lines = run.output.splitlines()
+    assert lines[0].startswith("done          stick.img-")
+    assert lines[1].startswith("FAILED        missing-later.dd-") and "after 2 tries" in lines[1]
+    assert lines[2] == f"Summary: {out / 'summary' / 'index.html'}"
+    again = CliRunner().invoke(cli, [*args, "--out", str(out), "--jobs", "1"])
+    assert again.output.splitlines()[0].startswith("already done  stick.img-")

@@ -13,6 +13,7 @@ import triage.scan
 import triage.sources
 from tests.batch.devices import BENIGN_TEXT, build_clean_image, md5_of
 from triage.cli import cli
+from triage.decide import decide
 from triage.library import load_hashset
 from triage.profile import load_profile
 from triage.records import Verdict
@@ -107,9 +108,13 @@ def test_a_replaced_set_drops_its_old_matches_and_keeps_other_findings(
     others = [f for f in result.findings if f.kind != "hash-match"]
     assert any(f.kind == "hash-match" for f in result.findings)
     assert list(outcome.result.findings) == others  # same records, same ids, no old matches
-    assert outcome.result.decision.verdict is Verdict.REVIEW
-    assert [u.name for u in outcome.changed_by] == ["demo-known-bad"]
-    assert [lib.name for lib in outcome.result.libraries] == ["demo-keywords", "demo-known-bad"]
+    profile = load_profile("demo")
+    assert outcome.result.decision == decide(others, result.coverage, profile.rules)
+    changed = outcome.result.decision.verdict is not Verdict.SEIZE
+    assert [u.name for u in outcome.changed_by] == (["demo-known-bad"] if changed else [])
+    others_used = [lib.name for lib in result.libraries if lib.name != "demo-known-bad"]
+    assert [lib.name for lib in outcome.result.libraries] == [*others_used, "demo-known-bad"]
+    assert outcome.result.libraries[-1].sha256 == new.used.sha256
 
 
 def test_a_tampered_report_is_refused(clean_report: Path, tmp_path: Path) -> None:
