@@ -44,4 +44,4 @@ def test_import_sign_info_lookup(tmp_path: Path, monkeypatch) -> None:
         "  unit-bad [known-bad] FileName=a.jpg",
         f"{made(3).md5} (MD5): not found",
     ]
-    assert run("lookup", made(3).md5, "-b", bundle)[0] == 1
+    assert run("lookup", "xyz", "-b", bundle) == (0, "xyz: not an MD5, SHA-1 or SHA-256\n")

@@ -145,7 +145,6 @@ def info(bundle_dir: Path, issuers: tuple[Path, ...]) -> None:
 )
 def lookup(digests: tuple[str, ...], bundles: tuple[Path, ...]) -> None:
     """Look up each MD5, SHA-1 or SHA-256 hex DIGEST in the bundles' hash sets."""
-    found_any = False
     sets = [hash_set for folder in bundles for hash_set in open_bundle(folder).sets]
     for text in digests:
         found = any_hex_digest(text)
@@ -154,14 +153,12 @@ def lookup(digests: tuple[str, ...], bundles: tuple[Path, ...]) -> None:
             continue
         algorithm, digest = found
         hits = [(s, row) for s in sets if (row := s.contains_hex(algorithm, digest)) >= 0]
-        found_any = found_any or bool(hits)
         click.echo(f"{digest} ({algorithm.upper()}): {'found' if hits else 'not found'}")
         for hash_set, row in hits:
             detail = hash_set.detail(algorithm, row)
             fields = ", ".join(f"{k}={v}" for k, v in detail.fields)
             parts = (f"{hash_set.name} [{hash_set.label}]", detail.category, detail.series, fields)
             click.echo("  " + " ".join(part for part in parts if part))
-    sys.exit(0 if found_any else 1)
 
 
 def _safe_name(name: str) -> str:
