@@ -51,6 +51,21 @@ def test_batch_matches_in_input_order_and_ignores_malformed_queries(tmp_path: Pa
     assert found[0][0].category == "c"
 
 
+def test_single_and_batch_matching_agree(tmp_path: Path) -> None:
+    everyone = [made(i) for i in range(40)]
+    items = [
+        HashRecord(md5=m.md5, sha1=m.sha1 if i % 2 else "", category=str(i))
+        for i, m in enumerate(everyone[:20])
+    ]
+    library = HashLibrary([CompiledSet(build_set(tmp_path, items))])
+    md5s, sha1s = [m.md5 for m in everyone], [m.sha1 for m in everyone]
+    sha256s = [m.sha256 for m in everyone]
+    batch = library.match_batch(md5s, sha1s, sha256s)
+    assert batch == [library.match(*row) for row in zip(md5s, sha1s, sha256s, strict=True)]
+    assert [m[0].algorithm if m else "" for m in batch[:4]] == ["md5", "sha1", "md5", "sha1"]
+    assert sum(1 for m in batch if m) == 20
+
+
 def test_digest_columns_and_records_merge_across_spilled_chunks(tmp_path: Path) -> None:
     everyone = [made(i) for i in range(50)]
     column = DigestColumn("sha1", b"".join(bytes.fromhex(m.sha1) for m in everyone[:30]), 30)

@@ -53,7 +53,15 @@ class HashLibrary:
 
     def match(self, md5: str, sha1: str, sha256: str) -> list[HashMatch]:
         """One match per set at most: the strongest digest that set holds wins."""
-        return self.match_batch([md5], [sha1], [sha256])[0]
+        queries = [(a, _raw(h, a)) for a, h in zip(STRONGEST_FIRST, (sha256, sha1, md5), strict=True)]
+        found = []
+        for hash_set in self.sets:
+            for algorithm, raw in queries:
+                row = hash_set.find_one(algorithm, raw) if raw else -1
+                if row >= 0:
+                    found.append(_hash_match(hash_set, algorithm, raw, row))
+                    break
+        return found
 
     def match_batch(
         self, md5s: Sequence[str], sha1s: Sequence[str], sha256s: Sequence[str]
@@ -85,6 +93,16 @@ def _hash_match(hash_set: CompiledSet, algorithm: str, raw: bytes, row: int) -> 
     return HashMatch(
         hash_set.name, hash_set.label, algorithm, digest, detail.category, detail.series, detail.fields
     )
+
+
+def _raw(hex_digest: str, algorithm: str) -> bytes:
+    """The raw digest, or b"" when hex_digest is empty or malformed."""
+    if len(hex_digest) != 2 * digest_dtype(algorithm).itemsize:
+        return b""
+    try:
+        return bytes.fromhex(hex_digest)
+    except ValueError:
+        return b""
 
 
 def _hex_array(algorithm: str, hexes: list[str]) -> tuple[np.ndarray, np.ndarray]:

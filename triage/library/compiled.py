@@ -44,12 +44,6 @@ def digest_dtype(algorithm: str) -> np.dtype:
     return np.dtype(f"S{WIDTH_BY_ALGORITHM[algorithm]}")
 
 
-def to_digest_array(algorithm: str, hex_digests: list[str]) -> np.ndarray:
-    """Hex strings (already checked) as an array of fixed-width raw digests."""
-    raw = bytes.fromhex("".join(hex_digests))
-    return np.frombuffer(raw, dtype=digest_dtype(algorithm))
-
-
 class CompiledSet:
     """One compiled hash set, opened read-only (memory-mapped, or loaded when ``in_memory``)."""
 
@@ -110,6 +104,15 @@ class CompiledSet:
             found[order[i]] = _walk_run(head, rest, int(rows[i]), q_head[i], q_rest[i])
         return found
 
+    def find_one(self, algorithm: str, digest: bytes) -> int:
+        """Row of one raw digest, or -1: find() without the batch set-up, for per-file lookups."""
+        if algorithm not in self._columns or len(digest) != digest_dtype(algorithm).itemsize:
+            return -1
+        head, rest = self._columns[algorithm]
+        q_head = np.uint64(int.from_bytes(digest[:8], "big"))
+        row = int(np.searchsorted(head, q_head))
+        return _walk_run(head, rest, row, q_head, digest[8:])
+
     def digests_at(self, algorithm: str, rows: np.ndarray) -> np.ndarray:
         """The full raw digests stored at rows (for tests and benchmarks)."""
         head, rest = self._columns[algorithm]
@@ -129,12 +132,9 @@ class CompiledSet:
     def contains_hex(self, algorithm: str, hex_digest: str) -> int:
         """Row of one lower- or upper-case hex digest, or -1."""
         try:
-            query = to_digest_array(algorithm, [hex_digest])
+            return self.find_one(algorithm, bytes.fromhex(hex_digest))
         except ValueError:
             return -1
-        if len(query) != 1:
-            return -1
-        return int(self.find(algorithm, query)[0])
 
 
 def _split(queries: np.ndarray, tail: np.dtype) -> tuple[np.ndarray, np.ndarray]:
