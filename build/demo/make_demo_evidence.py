@@ -293,6 +293,62 @@ def artefact_plants() -> list[Plant]:
     # fmt: on
 
 
+def known_images() -> dict[str, Image.Image]:
+    """The three known pictures of plants(), by hash-set category and number."""
+    return {
+        f"{CAT1}/known-1": rings(101, (480, 360)),
+        f"{CAT2}/known-2": gradient_shapes(202, (400, 300)),
+        f"{CAT1}/known-3": blocks(303, (640, 480), 20),
+    }
+
+
+def perceptual_plants() -> list[Plant]:
+    """Copies of the known images that exact hashes miss, for perceptual matching (issue 9)."""
+    from demo_perceptual import (
+        check_separation,
+        cropped,
+        docx_with_image,
+        resized,
+        video,
+        with_exif_thumbnail,
+    )
+
+    k1, k2, k3 = known_images().values()
+    frames = [rings(701, (480, 360))] * 20 + [k1] * 10 + [blocks(703, (480, 360), 24)] * 15
+    u, thumbs = "/Users/alex", "/home/sam/.cache/thumbnails/large"
+    pm, what = "perceptual-match", "known image #{} {}: other bytes, so only a perceptual hash finds it"
+    # fmt: off
+    items = [
+        Plant("perceptual-ext4-thumbnail", 3, f"{thumbs}/9d2c0f1e4b7a8c3d5e6f708192a3b4c5.png",
+              png(resized(k1, 256)), pm, what.format(1, "as a 256-pixel desktop thumbnail (PNG)")),
+        Plant("perceptual-ntfs-recompressed", 1, f"{u}/Downloads/IMG-20240227-WA0003.jpg",
+              jpeg(k2, quality=40), pm, what.format(2, "re-saved as a JPEG at quality 40")),
+        Plant("perceptual-fat-cropped", 2, "/DCIM/100PHOTO/IMG_0043.JPG", jpeg(cropped(k1, 0.05)),
+              pm, what.format(1, "cropped by 5% (found by pHash/dHash; PDQ does not survive crops)")),
+        Plant("perceptual-ntfs-video", 1, f"{u}/Videos/clip0001.mp4", video(frames), pm,
+              "4.5-second MP4 (MPEG-4 video) showing known image #1 from 2.0 s to 3.0 s: PDQ of one "
+              "frame per second finds it at 0:00:02.000"),
+        Plant("perceptual-ntfs-exif-thumbnail", 1, f"{u}/Pictures/holiday-003.jpg",
+              with_exif_thumbnail(gradient_shapes(44, (640, 480)), jpeg(resized(k2, 160), 75)), pm,
+              "benign-looking photo whose EXIF thumbnail (IFD1) is known image #2 at 160x120"),
+        Plant("perceptual-ext4-docx", 3, "/home/sam/Documents/report.docx",
+              docx_with_image(png(resized(k3, 320))), pm,
+              "Word document with known image #3, halved, as word/media/image1.png"),
+    ]
+    # fmt: on
+    pictures = (b"\xff\xd8", b"\x89PNG")
+    benign = {p.id: p.content for p in plants() if p.expect == "none" and p.content.startswith(pictures)}
+    still = {p.id: p.content for p in items[:3]}
+    check_separation({k: png(v) for k, v in known_images().items()}, still, benign)
+    return items
+
+
+def perceptual_hashsets(hashsets: Path) -> None:
+    from demo_perceptual import write_perceptual_sets
+
+    write_perceptual_sets({k: png(v) for k, v in known_images().items()}, hashsets)
+
+
 def tsk_path(plant: Plant) -> str:
     """The path as The Sleuth Kit shows it: a deleted FAT short name's first byte (0xE5) is "_"."""
     if plant.deleted and SLOTS[plant.partition - 1].fs == "FAT32":
@@ -592,7 +648,7 @@ def check_tools() -> None:
 
 
 def build(out: Path, hashsets: Path) -> None:
-    items = plants() + artefact_plants()
+    items = plants() + artefact_plants() + perceptual_plants()
     luks = luks1_imitation(SLOTS[3])
     check_plants(items, luks)
     builders = {1: build_ntfs, 2: build_fat, 3: build_ext4}
@@ -614,6 +670,7 @@ def build(out: Path, hashsets: Path) -> None:
         (out / "planted.json").write_text(planted_json(disk, items))
     (hashsets / "known-bad.txt").write_text(known_bad_txt(items))
     (hashsets / "keywords.csv").write_text(KEYWORDS_CSV)
+    perceptual_hashsets(hashsets)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -47,13 +47,14 @@ def test_registered_once():
 )
 def test_variants_of_a_known_picture_match(h, variant, algorithms):
     h.examine(variant(KNOWN["known-1.png"]))
-    found = {f.detail["algorithm"]: f for f in h.findings}
-    assert set(found) >= algorithms
-    for finding in found.values():
-        assert finding.label == "known-bad"
-        assert finding.detail["category"] == "known-1.png"
-        assert finding.detail["distance"] <= finding.detail["threshold"]
-        assert finding.detail["quality"] == 100
+    [finding] = h.findings  # one finding per image and label, every matching set listed
+    matches = {m["algorithm"]: m for m in finding.detail["matches"]}
+    assert set(matches) >= algorithms
+    assert finding.detail["algorithm"] == ("pdq" if "pdq" in matches else "phash")
+    assert finding.label == "known-bad" and finding.detail["quality"] == 100
+    for match in matches.values():
+        assert match["category"] == "known-1.png"
+        assert match["distance"] <= match["threshold"]
     assert not h.problems
 
 
@@ -74,9 +75,10 @@ def test_a_flat_picture_is_not_matched_on_low_quality(h):
 
 def test_exact_summary_and_detail(h):
     h.examine(encode(KNOWN["known-2.png"], "PNG"), "/home/sam/beach.png")
-    pdq = next(f for f in h.findings if f.detail["algorithm"] == "pdq")
+    [pdq] = h.findings
     assert pdq.summary == (
-        "Image is a near match to known-bad perceptual set 'test-pdq' (PDQ distance 0, threshold 31)"
+        "Image is a near match to known-bad image 'known-2.png' in perceptual set 'test-pdq'"
+        " (PDQ distance 0, threshold 31; pHash distance 0, threshold 10; dHash distance 0, threshold 10)"
     )
     assert pdq.entry.path == "/home/sam/beach.png"
     assert set(pdq.detail) == {
@@ -88,8 +90,26 @@ def test_exact_summary_and_detail(h):
         "reference",
         "category",
         "hashes",
+        "matches",
     }
     assert pdq.detail["reference"] == pdq.detail["hashes"]["pdq"]
+
+
+def test_exact_hash_match_is_not_matched_again(lists, tmp_path):
+    import hashlib
+
+    from triage.library import HashLibrary, load_hashset
+
+    content = encode(KNOWN["known-1.png"], "PNG")
+    plain = tmp_path / "known.txt"
+    plain.write_text(hashlib.sha256(content).hexdigest() + " cat\n")
+    h = harness(lists)
+    h.ctx.library = HashLibrary([load_hashset(plain, "exact", "known-bad")])
+    h.examine(content)
+    assert [f.kind for f in h.ctx.log.findings] == ["hash-match"]
+    assert h.ctx.perceptual.stats.table == {
+        "images matched exactly by a hash set: not matched again perceptually": 1
+    }
 
 
 def test_decompression_bomb_is_a_problem_not_a_crash(h):

@@ -40,8 +40,9 @@ def test_known_frame_is_found_at_its_time(lists):
     [finding] = h.findings
     assert finding.detail["algorithm"] == "pdq"
     assert finding.detail["timestamps"] == [2.0] and finding.detail["timestamp"] == 2.0
-    assert finding.summary.startswith(
-        "Video is a near match at 0:00:02.000 to known-bad perceptual set 'test-pdq'"
+    assert finding.summary == (
+        "Video is a near match at 0:00:02.000 to known-bad image 'known-1.png' in perceptual set"
+        f" 'test-pdq' (PDQ distance {finding.detail['distance']}, threshold 31)"
     )
     assert h.ctx.perceptual.stats.table["video frames hashed (PDQ)"] == 5  # 0, 1, 2, 3, 4 s of 4.5 s
     assert not h.problems

@@ -6,7 +6,7 @@ are listed in the report's libraries table as "perceptual hash set".
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from triage.library.perceptual import (
     PerceptualLibrary,
@@ -15,7 +15,9 @@ from triage.library.perceptual import (
     perceptual_tables,
 )
 from triage.profile import Profile, ProfileError
-from triage.scan.result import LibraryUsed
+
+if TYPE_CHECKING:
+    from triage.scan.result import LibraryUsed
 
 SECTION = "Perceptual matching"
 
@@ -24,6 +26,8 @@ def load_perceptual(
     profile: Profile, used: list[LibraryUsed], sections: dict[str, Any] | None = None
 ) -> PerceptualLibrary:
     """Raises ProfileError naming the file when a set the profile needs cannot be used."""
+    from triage.scan.result import LibraryUsed  # triage.scan imports this module
+
     try:
         settings, refs = perceptual_tables(profile.tables)
     except (TypeError, ValueError) as exc:

@@ -83,7 +83,9 @@ class PerceptualAnalyzer:
 
 def _image(examined: Examined, content: bytes, ctx: ScanContext, lib: PerceptualLibrary) -> None:
     deadline = Deadline(lib.settings.seconds_per_image)
-    if lib.sets:
+    if lib.sets and ctx.library.match(examined.md5, examined.sha1, examined.sha256):
+        lib.stats.bump("images matched exactly by a hash set: not matched again perceptually")
+    elif lib.sets:
         rgb = decode_for_hashing(content, lib.settings.max_pixels)
         deadline.check("hashing")
         hashes = compute_hashes(rgb, deadline)
@@ -110,12 +112,9 @@ def _members(examined: Examined, kind: str, members: Iterator[tuple[str, bytes]]
     parent = examined.entry
     try:
         for name, data in members:
-            entry = dataclasses.replace(
-                parent,
-                path=f"{parent.path}>{name}",
-                size=len(data),
-                container=(*parent.container, f"{kind}:{parent.path}", name),
-            )
+            # the path stays the file on disk (as the cache parsers do); the container names the member
+            container = (*parent.container, f"{kind}:{parent.path}", name)
+            entry = dataclasses.replace(parent, size=len(data), container=container)
             examine_bytes(entry, data, ctx)
             if ctx.perceptual is not None:
                 ctx.perceptual.stats.bump(f"{kind} members examined")

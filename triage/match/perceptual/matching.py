@@ -1,9 +1,11 @@
 """Match an image's (or a video frame's) perceptual hashes against the profile's sets.
 
-Every algorithm the profile has a set for is searched; each set that holds a reference within the
-profile's threshold gives one "perceptual-match" finding, labelled with the set's label, carrying
-the distance and threshold so the officer (and the profile's stricter SEIZE rule) can weigh it.
-The matched picture itself is never put in the report.
+Every algorithm the profile has a set for is searched. An image near references of one label
+gives one "perceptual-match" finding with that label; its ``algorithm``/``distance`` are those of
+the strongest evidence (PDQ before pHash before dHash, as PDQ has the lowest false-positive rate in
+the benchmark), and ``matches`` lists every set that matched, so the officer (and the profile's
+stricter SEIZE rule) can weigh it. A file already matched exactly by a hash set is not matched
+again here. The matched picture itself is never put in the report.
 """
 
 from __future__ import annotations
@@ -26,23 +28,32 @@ def match_image(examined: Examined, hashes: ImageHashes, ctx: ScanContext, lib: 
     if hashes.pdq_quality < lib.settings.min_quality:
         lib.stats.bump(f"images below PDQ quality {lib.settings.min_quality}: not matched")
         return 0
-    found = 0
-    for algorithm in sorted(lib.algorithms()):
-        for match in lib.near(algorithm, hashes.code(algorithm)):
-            detail = _detail(match, lib, hashes.pdq_quality)
-            detail["hashes"] = {name: hashes.code(name).hex() for name in NAMES}
-            log_match(examined, match, detail, ctx, "Image")
-            found += 1
-    return found
+    by_label: dict[str, list[NearMatch]] = {}
+    for algorithm in NAMES:
+        if algorithm in lib.algorithms():
+            for match in lib.near(algorithm, hashes.code(algorithm)):
+                by_label.setdefault(match.label, []).append(match)
+    for matches in by_label.values():
+        best = matches[0]  # NAMES order: PDQ first
+        detail = _detail(best, lib, hashes.pdq_quality)
+        detail["matches"] = [_one(m, lib) for m in matches]
+        detail["hashes"] = {name: hashes.code(name).hex() for name in NAMES}
+        log_match(examined, best, detail, ctx, "Image")
+    return len(by_label)
 
 
 def log_match(
     examined: Examined, match: NearMatch, detail: dict[str, Any], ctx: ScanContext, what: str
 ) -> None:
     where = f" at {_times(detail['timestamps'])}" if detail.get("timestamps") else ""
+    evidence = "; ".join(
+        f"{NAMES[m['algorithm']]} distance {m['distance']}, threshold {m['threshold']}"
+        for m in detail.get("matches", [_one(match, None, detail["threshold"])])
+    )
+    reference = f" image {match.category!r}" if match.category else ""
     summary = (
-        f"{what} is a near match{where} to {match.label} perceptual set {match.set_name!r}"
-        f" ({NAMES[match.algorithm]} distance {match.distance}, threshold {detail['threshold']})"
+        f"{what} is a near match{where} to {match.label}{reference} in perceptual set"
+        f" {match.set_name!r} ({evidence})"
     )
     ctx.log.add(
         kind=KIND,
@@ -62,6 +73,16 @@ def _detail(match: NearMatch, lib: PerceptualLibrary, quality: int) -> dict[str,
         "set": match.set_name,
         "quality": quality,
         "reference": match.reference,
+        "category": match.category,
+    }
+
+
+def _one(match: NearMatch, lib: PerceptualLibrary | None, threshold: int = 0) -> dict[str, Any]:
+    return {
+        "algorithm": match.algorithm,
+        "set": match.set_name,
+        "distance": match.distance,
+        "threshold": lib.settings.max_distance[match.algorithm] if lib else threshold,
         "category": match.category,
     }
 
