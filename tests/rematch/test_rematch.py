@@ -148,3 +148,55 @@ def test_cli_rematch_exits_seize_and_writes_a_verified_report(clean_report: Path
     assert run.output.splitlines()[0] == "VERDICT: SEIZE (was NO GROUNDS FOUND)"
     [folder] = out.iterdir()
     assert verify_folder(folder).ok
+
+
+def test_a_signed_bundle_update_names_its_version_and_needs_a_trusted_issuer(
+    clean_report: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRIAGE_KEY_PASSPHRASE", "unit test passphrase")
+    runner = CliRunner()
+    hashes, bundle, key = tmp_path / "update.txt", tmp_path / "unit-bundle", tmp_path / "issuer.key"
+    hashes.write_text(f"{md5_of(BENIGN_TEXT)} test-category\n")
+    steps = [
+        ["keygen", str(key)],
+        [
+            "library",
+            "import",
+            "plain",
+            str(hashes),
+            "-n",
+            "unit-known-bad",
+            "-l",
+            "known-bad",
+            "-b",
+            str(bundle),
+        ],
+        [
+            "library",
+            "sign",
+            str(bundle),
+            "--key",
+            str(key),
+            "--version",
+            "2026.11.2",
+            "--source",
+            "unit test",
+        ],
+    ]
+    for step in steps:
+        assert runner.invoke(cli, step).exit_code == 0, step
+    untrusted = runner.invoke(
+        cli, ["rematch", str(clean_report), "--library", str(bundle), "-o", str(tmp_path / "x")]
+    )
+    assert untrusted.exit_code == 3 and "failed verification" in untrusted.output
+    args = ["rematch", str(clean_report), "--library", str(bundle), "--issuer", str(key.with_suffix(".pub"))]
+    run = runner.invoke(cli, [*args, "-o", str(tmp_path / "out")])
+    assert run.exit_code == 20, run.output
+    assert run.output.splitlines()[1].startswith(
+        "  changed by hash set 'unit-known-bad' version unit-bundle 2026.11.2 "
+    )
+    [folder] = (tmp_path / "out").iterdir()
+    section = json.loads((folder / "findings.json").read_text())["sections"][SECTION]
+    assert section["Verdict changed by"].startswith(
+        "hash set 'unit-known-bad' version unit-bundle 2026.11.2 SHA-256 "
+    )

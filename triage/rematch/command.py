@@ -13,10 +13,12 @@ from pathlib import Path
 import click
 
 from triage.library import CompiledSet, load_hashset
-from triage.profile import Profile, ProfileError, load_profile
+from triage.library.bundle import MANIFEST as BUNDLE_MANIFEST
+from triage.profile import BundleRef, Profile, ProfileError, load_profile
 from triage.rematch import NewHashSet, new_hash_set, rematch
 from triage.rematch.load import LoadedReport, ReportError, load_report
 from triage.report import write_report
+from triage.scan.libraries import load_libraries
 
 
 @click.command()
@@ -26,8 +28,17 @@ from triage.report import write_report
     "libraries",
     multiple=True,
     required=True,
-    help="Hash set file, or NAME=FILE (NAME replaces the report's set of that name). Repeatable.",
+    help="Hash set file, NAME=FILE (NAME replaces the report's set of that name), a signed library "
+    "bundle folder, or a compiled set folder. Repeatable.",
 )
+@click.option(
+    "--issuer",
+    "issuers",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Public key trusted to sign library bundles (repeatable).",
+)
+@click.option("--allow-unsigned", is_flag=True, help="Accept library bundles whose signature fails.")
 @click.option(
     "--label",
     default="known-bad",
@@ -52,6 +63,8 @@ def rematch_command(
     libraries: tuple[str, ...],
     label: str,
     format_name: str,
+    issuers: tuple[Path, ...],
+    allow_unsigned: bool,
     profile: str | None,
     out_root: Path,
     trusted_key: Path | None,
@@ -66,8 +79,10 @@ def rematch_command(
     except ReportError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_VERIFY)
-    sets = [_load_set(spec, label, format_name) for spec in libraries]
     try:
+        sets = [
+            s for spec in libraries for s in _load_sets(spec, label, format_name, issuers, allow_unsigned)
+        ]
         policy = _profile(loaded, profile)
     except ProfileError as exc:
         raise InputProblem(str(exc)) from exc
@@ -83,13 +98,21 @@ def rematch_command(
     sys.exit(EXIT_BY_VERDICT[outcome.result.decision.verdict])
 
 
-def _load_set(spec: str, label: str, format_name: str) -> NewHashSet:
-    """A hash-set file (compiled in memory), or a compiled set folder (``sets/<name>/`` of a bundle)."""
+def _load_sets(
+    spec: str, label: str, format_name: str, issuers: tuple[Path, ...], allow_unsigned: bool
+) -> list[NewHashSet]:
+    """A hash-set file (compiled in memory), a signed bundle's hash sets (checked against the
+    trusted issuer keys, as a scan would), or one compiled set folder."""
     name, _, path_text = spec.rpartition("=")
     path = Path(path_text)
+    if (path / BUNDLE_MANIFEST).is_file():
+        bundle = BundleRef(path, issuers)
+        library, _, used = load_libraries(Profile("rematch", path, "", bundles=(bundle,)), allow_unsigned)
+        rows = [u for u in used if u.kind == "hash set"]
+        return [NewHashSet(s, u) for s, u in zip(library.sets, rows, strict=True)]
     if path.is_dir():
-        return new_hash_set(CompiledSet(path), str(path))
-    return new_hash_set(load_hashset(path, name or path.stem, label, format_name), str(path))
+        return [new_hash_set(CompiledSet(path), str(path))]
+    return [new_hash_set(load_hashset(path, name or path.stem, label, format_name), str(path))]
 
 
 def _profile(loaded: LoadedReport, override: str | None) -> Profile:
