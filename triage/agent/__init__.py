@@ -10,8 +10,8 @@ Everything it concludes is a finding, so the profile's policy weighs it.
 
 from __future__ import annotations
 
-from triage.agent.exchange import AgentInputError
 from triage.agent.inputs import load_agent_inputs
 from triage.agent.records import AgentInputs
+from triage.agent.schema import AgentInputError
 
 __all__ = ["AgentInputError", "AgentInputs", "load_agent_inputs"]

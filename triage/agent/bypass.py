@@ -30,7 +30,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+
+import ahocorasick
 
 from triage.agent.confirm import AlertResult
 from triage.agent.evidence import DeviceRecord
@@ -79,7 +80,7 @@ class _AgentLibrary:
 
     def __init__(self, inputs: AgentInputs, keywords: KeywordScanner) -> None:
         self.keywords = keywords
-        self.terms = sorted({a.term.casefold() for a in inputs.alerts if a.term})
+        self.terms = _automaton({a.term.casefold() for a in inputs.alerts if a.term})
         self.hosts = {host_of(normalise_url(a.url)) for a in inputs.alerts if a.url} - {""}
 
     def matches(self, record: DeviceRecord) -> str:
@@ -95,7 +96,7 @@ class _AgentLibrary:
             hits = self.keywords.scan_text(record.raw_text[:MAX_TEXT])
             if hits:
                 return f"keyword {hits[0].keyword.term!r} (profile list)"
-        term = next((t for t in self.terms if t in record.text), "")
+        term = next((t for _, t in self.terms.iter(record.text)), "") if self.terms else ""
         if term:
             return f"term {term!r} (alerted by the agent)"
         host = host_of(record.url)
@@ -132,6 +133,17 @@ class _Context:
         return "unalerted"
 
 
+def _automaton(terms: set[str]) -> ahocorasick.Automaton | None:
+    """One pass over a record's text finds any of the agent's alerted terms (pyahocorasick)."""
+    if not terms:
+        return None
+    automaton = ahocorasick.Automaton()
+    for term in sorted(terms):
+        automaton.add_word(term, term)
+    automaton.make_automaton()
+    return automaton
+
+
 def _in_period(record: DeviceRecord, period: Period) -> bool:
     """Installed software counts whenever it was installed: it is still there to be used."""
     if record.kind == "software/installed":
@@ -140,7 +152,7 @@ def _in_period(record: DeviceRecord, period: Period) -> bool:
 
 
 def _virtual_machine(record: DeviceRecord) -> str:
-    if record.kind == "file" and PurePosixPath(record.path).suffix.casefold() in VM_DISK_SUFFIXES:
+    if record.kind == "file" and "." + record.path.rsplit(".", 1)[-1].casefold() in VM_DISK_SUFFIXES:
         return "virtual disk modified in the monitoring period"
     if record.kind == "software/installed" and any(p in record.text for p in VM_PRODUCTS):
         return "virtualisation software installed"

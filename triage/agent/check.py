@@ -88,13 +88,7 @@ def _stamp(path: str | Path) -> tuple[int, int]:
 
 
 def cross_check(ctx: ScanContext, inputs: AgentInputs, now: datetime) -> CrossCheck:
-    options = ctx.profile.options
-    tolerance = timedelta(
-        seconds=float(options.get("agent_time_tolerance_seconds", DEFAULT_TOLERANCE_SECONDS))
-    )
-    gap = timedelta(minutes=float(options.get("agent_heartbeat_gap_minutes", DEFAULT_GAP_MINUTES)))
-    if inputs.install and inputs.install.heartbeat_interval_seconds:
-        gap = max(gap, timedelta(seconds=3 * inputs.install.heartbeat_interval_seconds))
+    tolerance, gap = _thresholds(ctx.profile.options, inputs)
     records = device_records(ctx.artefacts, ctx.inventory, ctx.log.findings)
     results = classify_alerts(inputs.alerts, DeviceIndex(records), tolerance)
     device = _device(inputs)
@@ -121,6 +115,17 @@ def cross_check(ctx: ScanContext, inputs: AgentInputs, now: datetime) -> CrossCh
     add_findings(check, ctx.log)
     add_sections(check, ctx.sections)
     return check
+
+
+def _thresholds(options: dict[str, Any], inputs: AgentInputs) -> tuple[timedelta, timedelta]:
+    """The time tolerance and the heartbeat gap threshold, from the profile and the install facts."""
+    tolerance = timedelta(
+        seconds=float(options.get("agent_time_tolerance_seconds", DEFAULT_TOLERANCE_SECONDS))
+    )
+    gap = timedelta(minutes=float(options.get("agent_heartbeat_gap_minutes", DEFAULT_GAP_MINUTES)))
+    if inputs.install and inputs.install.heartbeat_interval_seconds:
+        gap = max(gap, timedelta(seconds=3 * inputs.install.heartbeat_interval_seconds))
+    return tolerance, gap
 
 
 def _device(inputs: AgentInputs) -> str:

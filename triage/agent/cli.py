@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from triage.agent.check import load_cached
-from triage.agent.exchange import AgentInputError
+from triage.agent.schema import AgentInputError
 
 EXIT_INPUT = 3
 F = TypeVar("F", bound=Callable[..., Any])

@@ -28,7 +28,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import PurePosixPath
 
 from triage.agent.evidence import LIVE, DeviceRecord
 from triage.agent.records import Alert
@@ -73,6 +72,8 @@ class DeviceIndex:
         self.by_url: dict[str, list[DeviceRecord]] = defaultdict(list)
         self.by_digest: dict[str, list[DeviceRecord]] = defaultdict(list)
         self.by_name: dict[str, list[DeviceRecord]] = defaultdict(list)
+        self.by_keyword: dict[str, list[DeviceRecord]] = defaultdict(list)  # keyword findings' terms
+        self.with_url = sum(1 for r in records if r.url)
         for record in records:
             if record.url:
                 self.by_url[record.url].append(record)
@@ -80,7 +81,9 @@ class DeviceIndex:
                 if digest:
                     self.by_digest[digest].append(record)
             if record.kind == "file":
-                self.by_name[PurePosixPath(record.path).name.casefold()].append(record)
+                self.by_name[record.path.rsplit("/", 1)[-1].casefold()].append(record)
+            for term in record.keyword_terms:
+                self.by_keyword[term].append(record)
 
     def window(self, alert: Alert, tolerance: timedelta) -> list[DeviceRecord]:
         low = bisect.bisect_left(self._times, alert.time - tolerance)
@@ -137,8 +140,7 @@ def _by_url(
         delta = _delta(record, alert)
         within = delta is None or abs(delta) <= tolerance.total_seconds()
         (matches if within else others).append(Match(record, "url", delta))
-    browser = sum(1 for r in index.records if r.url)
-    searched.append(f"URL {key} (normalised) in {browser} browser records")
+    searched.append(f"URL {key} (normalised) in {index.with_url} browser records")
 
 
 def _by_term(
@@ -151,9 +153,7 @@ def _by_term(
     for record in index.untimed:
         if term in record.text:
             matches.append(Match(record, "term", None))
-    for record in index.files:
-        if term in record.keyword_terms:
-            matches.append(Match(record, "term", None))
+    matches.extend(Match(record, "term", None) for record in index.by_keyword.get(term, []))
     searched.append(
         f"term {alert.term!r} in {len(near)} timed records within the tolerance, "
         f"{len(index.untimed)} untimed records and the keyword findings of {len(index.files)} files"

@@ -100,9 +100,7 @@ def _from_artefact(index: int, artefact: Artefact, by_entry: dict[Entry, list[Fi
     values = artefact.values
     raw_url = _string(values.get("url"))
     source = artefact.source
-    texts = [_string(values.get(k)) for k in TEXT_VALUES]
-    if raw_url:
-        texts.append(unquote_plus(raw_url))
+    text = _text(values, raw_url)
     where = f"{artefact.parser}: {source.location if source else 'no file'}"
     if artefact.recovered:
         where += " (recovered row)"
@@ -117,8 +115,8 @@ def _from_artefact(index: int, artefact: Artefact, by_entry: dict[Entry, list[Fi
         url=normalise_url(raw_url),
         raw_url=raw_url,
         title=_string(values.get("title")).casefold(),
-        text="\n".join(t for t in texts if t).casefold(),
-        raw_text="\n".join(t for t in texts if t),
+        text=text.casefold(),
+        raw_text=text,
         user=artefact.user or (user_of_path(source.path) if source else ""),
         browser=_string(values.get("browser")).lower()
         or _browser(artefact.parser, source.path if source else ""),
@@ -129,6 +127,14 @@ def _from_artefact(index: int, artefact: Artefact, by_entry: dict[Entry, list[Fi
         finding_ids=ids,
         private=bool(values.get("private") or values.get("incognito")),
     )
+
+
+def _text(values: dict[str, object], raw_url: str) -> str:
+    """The record's words: title, term, names, paths and the decoded URL, one per line."""
+    texts = [_string(values.get(k)) for k in TEXT_VALUES]
+    if raw_url:
+        texts.append(unquote_plus(raw_url))
+    return "\n".join(t for t in texts if t)
 
 
 def _from_file(

@@ -11,8 +11,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from triage.agent.exchange import AgentInputError, Kind, ReadFile, Row, parse_utc, read_exchange_file
+from triage.agent.exchange import read_exchange_file
 from triage.agent.records import AgentInputs, Alert, ExpectedFile, Heartbeat, InputFile, InstallFacts
+from triage.agent.schema import AgentInputError, Kind, ReadFile, Row, parse_utc
 
 ALERTS = Kind("alerts", "triage-agent-alerts/1", "alerts-v1.schema.json", "alerts", "alert")
 HEARTBEATS = Kind(
