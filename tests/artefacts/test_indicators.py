@@ -162,3 +162,21 @@ def test_monitoring_agent_services_disabled_or_absent_in_a_real_system_hive(peer
         "service Mcx2Svc is disabled (Start = 4)",
         "service DemoMonitorSvc is not installed",
     ]
+
+
+@pytest.mark.parametrize(
+    ("path", "indicator"),
+    [
+        ("/Users/a/VirtualBox VMs/win/win.VMDK", "virtual-machine"),
+        ("/Users/a/Downloads/tails-amd64-5.22.img", "i2p-freenet"),
+        ("/Users/a/Downloads/tails-amd64-5.22.img.txt", None),
+        ("/Users/a/Desktop/Tor Browser/Browser/TorBrowser/Tor/tor.exe", "tor-browser"),
+        ("/Users/a/Downloads/ubuntu.torrent", "p2p-client"),
+        ("/Users/a/Documents/torrent-notes.txt", None),
+        ("/Program Files/CCleaner/CCleaner64.exe", "ccleaner"),
+        ("/Users/a/Documents/eraser.exe", None),
+    ],
+)
+def test_path_patterns(path, indicator):
+    found = load_library(library_path(load_profile("default"))).match_path(path)
+    assert (found.id if found else None) == indicator

@@ -47,7 +47,9 @@ _ENGINES: tuple[tuple[str, str, str, str], ...] = (
 
 def search_term(url: str) -> tuple[str, str] | None:
     """(engine, term) when url is a search on a known engine, else None."""
-    if not url or len(url) > MAX_URL or not url.lower().startswith(("http://", "https://")):
+    if not url or len(url) > MAX_URL or ("?" not in url and "#" not in url):
+        return None
+    if not url[:8].lower().startswith(("http://", "https://")):
         return None
     try:
         parts = urlsplit(url)
@@ -55,7 +57,7 @@ def search_term(url: str) -> tuple[str, str] | None:
     except ValueError:
         return None
     for engine, host_part, path_prefix, param in _ENGINES:
-        if _host_matches(host, host_part) and parts.path.startswith(path_prefix):
+        if host_part in host and _host_matches(host, host_part) and parts.path.startswith(path_prefix):
             values = parse_qs(parts.query).get(param) or parse_qs(parts.fragment).get(param)
             if values and values[0].strip():
                 return engine, values[0].strip()
