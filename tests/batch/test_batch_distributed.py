@@ -6,11 +6,13 @@ import warnings
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from tests.batch.test_batch import assert_three_verified_and_ranked
 from triage.batch import run_batch
 from triage.batch.jobs import JobSettings
-from triage.batch.runners import DaskRunner, LocalRunner
+from triage.batch.runners import ClusterUnavailable, DaskRunner, LocalRunner
+from triage.cli import cli
 from triage.report.signing import one_time_key
 
 pytestmark = pytest.mark.slow
@@ -36,7 +38,18 @@ def test_two_worker_dask_local_cluster(seized: Path, tmp_path: Path) -> None:
         assert_three_verified_and_ranked(result)
         workers = {w.name for w in cluster.scheduler.workers.values()}
         assert len(workers) == 2
+        run = CliRunner().invoke(
+            cli, ["batch", str(seized), "-p", "demo", "-o", str(tmp_path / "cli"), "--cluster", address]
+        )
+        assert run.exit_code == 0, run.output
+        assert sorted(line.split()[0] for line in run.output.splitlines()[:3]) == ["done", "done", "done"]
     finally:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             cluster.close()
+
+
+def test_an_unreachable_scheduler_is_a_clear_input_error(tmp_path: Path) -> None:
+    pytest.importorskip("distributed", reason="needs the 'cluster' extra (Dask distributed)")
+    with pytest.raises(ClusterUnavailable, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"):
+        DaskRunner("tcp://127.0.0.1:9", timeout=1.0)

@@ -16,7 +16,7 @@ import click
 from triage.batch import run_batch
 from triage.batch.devices import BatchInputError
 from triage.batch.jobs import DONE, DeviceOutcome, JobSettings
-from triage.batch.runners import DaskRunner, JobRunner, LocalRunner, SerialRunner
+from triage.batch.runners import ClusterUnavailable, DaskRunner, JobRunner, LocalRunner, SerialRunner
 
 EXIT_DEVICES_FAILED = 5
 
@@ -56,7 +56,7 @@ def batch(
     settings = JobSettings(profile, examiner, case_reference, not skip_source_hash)
     try:
         result = run_batch(evidence, out_dir, settings, _runner_factory(address, jobs), key, _echo)
-    except BatchInputError as exc:
+    except (BatchInputError, ClusterUnavailable) as exc:
         raise InputProblem(str(exc)) from exc
     click.echo(f"Summary: {result.summary}")
     failed = [o for o in result.outcomes if o.status != DONE]

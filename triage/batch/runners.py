@@ -22,6 +22,10 @@ from triage.batch.jobs import FAILED, DeviceJob, DeviceOutcome, scan_device
 MAX_ATTEMPTS = 2  # the first try and one retry
 
 
+class ClusterUnavailable(RuntimeError):
+    """--cluster cannot be used: distributed is not installed or the scheduler cannot be reached."""
+
+
 class JobRunner(Protocol):
     def submit(self, job: DeviceJob) -> Any: ...
     def wait_any(self, futures: Iterable[Any]) -> set[Any]: ...
@@ -79,10 +83,19 @@ class LocalRunner:
 class DaskRunner:
     """Jobs on an existing Dask scheduler, e.g. ``tcp://10.0.0.5:8786`` (needs the ``cluster`` extra)."""
 
-    def __init__(self, address: str, work: Callable[[DeviceJob], DeviceOutcome] = scan_device) -> None:
-        from distributed import Client
-
-        self._client = Client(address, set_as_default=False)
+    def __init__(
+        self, address: str, work: Callable[[DeviceJob], DeviceOutcome] = scan_device, timeout: float = 10.0
+    ) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ClusterUnavailable(
+                "--cluster needs Dask distributed: pip install 'triage[cluster]'"
+            ) from None
+        try:
+            self._client = Client(address, set_as_default=False, timeout=timeout)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ClusterUnavailable(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
         self._work = work
 
     def submit(self, job: DeviceJob) -> Any:
