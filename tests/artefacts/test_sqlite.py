@@ -106,3 +106,22 @@ def test_evidence_is_copied_not_opened(tmp_path):
 def test_damaged_history_is_one_problem(content):
     (problem,) = ChromeHistory().records(handle_of(content, HISTORY), None)
     assert isinstance(problem, Problem) and problem.kind == "damaged"
+
+
+def test_a_hot_journal_copied_mid_transaction_is_rolled_back_on_the_copy(tmp_path):
+    db = make_history(tmp_path, wal=False)
+    add_urls(db, range(1, 4))
+    db.execute("PRAGMA cache_size=1")  # spill the open transaction's pages into the file
+    db.execute("BEGIN")
+    for i in range(4, 400):
+        db.execute("INSERT INTO urls VALUES (?, ?, ?, 1, 0, ?, 0)", (i, f"https://x/{i}", "t" * 400, T0))
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for suffix in ("", "-journal"):
+        shutil.copy(tmp_path / f"History{suffix}", copy / f"History{suffix}")
+    db.execute("ROLLBACK")
+    db.close()
+    evidence_journal = (copy / "History-journal").read_bytes()
+    visits = [r for r in parse(copy) if r.kind == "browser/visit" and not r.recovered]
+    assert [v.values["url"] for v in visits] == [f"https://example.org/page/{i}" for i in (1, 2, 3)]
+    assert (copy / "History-journal").read_bytes() == evidence_journal  # the evidence copy untouched

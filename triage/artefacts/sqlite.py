@@ -74,14 +74,29 @@ def open_sqlite(handle: FileHandle, files: VolumeFiles | None) -> Iterator[Sqlit
             if sibling is not None and sibling.entry.size:
                 _copy(sibling, Path(tmp) / f"db{suffix}")
                 wal = Path(tmp) / "db-wal" if suffix == "-wal" else wal
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        conn = _connect(path)
         try:
-            _time_box(conn)
-            conn.row_factory = sqlite3.Row
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             yield SqliteCopy(conn, path, wal)
         finally:
             conn.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Read-only; but a hot -journal (copied mid-transaction) can only be rolled back by a writer,
+    so then the private copy is opened read-write once, which rolls it back to the last commit."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "readonly" not in str(exc).replace(" ", "").lower():
+            raise
+        conn = sqlite3.connect(path, check_same_thread=False)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("PRAGMA query_only = ON")
+    _time_box(conn)
+    conn.row_factory = sqlite3.Row
+    return conn
 
 
 def _time_box(conn: sqlite3.Connection) -> None:
