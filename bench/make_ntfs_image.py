@@ -169,6 +169,7 @@ class Content:
         self.rng = rng
         self.pool = rng.randbytes(64 * 1024 * 1024)
         self.vocabulary = words(rng, 20_000)
+        self.terms = keyword_terms(10_000)[:10]
         self.jpegs = [
             self._photo("JPEG", rng.choice([(640, 480), (1024, 768), (1600, 1200)])) for _ in range(24)
         ]
@@ -176,7 +177,8 @@ class Content:
 
     def body(self, item: Planned, index: int) -> bytes:
         if item.kind == "text":
-            return self.text(item.size)
+            planted = f" {self.terms[index % len(self.terms)]} ".encode() if index % 400 == 0 else b""
+            return self.text(item.size) + planted
         if item.kind == "jpeg":  # a unique COM segment after SOI keeps every file's hash distinct
             base = self.rng.choice(self.jpegs)
             comment = f"triage-bench {index}".encode()
@@ -268,14 +270,22 @@ def populate(mount: Path, plan: list[Planned], rng: random.Random) -> Iterator[i
         yield index
 
 
+def keyword_terms(terms: int) -> list[str]:
+    """Terms the generated text never contains by chance (every term has an 'x'); a few are planted."""
+    rng = random.Random(99)
+    found: set[str] = set()
+    while len(found) < terms:
+        found.add(rng.choice(SYLLABLES) + "x" + rng.choice(SYLLABLES) + rng.choice(SYLLABLES))
+    return sorted(found)
+
+
 def write_libraries(out: Path, rng: random.Random, planted: bytes, terms: int) -> None:
     import hashlib
 
     (out / "known-bad.txt").write_text(
         f"# bench: a generated stripe pattern\n{hashlib.sha256(planted).hexdigest()} bench-planted\n"
     )
-    vocabulary = {w for w in words(random.Random(99), terms * 3) if len(w) >= 6}
-    chosen = sorted(vocabulary)[:terms]
+    chosen = keyword_terms(terms)
     lines = ["term,category,weight,whole_word,case_sensitive"] + [f"{t},bench,1,false,false" for t in chosen]
     (out / "keywords.csv").write_text("\n".join(lines) + "\n")
     (out / "bench.toml").write_text(
@@ -295,7 +305,7 @@ def build(out: Path, size_gb: float, files: int, seed: int, terms: int) -> Path:
     image_bytes = int(size_gb * 1.15 * 2**30) // 4096 * 4096 + 64 * 2**20
     with image.open("wb") as f:
         f.truncate(image_bytes)
-    subprocess.run(["mkntfs", "-F", "-Q", "-q", "-L", "LAPTOP", str(image)], check=True)
+    subprocess.run(["mkntfs", "-F", "-Q", "-q", "-L", "LAPTOP", str(image)], check=True, capture_output=True)
     plan = plan_tree(rng, files, int(size_gb * 2**30))
     planted = planted_image()
     with tempfile.TemporaryDirectory() as tmp:
@@ -308,6 +318,8 @@ def build(out: Path, size_gb: float, files: int, seed: int, terms: int) -> Path:
             target = mount / "Users/alice/Pictures/Camera/IMG_20240611_1412.png"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(planted)
+            when = NOW - rng.random() * YEAR / 4  # somewhere among the user's recent photos
+            os.utime(target, (when, when))
         finally:
             subprocess.run(["umount", str(mount)], check=True)
     write_libraries(out, rng, planted, terms)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from triage.identify import MAGIC_BYTES, carries_text, identify
+from triage.library import HashMatch
 from triage.match.analyzers import ANALYZERS, ContentAnalyzer
 from triage.match.digests import Digests
 from triage.match.keywords import KeywordHit
@@ -24,8 +25,8 @@ def examine_file(
     ctx: ScanContext,
     on_bytes: Callable[[int], None] | None = None,
     hash_only: bool = False,
-) -> tuple[Examined, list[KeywordHit]]:
-    """One pass over the content. A read error keeps what was read and says so.
+) -> tuple[Examined, list[KeywordHit], list[HashMatch]]:
+    """One pass over the content, then the hash-set matches. A read error keeps what was read.
 
     The keyword stream is fed one chunk behind the digests, so a file that turns out to be
     known-good (NSRL) is never keyword-scanned when it fits in one chunk, as most files do;
@@ -66,8 +67,9 @@ def examine_file(
     md5, sha1, sha256 = digests.hexdigests()
     complete = read == handle.entry.size
     examined = Examined(handle.entry, mime, description, md5, sha1, sha256, read, complete, error)
-    if known_good(ctx, examined):
-        return examined, []
+    matches = ctx.library.match(md5, sha1, sha256) if complete else []
+    if any(m.label == KNOWN_GOOD for m in matches):
+        return examined, [], matches
     if held:
         stream.feed(held)
     hits = stream.finish() if scan_text else []
@@ -75,14 +77,7 @@ def examine_file(
         content = b"".join(buffered)
         for analyzer in analyzers:
             analyzer.analyze(examined, content, ctx)
-    return examined, hits
-
-
-def known_good(ctx: ScanContext, examined: Examined) -> bool:
-    """Whether a fully read file is in a known-good (NSRL-style) hash set."""
-    if not examined.complete or not examined.sha256:
-        return False
-    return ctx.library.is_known_good(examined.md5, examined.sha1, examined.sha256)
+    return examined, hits, matches
 
 
 def _wanted(partial: Examined) -> list[ContentAnalyzer]:

@@ -46,10 +46,16 @@ class JournalError(ValueError):
     """A journal that cannot be resumed; the message says why."""
 
 
+_PLAIN = frozenset((str, int, float, bool))
+
+
 def encode(value: Any) -> Any:
     """Records, enums, datetimes and containers as JSON values; datetimes stay recognisable."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if value is None or type(value) in _PLAIN:
+        return value
+    fields = getattr(type(value), "__dataclass_fields__", None)
+    if fields is not None:
+        return {name: encode(getattr(value, name)) for name in fields}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, datetime):

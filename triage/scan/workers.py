@@ -18,7 +18,7 @@ from typing import Any
 
 from triage.records import Artefact, Examined, Finding, Problem
 from triage.scan.context import ScanContext
-from triage.scan.examine import KNOWN_GOOD, examine_file, known_good
+from triage.scan.examine import KNOWN_GOOD, examine_file
 from triage.scan.findings import FindingLog
 from triage.walk.files import FileHandle
 
@@ -55,30 +55,29 @@ class FileOutcome:
 def examine_and_match(handle: FileHandle, ctx: ScanContext, hash_only: bool = False) -> FileOutcome:
     """Read once; match hash sets, keywords (content and path) and run analysers. Never raises."""
     problems: list[Problem] = []
+    skipped: Counter[str] = Counter()
     log = BufferedLog()
     own = dataclasses.replace(ctx, log=log, problem=problems.append, inventory=[], artefacts=[])
     try:
-        examined = _examine(handle, own, hash_only)
+        examined = _examine(handle, own, hash_only, skipped)
     except Exception as exc:  # an analyser's bug must cost one file, never the scan
         examined = Examined(
             handle.entry, complete=False, error=f"internal error: {type(exc).__name__}: {exc}"
         )
         problems.append(Problem(handle.entry.location, examined.error))
-    outcome = FileOutcome(handle, examined, log.added, problems, own.inventory, own.artefacts)
-    if known_good(ctx, examined):
-        outcome.skipped[KNOWN_GOOD_SKIP] += 1
-    return outcome
+    return FileOutcome(handle, examined, log.added, problems, own.inventory, own.artefacts, skipped)
 
 
-def _examine(handle: FileHandle, ctx: ScanContext, hash_only: bool) -> Examined:
-    examined, hits = examine_file(handle, ctx, hash_only=hash_only)
+def _examine(handle: FileHandle, ctx: ScanContext, hash_only: bool, skipped: Counter[str]) -> Examined:
+    examined, hits, matches = examine_file(handle, ctx, hash_only=hash_only)
     ctx.inventory.append(examined)
     if examined.error:
         ctx.problem(Problem(handle.entry.location, examined.error))
-    matches = ctx.library.match(examined.md5, examined.sha1, examined.sha256) if examined.complete else []
     for match in matches:
         if match.label != KNOWN_GOOD:
             ctx.log.hash_match(examined, match)
+    if any(match.label == KNOWN_GOOD for match in matches):
+        skipped[KNOWN_GOOD_SKIP] += 1
     if not hash_only:
         ctx.log.keyword_hits(examined, hits, "content")
         ctx.log.keyword_hits(examined, ctx.keywords.scan_text(handle.entry.path), "path")
