@@ -60,7 +60,10 @@ class HammingIndex:
 
     def _within(self, q: np.ndarray, radius: int, candidates: np.ndarray | None) -> list[Neighbour]:
         rows = self._words if candidates is None else np.take(self._words, candidates, axis=0)
-        distances = _popcounts(np.bitwise_xor(rows, q.view(np.uint64)))
+        flat = rows.reshape(-1)  # XOR against a tiled query: several times faster than broadcasting
+        distances = _popcounts(
+            np.bitwise_xor(flat, np.tile(q.view(np.uint64), len(rows))).reshape(rows.shape)
+        )
         hits = np.flatnonzero(distances <= radius)
         ids = hits if candidates is None else candidates[hits]
         found = sorted(set(zip(distances[hits].tolist(), ids.tolist(), strict=True)))
@@ -68,14 +71,15 @@ class HammingIndex:
 
     def _candidates(self, q: np.ndarray, flips: int) -> np.ndarray:
         order, starts = self._built()
-        keys = _chunk_keys(q[np.newaxis, :])[0]  # (chunks,)
-        probes = (keys[:, np.newaxis] ^ _flip_masks(flips)[np.newaxis, :]).astype(np.int64)
-        lo = starts[np.arange(self.chunks)[:, np.newaxis], probes].ravel()
-        hi = starts[np.arange(self.chunks)[:, np.newaxis], probes + 1].ravel()
-        lengths = hi - lo
+        keys = _chunk_keys(q[np.newaxis, :])[0].astype(np.int64)  # (chunks,)
+        rows = np.arange(self.chunks, dtype=np.int64)[:, np.newaxis] * ((1 << CHUNK_BITS) + 1)
+        probes = (rows + (keys[:, np.newaxis] ^ _FLIP_MASKS[flips][np.newaxis, :])).ravel()
+        flat = starts.reshape(-1)
+        lo = flat[probes]
+        lengths = flat[probes + 1] - lo
         total = int(lengths.sum())
         if total == 0:
-            return np.empty(0, dtype=np.int64)
+            return np.empty(0, dtype=np.int32)
         offsets = np.repeat(lo - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
         return order[offsets]  # a reference near in several chunks comes more than once
 
@@ -84,7 +88,7 @@ class HammingIndex:
         if self._tables is None:
             n = len(self)
             keys = _chunk_keys(self.codes)  # (n, chunks)
-            order = np.empty(self.chunks * n, dtype=np.int64)
+            order = np.empty(self.chunks * n, dtype=np.int32)  # row ids: half the memory traffic
             starts = np.empty((self.chunks, (1 << CHUNK_BITS) + 1), dtype=np.int64)
             for chunk in range(self.chunks):
                 rows = np.argsort(keys[:, chunk].astype(np.uint16), kind="stable")  # radix sort
@@ -99,7 +103,7 @@ class HammingIndex:
 def _popcounts(words: np.ndarray) -> np.ndarray:
     """Bits set per row; adds columns one by one (numpy's sum over axis 1 is several times slower)."""
     counts = np.bitwise_count(words)
-    total = counts[:, 0].astype(np.int32)
+    total = counts[:, 0].astype(np.int16)
     for column in range(1, counts.shape[1]):
         total += counts[:, column]
     return total
@@ -115,3 +119,6 @@ def _flip_masks(flips: int) -> np.ndarray:
     for k in range(1, flips + 1):
         masks.extend(sum(1 << b for b in bits) for bits in combinations(range(CHUNK_BITS), k))
     return np.array(masks, dtype=np.int64)
+
+
+_FLIP_MASKS = [_flip_masks(flips) for flips in range(MAX_FLIPS + 1)]
