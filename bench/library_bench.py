@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sqlite3
 import subprocess
@@ -93,6 +94,7 @@ def phase_lookup(work: Path, queries: int) -> dict[str, float]:
     open_s = time.perf_counter() - started
     after_open = memory_kb()
     result: dict[str, float] = {"open_s": open_s, "open_rss_growth_kb": after_open["VmRSS"] - before["VmRSS"]}
+    result["load_average_1min"] = os.getloadavg()[0]
     half = queries // 2
     for algorithm, width in (("sha1", 20), ("md5", 16)):
         members = member_sample(compiled, algorithm, half, rng)

@@ -62,7 +62,9 @@ def render_markdown(command: str, entries: int, queries: int, nsrl_rows: int, r:
         f"Anonymous memory growth of the lookup process after opening and all lookups: "
         f"{lk['rss_anon_growth_kb'] / 1024:.1f} MB; file-backed resident pages (shared page cache of the "
         f"mapped digests, reclaimable) {lk['rss_file_after_kb'] / 1024:,.0f} MB. Hits found: SHA-1 "
-        f"{lk['find_sha1_hits']:,}, MD5 {lk['find_md5_hits']:,} of {queries // 2:,} planted each.",
+        f"{lk['find_sha1_hits']:,}, MD5 {lk['find_md5_hits']:,} of {queries // 2:,} planted each. "
+        f"1-minute load average when the lookups started: {lk.get('load_average_1min', float('nan')):.1f} "
+        "(2 cores; other work shares the machine).",
     ]
     if nsrl_rows and "nsrl_import" in r:
         mk, im = r["nsrl_make"], r["nsrl_import"]

@@ -77,6 +77,8 @@ class HashLibrary:
             pending = np.ones(count, dtype=bool)
             for algorithm in STRONGEST_FIRST:
                 array, valid = queries[algorithm]
+                if not valid.any():
+                    continue
                 rows = hash_set.find(algorithm, array)
                 for i in np.flatnonzero((rows >= 0) & valid & pending):
                     found[i].append(_hash_match(hash_set, algorithm, array[i], int(rows[i])))
