@@ -47,7 +47,7 @@ def words(rng: random.Random, n: int) -> list[str]:
     return ["".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 4))) for _ in range(n)]
 
 
-def plan_tree(rng: random.Random, files: int, total_bytes: int) -> list[Planned]:
+def plan_tree(rng: random.Random, files: int, total_bytes: int, photo_size: int) -> list[Planned]:
     """Paths, kinds and sizes; the few big files absorb whatever the byte budget leaves."""
     mix = [  # (share of files, kind, folder maker, median size)
         (
@@ -111,13 +111,15 @@ def plan_tree(rng: random.Random, files: int, total_bytes: int) -> list[Planned]
     for user in USERS:
         for browser in ("Google/Chrome/User Data/Default", "Microsoft/Edge/User Data/Default"):
             planned.append(Planned(f"/Users/{user}/AppData/Local/{browser}/History", "sqlite", 0, NOW - 3600))
-    return _fill_budget(rng, planned, total_bytes)
+    return _fill_budget(rng, planned, total_bytes, photo_size)
 
 
-def _fill_budget(rng: random.Random, planned: list[Planned], total_bytes: int) -> list[Planned]:
+def _fill_budget(
+    rng: random.Random, planned: list[Planned], total_bytes: int, photo_size: int
+) -> list[Planned]:
     photos = [p for p in planned if p.kind in ("jpeg", "png")]
     fixed = sum(p.size for p in planned)
-    photo_bytes = len(photos) * 600_000  # photos come out at roughly this on average
+    photo_bytes = len(photos) * photo_size
     big = [p for p in planned if p.kind in ("video", "binary")]
     left = max(total_bytes - fixed - photo_bytes, len(big) * 1_000_000)
     weights = [rng.random() + 0.2 for _ in big]
@@ -173,7 +175,9 @@ class Content:
         self.jpegs = [
             self._photo("JPEG", rng.choice([(640, 480), (1024, 768), (1600, 1200)])) for _ in range(24)
         ]
-        self.pngs = [self._photo("PNG", rng.choice([(800, 600), (1280, 720)])) for _ in range(8)]
+        self.pngs = [self._screenshot(rng.choice([(800, 600), (1280, 720)])) for _ in range(8)]
+        pictures = self.jpegs * 3 + self.pngs  # about three photos to each screenshot
+        self.photo_size = sum(map(len, pictures)) // len(pictures)
 
     def body(self, item: Planned, index: int) -> bytes:
         if item.kind == "text":
@@ -206,6 +210,17 @@ class Content:
             out.append(line)
             n += len(line)
         return "".join(out).encode()[:size]
+
+    def _screenshot(self, size: tuple[int, int]) -> bytes:
+        """Flat panels and lines of 'text', as screenshots are: PNG compresses them well."""
+        image = Image.new("RGB", size, (240, 240, 240))
+        draw = ImageDraw.Draw(image)
+        for y in range(40, size[1] - 20, 18):
+            draw.line((20, y, self.rng.randrange(100, size[0] - 20), y), fill=(40, 40, 40), width=8)
+        draw.rectangle((0, 0, size[0], 30), fill=tuple(self.rng.randrange(256) for _ in range(3)))
+        out = io.BytesIO()
+        image.save(out, "PNG")
+        return out.getvalue()
 
     def _photo(self, fmt: str, size: tuple[int, int]) -> bytes:
         width, height = size
@@ -257,8 +272,7 @@ def planted_image() -> bytes:
     return out.getvalue()
 
 
-def populate(mount: Path, plan: list[Planned], rng: random.Random) -> Iterator[int]:
-    content = Content(rng)
+def populate(mount: Path, plan: list[Planned], rng: random.Random, content: Content) -> Iterator[int]:
     for index, item in enumerate(plan):
         target = mount / item.path.lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -302,17 +316,23 @@ def build(out: Path, size_gb: float, files: int, seed: int, terms: int) -> Path:
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     image = out / "laptop.img"
-    image_bytes = int(size_gb * 1.15 * 2**30) // 4096 * 4096 + 64 * 2**20
+    image_bytes = int(size_gb * 1.3 * 2**30) // 4096 * 4096 + 256 * 2**20
     with image.open("wb") as f:
         f.truncate(image_bytes)
     subprocess.run(["mkntfs", "-F", "-Q", "-q", "-L", "LAPTOP", str(image)], check=True, capture_output=True)
-    plan = plan_tree(rng, files, int(size_gb * 2**30))
+    content = Content(rng)
+    plan = plan_tree(rng, files, int(size_gb * 2**30), content.photo_size)
+    print(
+        f"  average picture {content.photo_size:,} bytes; planned {sum(p.size for p in plan) / 2**30:.2f} GiB"
+        " besides pictures",
+        flush=True,
+    )
     planted = planted_image()
     with tempfile.TemporaryDirectory() as tmp:
         mount = Path(tmp)
         subprocess.run(["ntfs-3g", "-o", "streams_interface=xattr", str(image), str(mount)], check=True)
         try:
-            for index in populate(mount, plan, rng):
+            for index in populate(mount, plan, rng, content):
                 if index % 5000 == 0:
                     print(f"  {index}/{len(plan)} files", flush=True)
             target = mount / "Users/alice/Pictures/Camera/IMG_20240611_1412.png"

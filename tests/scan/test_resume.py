@@ -55,6 +55,7 @@ def test_resume_after_a_crash_loses_no_finding_and_counts_no_file_twice(tmp_path
     keys = [line["key"] for line in _file_lines(journal)]
     assert len(keys) == len(set(keys)) == 62  # each file read once over both runs
     assert resumed.decision.verdict.value == "SEIZE"
+    assert resumed.sections["Scan resumed from its journal"]["files restored (not read again)"] == 25
 
 
 def test_a_torn_last_line_is_ignored_and_its_file_read_again(tmp_path):

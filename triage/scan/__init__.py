@@ -155,6 +155,12 @@ def _scan_sources(
     state = ScanState(ctx, progress, stop, tally.skipped, journal, options.hash_only, max(1, options.workers))
     restored = journal.restored if journal is not None else Restored()
     replay(restored, ctx, tally.skipped.update)
+    if restored.runs:
+        ctx.sections["Scan resumed from its journal"] = {
+            "journal": options.journal,
+            "earlier runs": restored.runs,
+            "files restored (not read again)": len(restored.files),
+        }
     volumes = walk_sources(sources, state)
     scan_volumes(volumes, state, restored)
     tally.volumes.extend(v.coverage() if isinstance(v, VolumeWork) else v for v in volumes)
