@@ -2,19 +2,27 @@
 # the initramfs with our boot method, the triage files, the squashfs, the two FAT
 # partitions and the bootable disk image. Uses the variables set in build/usb-image.sh.
 
-IMAGE_PROFILES=/opt/triage/profiles
+# Kernel modules left out of the live system: no network, radio, sound, camera or GPU drivers
+# (nothing can talk to a network; the console uses the firmware's framebuffer or text mode).
+PRUNED_MODULES=(drivers/net drivers/gpu drivers/media drivers/infiniband drivers/staging
+    drivers/bluetooth sound net/wireless net/bluetooth net/mac80211)
 SQUASHFS_EXCLUDES=(boot usr/share/doc usr/share/man usr/share/info usr/share/lintian
     var/cache/apt var/lib/apt/lists .triage-stamp .triage-initramfs)
 
 build_initramfs() {
     local rootfs=$WORK/rootfs stamp
     install_initramfs_method "$rootfs"
-    stamp=$(cat "$USB/initramfs/"* | sha256sum | cut -c1-16)
+    stamp=$( (cat "$USB/initramfs/"*; echo "${PRUNED_MODULES[*]}") | sha256sum | cut -c1-16)
     if [ -f "$rootfs/.triage-initramfs" ] && [ "$(cat "$rootfs/.triage-initramfs")" = "$stamp" ]; then
         log "initramfs: cached"
         return
     fi
-    log "initramfs: building with the triage boot method"
+    log "initramfs: pruning kernel modules (${PRUNED_MODULES[*]}) and building with the triage boot method"
+    local kdir
+    for kdir in "$rootfs"/usr/lib/modules/*/; do
+        (cd "$kdir/kernel" && rm -rf "${PRUNED_MODULES[@]}")
+        in_chroot "$rootfs" depmod -a "$(basename "$kdir")"
+    done
     in_chroot "$rootfs" update-initramfs -u -k all >"$WORK/initramfs.log" 2>&1 \
         || die "update-initramfs failed, see $WORK/initramfs.log"
     echo "$stamp" >"$rootfs/.triage-initramfs"
@@ -60,7 +68,7 @@ build_squashfs() {
     log "squashfs: compressing the live root (zstd)"
     rm -f "$WORK/filesystem.squashfs"
     mksquashfs "$WORK/rootfs" "$WORK/filesystem.squashfs" -noappend -quiet -no-progress \
-        -comp zstd -Xcompression-level 15 -e "${SQUASHFS_EXCLUDES[@]}" >"$WORK/squashfs.log" 2>&1 \
+        -comp zstd -Xcompression-level "${TRIAGE_USB_ZSTD_LEVEL:-15}" -e "${SQUASHFS_EXCLUDES[@]}" >"$WORK/squashfs.log" 2>&1 \
         || die "mksquashfs failed, see $WORK/squashfs.log"
 }
 

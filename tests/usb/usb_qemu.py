@@ -2,8 +2,12 @@
 
 The stick is a USB mass-storage device on an xHCI controller (as a real stick is); the computer's
 internal disk is a SATA disk on the q35 machine's AHCI controller, attached read-write (as a real
-internal disk is), so only the live system's own care keeps it unchanged. KVM is used when
-/dev/kvm is usable, else TCG (slower: its timings are upper bounds). TRIAGE_QEMU_ACCEL overrides.
+internal disk is), so only the live system's own care keeps it unchanged.
+
+Accelerator: TCG unless TRIAGE_QEMU_ACCEL=kvm. TCG is the default because KVM cannot run the
+firmware on every host: on the nested-virtualisation build machine (kernel 6.18 "fc") SeaBIOS under
+KVM stops after "GRUB loading." and OVMF fails with "KVM internal error ... emulation failure".
+TCG timings are upper bounds for real hardware.
 """
 
 from __future__ import annotations
@@ -18,17 +22,14 @@ EVIDENCE_MODEL = "TRIAGE-DEMO-DISK"
 
 
 def accelerator() -> str:
-    chosen = os.environ.get("TRIAGE_QEMU_ACCEL")
-    if chosen:
-        return chosen
-    return "kvm" if os.access("/dev/kvm", os.R_OK | os.W_OK) else "tcg"
+    return os.environ.get("TRIAGE_QEMU_ACCEL", "tcg")
 
 
 def qemu_command(stick: Path, evidence: Path, firmware: str, work: Path) -> list[str]:
     """qemu-system-x86_64 arguments; ``firmware`` is "bios" (SeaBIOS) or "uefi" (OVMF)."""
     accel = accelerator()
     cmd = [
-        "qemu-system-x86_64", "-machine", f"q35,accel={accel}", "-cpu", "host" if accel == "kvm" else "max",
+        "qemu-system-x86_64", "-machine", f"q35,accel={accel}", "-cpu", "host,-arch-capabilities" if accel == "kvm" else "max",
         "-m", "1536", "-smp", "2", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
         "-drive", f"if=none,id=stick,format=raw,file={stick}",
         "-device", "qemu-xhci,id=xhci",
