@@ -139,4 +139,5 @@ def _section(
         "Verdict changed by": change or "(verdict unchanged)",
         "New hash matches": str(found),
         "Profile": f"{profile.name} ({profile.path}, SHA-256 {profile.sha256})",
+        "Profile at the scan": f"{report.result.profile_name} (SHA-256 {report.result.profile_sha256})",
     }
