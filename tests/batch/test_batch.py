@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.batch.devices import build_clean_image
 from triage.batch import run_batch
-from triage.batch.jobs import DONE, FAILED, DeviceJob, DeviceOutcome, JobSettings
+from triage.batch.jobs import DONE, FAILED, DeviceJob, DeviceOutcome, JobSettings, scan_device
 from triage.batch.runners import LocalRunner, SerialRunner, run_jobs
 from triage.report.signing import one_time_key, verify_folder
 
@@ -167,3 +167,17 @@ def test_cli_batch_reports_each_device_and_the_summary(tmp_path: Path) -> None:
     assert lines[2] == f"Summary: {out / 'summary' / 'index.html'}"
     again = CliRunner().invoke(cli, [*args, "--out", str(out), "--jobs", "1"])
     assert again.output.splitlines()[0].startswith("already done  stick.img-")
+
+
+def test_a_report_finished_by_another_run_meanwhile_is_kept(tmp_path: Path) -> None:
+    image = tmp_path / "stick.img"
+    build_clean_image(image)
+    settings = JobSettings("demo", hash_sources=False)
+    [first] = run_batch([str(image)], tmp_path / "out", settings, SerialRunner, one_time_key()).outcomes
+    job = DeviceJob(first.device_id, str(image), first.report_dir, settings)
+    manifest = (Path(first.report_dir) / "manifest.sha256").read_bytes()
+    assert scan_device(job) == DeviceOutcome(
+        first.device_id, str(image), DONE, first.report_dir, skipped=True
+    )
+    assert (Path(first.report_dir) / "manifest.sha256").read_bytes() == manifest
+    assert sorted(p.name for p in (tmp_path / "out" / "devices").iterdir()) == [first.device_id]

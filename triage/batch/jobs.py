@@ -77,6 +77,9 @@ def _scan_and_report(job: DeviceJob) -> DeviceOutcome:
     partial = final.parent / f".{final.name}.partial-{uuid.uuid4().hex[:8]}"
     try:
         write_report(result, partial, one_time_key())
+        finished_elsewhere = already_done(job)  # another batch run on the same folder got there first
+        if finished_elsewhere is not None:
+            return finished_elsewhere
         set_aside(final)
         os.rename(partial, final)
     finally:
