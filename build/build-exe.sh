@@ -22,8 +22,12 @@ if [ ! -x "$VENV/bin/pyinstaller" ] || [ build/constraints.txt -nt "$VENV/.insta
     || [ pyproject.toml -nt "$VENV/.installed" ]; then
     echo "build-exe.sh: preparing the build venv $VENV" >&2
     [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
-    "$VENV/bin/python" -m pip install -q -c build/constraints.txt -e ".[ewf,build]"
+    if ! { "$VENV/bin/python" -m pip install -q --upgrade pip \
+        && "$VENV/bin/python" -m pip install -q -c build/constraints.txt -e ".[ewf,build]"; } \
+        >build/work/build-venv.log 2>&1; then
+        tail -30 build/work/build-venv.log >&2
+        exit 1
+    fi
     touch "$VENV/.installed"
 fi
 
