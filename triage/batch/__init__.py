@@ -50,13 +50,7 @@ def run_batch(
         if on_outcome:
             on_outcome(outcome)
 
-    todo: list[DeviceJob] = []
-    for job in jobs:
-        done = already_done(job)
-        if done is None:
-            todo.append(job)
-        else:
-            record(done)
+    todo = [job for job in jobs if not _record_if_done(job, record)]
     if todo:
         runner = runner_factory()
         try:
@@ -67,6 +61,13 @@ def run_batch(
     order = {job.device_id: n for n, job in enumerate(jobs)}
     outcomes.sort(key=lambda o: order[o.device_id])
     return BatchResult(tuple(outcomes), write_summary(out_dir, outcomes, key, settings.profile))
+
+
+def _record_if_done(job: DeviceJob, record: Callable[[DeviceOutcome], None]) -> bool:
+    done = already_done(job)
+    if done is not None:
+        record(done)
+    return done is not None
 
 
 def _journal(out_dir: Path, outcome: DeviceOutcome) -> None:
