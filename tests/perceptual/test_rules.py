@@ -77,3 +77,12 @@ def test_bad_perceptual_settings_name_the_key(tmp_path: Path):
     path.write_text("[perceptual]\npdq_max_distance = -1\n")
     with pytest.raises(ProfileError, match=r"\[perceptual\] pdq_max_distance must be a whole number >= 0"):
         load_perceptual(load_profile(str(path)), [])
+
+
+def test_unknown_perceptual_setting_is_refused(tmp_path: Path):
+    from triage.library.perceptual.loading import load_perceptual
+
+    path = tmp_path / "p.toml"
+    path.write_text("[perceptual]\nthumbnails = true\n")
+    with pytest.raises(ProfileError, match=r"\[perceptual\] unknown setting 'thumbnails'"):
+        load_perceptual(load_profile(str(path)), [])

@@ -26,12 +26,16 @@ class PerceptualSettings:
     video_interval: float = 1.0  # seconds between sampled frames (vPDQ style)
     video_max_frames: int = 1_800
     video_seconds: float = 120.0  # time cap for one video
-    thumbnails: bool = False  # the report never embeds matched pictures unless this is set
+    # There is deliberately no setting to show matched pictures: the report never embeds them.
 
 
 def settings_from(table: dict[str, Any]) -> PerceptualSettings:
     """Raises ValueError naming the key for a value of the wrong type."""
     defaults = PerceptualSettings()
+    known = {f"{a}_max_distance" for a in DEFAULT_MAX_DISTANCE} | set(vars(defaults)) - {"max_distance"}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ValueError(f"[perceptual] unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})")
     distances = dict(DEFAULT_MAX_DISTANCE)
     for algorithm in DEFAULT_MAX_DISTANCE:
         key = f"{algorithm}_max_distance"
