@@ -42,7 +42,8 @@ def open_readonly(path: Path) -> int:
     return os.open(path, flags)
 
 
-def _read_at(fd: int, offset: int, length: int) -> bytes:
+def read_fd_at(fd: int, offset: int, length: int) -> bytes:
+    """pread where the OS has it; seek + read on Windows (no os.pread there)."""
     if hasattr(os, "pread"):
         return os.pread(fd, length, offset)
     os.lseek(fd, offset, os.SEEK_SET)  # pragma: no cover - Windows
@@ -79,7 +80,7 @@ class RawMedia:
         length = min(length, self.size - offset)
         while length > 0:
             i = bisect.bisect_right(self._starts, offset) - 1
-            data = _read_at(self._fds[i], offset - self._starts[i], length)
+            data = read_fd_at(self._fds[i], offset - self._starts[i], length)
             if not data:
                 break
             parts.append(data)

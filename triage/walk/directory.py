@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from triage.records import Entry, Problem
-from triage.sources.media import open_readonly
+from triage.sources.media import open_readonly, read_fd_at
 from triage.walk.files import FileHandle
 from triage.walk.tsk import to_utc
 
@@ -66,7 +66,7 @@ def _reader(path: Path) -> Callable[[int, int], bytes]:
     def read_at(offset: int, length: int) -> bytes:
         fd = open_readonly(path)
         try:
-            return os.pread(fd, length, offset)
+            return read_fd_at(fd, offset, length)
         finally:
             os.close(fd)
 
