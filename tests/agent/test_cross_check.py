@@ -13,10 +13,10 @@ import pytest
 
 from tests.agent import scenario
 from triage.agent.check import CrossCheck, cross_check
-from triage.agent.records import Heartbeat
+from triage.agent.records import Alert, Heartbeat
 from triage.agent.report import ALERTS_SECTION, GAPS_SECTION, SECTION, UNALERTED_SECTION
 from triage.decide import decide
-from triage.records import Coverage, Verdict
+from triage.records import Artefact, Coverage, Examined, Verdict
 
 
 @pytest.fixture
@@ -221,3 +221,64 @@ def test_alerts_and_heartbeats_of_other_devices_are_said() -> None:
         "1 heartbeat(s) of another device ignored"
     )
     assert len(check.gaps) == 1  # the other device's heartbeat does not close this device's gap
+
+
+def test_context_fields_do_not_confirm_an_alert() -> None:
+    """The program a URL was seen in, or the agent's screenshot digest, is not what was alerted."""
+    ctx, _ = scenario.context()
+    chrome = scenario.entry("/Program Files/Google/Chrome/Application/chrome.exe")
+    ctx.inventory.append(Examined(chrome, "application/x-dosexec", "", "", "", "7" * 64, 100))
+    alert = Alert(
+        "C-1", scenario.at("2026-03-01T15:00:00"), scenario.DEVICE, "url", "test",
+        url="https://gone.example/", application="chrome.exe", sha256="7" * 64, window_title="Gallery",
+    )  # fmt: skip
+    inputs = dataclasses.replace(scenario.inputs(), alerts=(alert,))
+    (result,) = cross_check(ctx, inputs, scenario.at("2026-03-05T00:00:00")).alerts
+    assert (result.outcome, result.matches) == ("not found", ())
+    assert result.searched == "URL https://gone.example/ (normalised) in 8 browser records"
+
+
+def test_a_keyword_in_a_history_file_is_matched_by_its_rows_and_their_times() -> None:
+    ctx, _ = scenario.context()
+    history = ctx.artefacts[0].source
+    ctx.log.add(kind="keyword", label="demo", summary="", entry=history, detail={"term": "gallery"})
+    ctx.inventory.append(Examined(history, "application/x-sqlite3", "", "", "", "8" * 64, 100))
+    late = Alert(
+        "K-1", scenario.at("2026-03-01T18:00:00"), scenario.DEVICE, "keyword", "test", term="Gallery"
+    )
+    inputs = dataclasses.replace(scenario.inputs(), alerts=(late,))
+    (result,) = cross_check(ctx, inputs, scenario.at("2026-03-05T00:00:00")).alerts
+    assert result.outcome == "not found"  # the visit titled Gallery was 8 hours earlier
+
+
+def test_a_search_engine_alert_does_not_flag_every_search() -> None:
+    ctx, _ = scenario.context()
+    history, evening = scenario.entry(scenario.CHROME), scenario.at("2026-03-01T20:00:00")
+    values = {"url": "https://www.google.com/search?q=weather", "title": "weather"}
+    ctx.artefacts.append(
+        Artefact("browser/visit", "browser/chrome-history", history, evening, "alice", values)
+    )
+    alert = Alert(
+        "G-1", scenario.at("2026-03-01T09:00:00"), scenario.DEVICE, "url", "test",
+        url="https://www.google.com/search?q=hidden+stash",
+    )  # fmt: skip
+    inputs = dataclasses.replace(scenario.inputs(), alerts=(alert,))
+    check = cross_check(ctx, inputs, scenario.at("2026-03-05T00:00:00"))
+    assert "https://www.google.com/search?q=weather" not in [u.record.raw_url for u in check.unalerted]
+
+
+def test_what_the_agent_said_about_itself() -> None:
+    ctx, _ = scenario.context()
+    inputs = scenario.inputs()
+    beats = list(inputs.heartbeats or ())
+    beats[3] = dataclasses.replace(beats[3], status="tamper detected", agent_version="4.2.1")
+    beats[4] = dataclasses.replace(beats[4], status="OK", agent_version="4.0.9")
+    inputs = dataclasses.replace(inputs, heartbeats=tuple(beats))
+    check = cross_check(ctx, inputs, scenario.at("2026-03-05T00:00:00"))
+    said = [(s.what, s.result, s.label, s.detail) for s in check.status if s.what.startswith("heartbeat")]
+    assert said == [
+        ("heartbeat status 'tamper detected'", "reported", "reported-unhealthy",
+         "1 heartbeat(s), first 2026-03-01 01:30:00 UTC"),
+        ("heartbeat version", "version differs", "version-mismatch",
+         "heartbeats report version 4.0.9, install facts say 4.2.1"),
+    ]  # fmt: skip

@@ -4,9 +4,9 @@ A device record is listed when it falls in the monitoring period, matches the
 same libraries, and no alert accounts for it. "The same libraries" are the
 profile's keyword lists (run over the record's URL, title, term and names), its
 hash sets and other content matches (any finding on a file), the terms the agent
-itself alerted on, and the hosts of the URLs it alerted on. Records that
-confirm an alert, or show an alerted URL or term at another time, are listed
-with that alert instead.
+itself alerted on, and the hosts of the URLs it alerted on (not search engines').
+Records that confirm an alert, or show an alerted URL or term at another time,
+are listed with that alert instead.
 
 Each record gets the first sign that fits:
 
@@ -38,6 +38,7 @@ from triage.agent.evidence import DeviceRecord
 from triage.agent.gaps import DERIVED, Period
 from triage.agent.records import AgentInputs
 from triage.agent.urls import host_of, normalise_url
+from triage.artefacts.search_terms import search_term
 from triage.match.keywords import KeywordScanner
 
 VM_DISK_SUFFIXES = frozenset({".vmdk", ".vdi", ".vhd", ".vhdx", ".qcow2", ".hdd", ".vmem", ".vmsn"})
@@ -81,7 +82,11 @@ class _AgentLibrary:
     def __init__(self, inputs: AgentInputs, keywords: KeywordScanner) -> None:
         self.keywords = keywords
         self.terms = _automaton({a.term.casefold() for a in inputs.alerts if a.term})
-        self.hosts = {host_of(normalise_url(a.url)) for a in inputs.alerts if a.url} - {""}
+        # a search engine's host would flag every search: its alerted terms are matched instead
+        self.hosts = {
+            host_of(normalise_url(a.url)) for a in inputs.alerts if a.url and not search_term(a.url)
+        }
+        self.hosts.discard("")
 
     def matches(self, record: DeviceRecord) -> str:
         if record.kind == "file":  # an artefact file's matches are its artefact records'
@@ -151,8 +156,12 @@ def _in_period(record: DeviceRecord, period: Period) -> bool:
     return record.time is not None and period.start <= record.time <= period.end
 
 
+def is_virtual_disk(path: str) -> bool:
+    return "." + path.rsplit(".", 1)[-1].casefold() in VM_DISK_SUFFIXES
+
+
 def _virtual_machine(record: DeviceRecord) -> str:
-    if record.kind == "file" and "." + record.path.rsplit(".", 1)[-1].casefold() in VM_DISK_SUFFIXES:
+    if record.kind == "file" and is_virtual_disk(record.path):
         return "virtual disk modified in the monitoring period"
     if record.kind == "software/installed" and any(p in record.text for p in VM_PRODUCTS):
         return "virtualisation software installed"

@@ -13,19 +13,21 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from triage.agent.bypass import Unalerted, unalerted_activity
+from triage.agent.bypass import Unalerted, is_virtual_disk, unalerted_activity
 from triage.agent.confirm import AlertResult, DeviceIndex, classify_alerts
 from triage.agent.evidence import device_records
 from triage.agent.gaps import Gap, Period, activity, heartbeat_gaps, monitoring_period
 from triage.agent.inputs import load_agent_inputs
 from triage.agent.records import AgentInputs
 from triage.agent.report import add_findings, add_sections
-from triage.agent.status import StatusCheck, agent_status, volume_path
+from triage.agent.status import StatusCheck, agent_status, heartbeat_checks, volume_path
+from triage.records import Examined
 
 if TYPE_CHECKING:
     from triage.scan.context import ScanContext
@@ -89,16 +91,18 @@ def _stamp(path: str | Path) -> tuple[int, int]:
 
 def cross_check(ctx: ScanContext, inputs: AgentInputs, now: datetime) -> CrossCheck:
     tolerance, gap = _thresholds(ctx.profile.options, inputs)
-    records = device_records(ctx.artefacts, ctx.inventory, ctx.log.findings)
-    results = classify_alerts(inputs.alerts, DeviceIndex(records), tolerance)
-    device = _device(inputs)
-    beats = [h.time for h in inputs.heartbeats or () if h.device.casefold() == device.casefold()]
     own = frozenset(volume_path(f.path) for f in inputs.install.files) if inputs.install else frozenset()
-    events = activity(records, own, now)
+    records = device_records(ctx.artefacts, ctx.inventory, ctx.log.findings, _files_wanted(inputs, own))
+    results = classify_alerts(inputs.alerts, DeviceIndex(records, len(ctx.inventory)), tolerance)
+    device = _device(inputs)
+    own_beats = [h for h in inputs.heartbeats or () if h.device.casefold() == device.casefold()]
+    beats = [h.time for h in own_beats]
+    events = activity(records, ctx.inventory, own, now)
     period = monitoring_period(inputs, beats, events, now)
     gaps = heartbeat_gaps(beats, period, events, gap) if period and inputs.heartbeats is not None else []
     unalerted = unalerted_activity(records, results, inputs, period, ctx.keywords) if period else []
     status = agent_status(inputs.install, records, ctx.artefacts) if inputs.install else []
+    status += heartbeat_checks(own_beats, inputs.install)
     check = CrossCheck(
         inputs,
         tolerance,
@@ -115,6 +119,24 @@ def cross_check(ctx: ScanContext, inputs: AgentInputs, now: datetime) -> CrossCh
     add_findings(check, ctx.log)
     add_sections(check, ctx.sections)
     return check
+
+
+def _files_wanted(inputs: AgentInputs, own: frozenset[str]) -> Callable[[Examined], bool]:
+    """Files an alert or a check can be about: by digest, by name, the agent's own, virtual disks."""
+    digests = {d for a in inputs.alerts for d in (a.sha256, a.md5) if d}
+    names = {a.application.casefold() for a in inputs.alerts if a.application}
+
+    def wanted(examined: Examined) -> bool:
+        path = examined.entry.path.casefold()
+        return (
+            examined.sha256 in digests
+            or examined.md5 in digests
+            or path.rsplit("/", 1)[-1] in names
+            or path in own
+            or is_virtual_disk(path)
+        )
+
+    return wanted
 
 
 def _thresholds(options: dict[str, Any], inputs: AgentInputs) -> tuple[timedelta, timedelta]:

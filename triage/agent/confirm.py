@@ -1,14 +1,18 @@
 """Classify each agent alert against the device: confirmed, deleted but recoverable, or not found.
 
-An alert is searched for by everything it carries:
+An alert is searched for by what it is about:
 
-* url: browser records whose normalised URL (urls.py) is the alert's;
-* term: records whose title, search term, names or decoded URL contain it, and
-  files with a keyword finding for exactly that term;
-* sha256 / md5: files (and cached bodies, container members) with that digest;
-* application: installed-software names and program records containing it, and
-  files whose name is it;
-* window title: browser records whose page title is part of it.
+* url (any alert that has one): browser records whose normalised URL (urls.py) is the alert's;
+* term (any alert that has one): records whose title, search term, names or
+  decoded URL contain it, and files (not artefact databases, whose rows are
+  searched with their times) with a keyword finding for exactly that term;
+* sha256 / md5 of an image alert: files (and cached bodies, container members)
+  with that digest. Other alert types' digests are of the agent's screenshot,
+  which is not expected on the device;
+* application of an application alert: installed-software names and program
+  records containing it, and files whose name is it. On other alerts the
+  application only says where the activity was seen, and is not searched;
+* window title of a keyword or application alert: records whose page title is part of it.
 
 A record with a time of its own (a visit, a search, a program run) matches only
 within the time tolerance of the alert; records whose time is not the activity's
@@ -63,12 +67,12 @@ class AlertResult:
 class DeviceIndex:
     """The device's records, indexed for the searches an alert needs."""
 
-    def __init__(self, records: Sequence[DeviceRecord]) -> None:
+    def __init__(self, records: Sequence[DeviceRecord], files_examined: int) -> None:
         self.records = records
+        self.files_examined = files_examined  # all files, not only those with a record
         self.timed = sorted((r for r in records if r.timed), key=_time)
         self._times = [_time(r) for r in self.timed]
         self.untimed = [r for r in records if not r.timed and r.kind != "file"]
-        self.files = [r for r in records if r.kind == "file"]
         self.by_url: dict[str, list[DeviceRecord]] = defaultdict(list)
         self.by_digest: dict[str, list[DeviceRecord]] = defaultdict(list)
         self.by_name: dict[str, list[DeviceRecord]] = defaultdict(list)
@@ -82,7 +86,7 @@ class DeviceIndex:
                     self.by_digest[digest].append(record)
             if record.kind == "file":
                 self.by_name[record.path.rsplit("/", 1)[-1].casefold()].append(record)
-            for term in record.keyword_terms:
+            for term in record.keyword_terms if not record.artefact_file else ():
                 self.by_keyword[term].append(record)
 
     def window(self, alert: Alert, tolerance: timedelta) -> list[DeviceRecord]:
@@ -104,14 +108,11 @@ def classify_alert(alert: Alert, index: DeviceIndex, tolerance: timedelta) -> Al
         _by_url(alert, index, tolerance, matches, others, searched)
     if alert.term:
         _by_term(alert, index, near, matches, searched)
-    for algorithm in ("sha256", "md5"):
-        digest = getattr(alert, algorithm)
-        if digest:
-            matches.extend(Match(r, algorithm, None) for r in index.by_digest.get(digest, []))
-            searched.append(f"{algorithm.upper()} {digest} in {len(index.files)} files and cached items")
-    if alert.application:
+    if alert.type == "image":
+        _by_digest(alert, index, matches, searched)
+    if alert.type == "application":
         _by_application(alert, index, near, matches, searched)
-    if alert.window_title:
+    if alert.window_title and alert.type in ("keyword", "application"):
         _by_window_title(alert, near, matches, searched)
     matches = _unique(sorted(matches, key=lambda m: (m.record.state != LIVE, m.record.index)))
     outcome = NOT_FOUND if not matches else CONFIRMED if matches[0].record.state == LIVE else RECOVERABLE
@@ -143,6 +144,14 @@ def _by_url(
     searched.append(f"URL {key} (normalised) in {index.with_url} browser records")
 
 
+def _by_digest(alert: Alert, index: DeviceIndex, matches: list[Match], searched: list[str]) -> None:
+    for algorithm in ("sha256", "md5"):
+        digest = getattr(alert, algorithm)
+        if digest:
+            matches.extend(Match(r, algorithm, None) for r in index.by_digest.get(digest, []))
+            searched.append(f"{algorithm.upper()} {digest} in {index.files_examined} files and cached items")
+
+
 def _by_term(
     alert: Alert, index: DeviceIndex, near: list[DeviceRecord], matches: list[Match], searched: list[str]
 ) -> None:
@@ -156,7 +165,7 @@ def _by_term(
     matches.extend(Match(record, "term", None) for record in index.by_keyword.get(term, []))
     searched.append(
         f"term {alert.term!r} in {len(near)} timed records within the tolerance, "
-        f"{len(index.untimed)} untimed records and the keyword findings of {len(index.files)} files"
+        f"{len(index.untimed)} untimed records and the keyword findings of {index.files_examined} files"
     )
 
 

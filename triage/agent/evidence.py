@@ -10,9 +10,8 @@ freelist page) or only in a deleted file.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import unquote_plus
@@ -36,7 +35,7 @@ BROWSER_FOLDERS = (  # folder marker in an artefact file's path -> browser
     ("/mozilla/firefox/", "firefox"),
     ("/.mozilla/firefox/", "firefox"),
 )
-_PROFILE = re.compile(r"^/?(?:[a-z]:/)?(?:users|documents and settings|home)/([^/]+)/", re.IGNORECASE)
+PROFILE_ROOTS = ("users/", "home/", "documents and settings/")
 
 
 @dataclass(frozen=True)
@@ -71,8 +70,17 @@ class DeviceRecord:
 
 
 def device_records(
-    artefacts: Iterable[Artefact], inventory: Iterable[Examined], findings: Sequence[Finding]
+    artefacts: Iterable[Artefact],
+    inventory: Iterable[Examined],
+    findings: Sequence[Finding],
+    wanted: Callable[[Examined], bool] = lambda examined: True,
 ) -> list[DeviceRecord]:
+    """Every artefact as a record; of the files, those with findings and those ``wanted``.
+
+    A device holds hundreds of thousands of files; only the few an alert, a check or
+    a finding can be about need a record (their times count as activity regardless:
+    gaps.activity reads the inventory itself).
+    """
     by_entry: dict[Entry, list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.entry is not None:
@@ -80,14 +88,24 @@ def device_records(
     records = [_from_artefact(i, a, by_entry) for i, a in enumerate(artefacts)]
     parsed = {r.path.casefold() for r in records if r.path}
     parsed |= {path + suffix for path in parsed for suffix in SQLITE_SIBLINGS}
-    base = len(records)
-    records.extend(_from_file(base + i, x, by_entry, parsed) for i, x in enumerate(inventory))
+    files = (x for x in inventory if x.entry in by_entry or wanted(x))
+    records.extend(_from_file(len(records) + i, x, by_entry, parsed) for i, x in enumerate(files))
     return records
 
 
 def user_of_path(path: str) -> str:
-    match = _PROFILE.match(path.replace("\\", "/"))
-    return match.group(1) if match else ""
+    """The account whose profile folder holds path ("/Users/alice/x" -> "alice"), else "".
+
+    Plain string tests, not a regular expression: it runs once per file on the device."""
+    rest = path.replace("\\", "/").lstrip("/")
+    if rest[1:3] == ":/":
+        rest = rest[3:]
+    head = rest[:24].casefold()
+    root = next((r for r in PROFILE_ROOTS if head.startswith(r)), "")
+    if not root:
+        return ""
+    name, separator, _ = rest[len(root) :].partition("/")
+    return name if separator else ""
 
 
 def _state(recovered: bool, entry: Entry | None) -> str:

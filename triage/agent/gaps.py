@@ -18,11 +18,23 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from triage.agent.evidence import DeviceRecord
+from triage.agent.evidence import DELETED_FILE, LIVE, DeviceRecord, user_of_path
 from triage.agent.records import AgentInputs
+from triage.records import Examined
 
 DERIVED = ("indicator/",)  # conclusions drawn from other records, whose time is theirs: not counted twice
+MAX_KEPT = 500  # events kept per gap for the report; all are counted
+
+
+class Event(NamedTuple):
+    """One sign of the device in use (a tuple: there may be a million file times)."""
+
+    time: datetime
+    kind: str  # artefact kind, or "file"
+    what: str  # URL or path
+    state: str  # live, recovered row, deleted file
 
 
 @dataclass(frozen=True)
@@ -36,7 +48,8 @@ class Period:
 class Gap:
     start: datetime  # last heartbeat before, or the period's start
     end: datetime  # next heartbeat, or the period's end
-    events: tuple[DeviceRecord, ...]  # device activity inside it, in time order
+    events: tuple[Event, ...]  # device activity inside it, in time order (the first MAX_KEPT)
+    event_count: int
     open_ended: bool  # no heartbeat after it: the agent went silent
 
     @property
@@ -44,21 +57,27 @@ class Gap:
         return (self.end - self.start).total_seconds() / 3600
 
 
-def activity(records: Iterable[DeviceRecord], own_paths: frozenset[str], now: datetime) -> list[DeviceRecord]:
-    """Records that show the device in use, in time order (times later than the scan dropped)."""
+def activity(
+    records: Iterable[DeviceRecord], inventory: Iterable[Examined], own_paths: frozenset[str], now: datetime
+) -> list[Event]:
+    """Everything that shows the device in use, in time order (times later than the scan dropped)."""
     events = [
-        r
+        Event(r.time, r.kind, r.raw_url or r.path, r.state)
         for r in records
-        if r.time is not None
-        and r.time <= now
-        and not r.kind.startswith(DERIVED)
-        and (r.kind != "file" or (r.user and r.path.casefold() not in own_paths))
+        if r.time is not None and r.time <= now and r.kind != "file" and not r.kind.startswith(DERIVED)
     ]
-    return sorted(events, key=lambda r: r.time or now)
+    for examined in inventory:
+        entry = examined.entry
+        if entry.mtime is None or entry.mtime > now or entry.path.casefold() in own_paths:
+            continue
+        if user_of_path(entry.path):
+            events.append(Event(entry.mtime, "file", entry.path, DELETED_FILE if entry.deleted else LIVE))
+    events.sort(key=lambda e: e.time)
+    return events
 
 
 def monitoring_period(
-    inputs: AgentInputs, beats: Sequence[datetime], events: Sequence[DeviceRecord], now: datetime
+    inputs: AgentInputs, beats: Sequence[datetime], events: Sequence[Event], now: datetime
 ) -> Period | None:
     starts = [
         (inputs.monitoring_start, "alerts file monitoring.start"),
@@ -75,17 +94,17 @@ def monitoring_period(
         latest = [
             t for t in (max(beats, default=None), max((a.time for a in inputs.alerts), default=None)) if t
         ]
-        latest += [events[-1].time] if events and events[-1].time else []
+        latest += [events[-1].time] if events else []
         end, end_how = min(max(latest, default=start[0]), now), "latest heartbeat, alert or device activity"
     return Period(start[0], max(end, start[0]), f"from {start[1]} to {end_how}")
 
 
 def heartbeat_gaps(
-    beats: Sequence[datetime], period: Period, events: Sequence[DeviceRecord], threshold: timedelta
+    beats: Sequence[datetime], period: Period, events: Sequence[Event], threshold: timedelta
 ) -> list[Gap]:
     inside = sorted(t for t in beats if period.start <= t <= period.end)
     bounds = [period.start, *inside, period.end]
-    times = [e.time for e in events if e.time is not None]
+    times = [e.time for e in events]
     gaps = []
     for index, (low, high) in enumerate(itertools.pairwise(bounds)):
         if high - low <= threshold:
@@ -93,7 +112,7 @@ def heartbeat_gaps(
         first = bisect.bisect_right(times, low)
         final = index == len(bounds) - 2  # the period's end is inclusive
         last = (bisect.bisect_right if final else bisect.bisect_left)(times, high)
-        held = tuple(events[first:last])
-        if held:
-            gaps.append(Gap(low, high, held, open_ended=final))
+        if last > first:
+            kept = tuple(events[first : min(last, first + MAX_KEPT)])
+            gaps.append(Gap(low, high, kept, last - first, open_ended=final))
     return gaps

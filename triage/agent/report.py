@@ -9,7 +9,8 @@ Finding kinds and labels (rules in profiles/*.toml match on them):
 * ``agent-gap``, label ``heartbeat`` (between heartbeats) or ``silent`` (after
   the last heartbeat, or none at all): one per gap;
 * ``agent-missing``, label = what is wrong (file-missing, file-deleted,
-  file-changed, not-installed, version-mismatch, service-missing, service-disabled).
+  file-changed, not-installed, version-mismatch, service-missing, service-disabled,
+  reported-unhealthy).
 
 Every value shown comes from evidence or a third party's export: the HTML
 template autoescapes it; here it is only cut to length.
@@ -22,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from triage.agent.bypass import Unalerted
 from triage.agent.confirm import CONFIRMED, NOT_FOUND, RECOVERABLE, AlertResult
+from triage.agent.evidence import DeviceRecord
+from triage.agent.gaps import Event
 from triage.agent.urls import NORMALISATION_RULES
 
 if TYPE_CHECKING:
@@ -48,13 +51,13 @@ def add_findings(check: CrossCheck, log: FindingLog) -> None:
     _bypass_findings(check.unalerted, log)
     for gap in check.gaps:
         label = "silent" if gap.open_ended else "heartbeat"
-        summary = f"{_gap_words(gap)} while the device was in use ({len(gap.events)} events)"
+        summary = f"{_gap_words(gap)} while the device was in use ({gap.event_count} events)"
         detail = {
             "from": _utc(gap.start),
             "to": _utc(gap.end),
             "hours": round(gap.hours, 2),
-            "events": [_event(r) for r in gap.events[:MAX_SHOWN]],
-            "event_count": len(gap.events),
+            "events": [_event(e) for e in gap.events[:MAX_SHOWN]],
+            "event_count": gap.event_count,
         }
         log.add(kind="agent-gap", label=label, summary=summary, detail=detail)
     for status in check.status:
@@ -110,7 +113,7 @@ def _bypass_findings(unalerted: tuple[Unalerted, ...], log: FindingLog) -> None:
             "records": len(items),
             "user": record.user,
             "browser": record.browser,
-            "examples": [_cut(f"{_event(i.record)}; matches {i.matched}") for i in items[:MAX_SHOWN]],
+            "examples": [_cut(f"{_record(i.record)}; matches {i.matched}") for i in items[:MAX_SHOWN]],
         }
         log.add(kind="agent-bypass", label=sign, summary=summary, entry=record.entry, detail=detail)
 
@@ -146,7 +149,7 @@ def _gaps_line(check: CrossCheck) -> str:
     else:
         parts = [f"no period of use without a heartbeat ({check.heartbeats_used} heartbeats)"]
     wrong = [s for s in check.status if s.label]
-    if check.inputs.install is None:
+    if check.inputs.install is None and not wrong:
         parts.append("agent installation not checked (no install facts given)")
     else:
         parts.append(
@@ -220,7 +223,7 @@ def _gap_rows(check: CrossCheck) -> list[dict[str, str]]:
             "To": _utc(g.end),
             "Result": _gap_words(g),
             "Detail": _cut(
-                f"{len(g.events)} events, e.g. " + "; ".join(_event(r) for r in g.events[:3]), 800
+                f"{g.event_count} events, e.g. " + "; ".join(_event(e) for e in g.events[:3]), 800
             ),
         }
         for g in check.gaps
@@ -260,9 +263,12 @@ def _alerted(alert: Any) -> str:
     return "; ".join(p for p in parts if p)
 
 
-def _event(record: Any) -> str:
-    what = record.raw_url or record.path
-    return f"{_utc(record.time)} {record.kind} {_cut(what, 120)} ({record.state})"
+def _event(event: Event) -> str:
+    return f"{_utc(event.time)} {event.kind} {_cut(event.what, 120)} ({event.state})"
+
+
+def _record(record: DeviceRecord) -> str:
+    return _event(Event(record.time, record.kind, record.raw_url or record.path, record.state))  # type: ignore[arg-type]
 
 
 def _utc(value: Any) -> str:

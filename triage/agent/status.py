@@ -9,6 +9,9 @@
 * the service among service records (``system/service``, values ``name`` and
   ``start``: 4 or "disabled" means disabled).
 
+* the agent's own heartbeats: a status other than a healthy one ("stopped",
+  "paused", "tamper detected", ...) and versions other than the install facts' one.
+
 Where the scan parsed no installed-software or service records at all, that check
 says "not checked" rather than guessing.
 """
@@ -21,10 +24,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from triage.agent.evidence import LIVE, DeviceRecord
-from triage.agent.records import ExpectedFile, InstallFacts
+from triage.agent.records import ExpectedFile, Heartbeat, InstallFacts
 from triage.records import Artefact, Entry
 
 OK, NOT_CHECKED = "ok", "not checked"
+HEALTHY = frozenset({"", "ok", "running", "online", "active", "healthy", "up", "started"})
 _DRIVE = re.compile(r"^[a-zA-Z]:")
 
 
@@ -110,3 +114,21 @@ def _value(artefact: Artefact, *keys: str) -> str:
         if isinstance(value, str) and value:
             return value
     return ""
+
+
+def heartbeat_checks(beats: Sequence[Heartbeat], install: InstallFacts | None) -> list[StatusCheck]:
+    """What the agent said about itself: unhealthy statuses, and versions the install facts do not name."""
+    checks = []
+    statuses: dict[str, list[Heartbeat]] = defaultdict(list)
+    for beat in beats:
+        if beat.status.strip().casefold() not in HEALTHY:
+            statuses[beat.status.strip()].append(beat)
+    for status, said in statuses.items():
+        detail = f"{len(said)} heartbeat(s), first {said[0].time:%Y-%m-%d %H:%M:%S} UTC"
+        checks.append(StatusCheck(f"heartbeat status {status!r}", "reported", "reported-unhealthy", detail))
+    expected = install.agent_version if install else ""
+    versions = sorted({b.agent_version for b in beats if b.agent_version and b.agent_version != expected})
+    if expected and versions:
+        detail = f"heartbeats report version {', '.join(versions)}, install facts say {expected}"
+        checks.append(StatusCheck("heartbeat version", "version differs", "version-mismatch", detail))
+    return checks
