@@ -159,11 +159,30 @@ def test_wants_by_content_type_not_name():
     assert not PERCEPTUAL.wants(ex("application/octet-stream", "/x/blob.db"))
 
 
-def test_mirrored_and_bordered_are_not_claimed(h):
-    """Known limits (bench/RESULTS.md): a flip or a wide border defeats all three hashes."""
-    h.examine(encode(ImageOps.mirror(KNOWN["known-1.png"])))
+def test_a_wide_border_is_not_claimed(h):
+    """A known limit (bench/RESULTS.md): a 10% border defeats all three hashes."""
     h.examine(encode(bordered(KNOWN["known-1.png"], 0.1)))
     assert h.findings == []
+
+
+@pytest.mark.parametrize(
+    ("turn", "orientation"),
+    [
+        (ImageOps.mirror, "mirrored left to right"),
+        (ImageOps.flip, "flipped top to bottom"),
+        (lambda i: i.transpose(Image.Transpose.ROTATE_90), "rotated a quarter turn anticlockwise"),
+        (lambda i: i.transpose(Image.Transpose.ROTATE_180), "rotated a half turn"),
+        (lambda i: i.transpose(Image.Transpose.ROTATE_270), "rotated a quarter turn clockwise"),
+        (lambda i: i.transpose(Image.Transpose.TRANSPOSE), "flipped on the main diagonal"),
+        (lambda i: i.transpose(Image.Transpose.TRANSVERSE), "flipped on the other diagonal"),
+    ],
+)
+def test_turned_and_mirrored_copies_are_found_by_pdq(h, turn, orientation):
+    h.examine(encode(turn(KNOWN["known-1.png"]), quality=85))
+    [finding] = h.findings
+    assert finding.detail["algorithm"] == "pdq"
+    assert finding.detail["orientation"] == orientation
+    assert f"'known-1.png', {orientation} in perceptual set 'test-pdq'" in finding.summary
 
 
 def test_zip_bound_refuses_a_bomb_member(h):

@@ -3,7 +3,9 @@
 pHash/dHash: JohannesBuchner/imagehash ``phash`` and ``dhash`` with their default 8x8 size; hex
 as ``str(ImageHash)`` writes it. PDQ: facebook/ThreatExchange's PDQ through the ``pdqhash``
 bindings; the bit vector it returns is most significant bit first, so packing it gives the same
-64-digit hex that ThreatExchange's ``pdq-photo-hasher`` prints.
+64-digit hex that ThreatExchange's ``pdq-photo-hasher`` prints. PDQ's eight dihedral hashes
+(``pdqDihedralHash256esFromFloatLuma``: as is, rotated 90/180/270, and four flips) come from one
+pass at the cost of one hash, so mirrored and rotated copies are searched too.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class ImageHashes:
     pdq_quality: int  # 0-100; below the profile's minimum the hashes are not matched
     phash: bytes  # 8 bytes
     dhash: bytes  # 8 bytes
+    pdq_dihedral: tuple[bytes, ...] = ()  # the 8 orientations, DIHEDRAL order; [0] is ``pdq``
 
     def code(self, algorithm: str) -> bytes:
         return {"pdq": self.pdq, "phash": self.phash, "dhash": self.dhash}[algorithm]
@@ -37,6 +40,25 @@ def dhash_code(image: Image.Image) -> bytes:
     return _pack(imagehash.dhash(image).hash)
 
 
+# How a copy relates to the reference when the copy's dihedral hash number i matches the
+# reference, as checked against Pillow's transposes in tests/perceptual/test_analyzer.py.
+DIHEDRAL = (
+    "as is",
+    "rotated a quarter turn clockwise",
+    "rotated a half turn",
+    "rotated a quarter turn anticlockwise",
+    "flipped top to bottom",
+    "mirrored left to right",
+    "flipped on the main diagonal",
+    "flipped on the other diagonal",
+)
+
+
+def pdq_dihedral_codes(image: Image.Image) -> tuple[tuple[bytes, ...], int]:
+    vectors, quality = pdqhash.compute_dihedral(np.asarray(image.convert("RGB")))
+    return tuple(_pack(v) for v in vectors), int(quality)
+
+
 def pdq_code(image: Image.Image) -> tuple[bytes, int]:
     vector, quality = pdqhash.compute(np.asarray(image.convert("RGB")))
     return _pack(vector), int(quality)
@@ -44,11 +66,11 @@ def pdq_code(image: Image.Image) -> tuple[bytes, int]:
 
 def compute_hashes(rgb: Image.Image, deadline: Deadline | None = None) -> ImageHashes:
     """All three hashes of an image already reduced by ``decode_for_hashing``."""
-    pdq, quality = pdq_code(rgb)
+    dihedral, quality = pdq_dihedral_codes(rgb)
     if deadline:
         deadline.check("pHash")
     grey = rgb.convert("L")
-    return ImageHashes(pdq, quality, phash_code(grey), dhash_code(grey))
+    return ImageHashes(dihedral[0], quality, phash_code(grey), dhash_code(grey), dihedral)
 
 
 def _pack(bits: np.ndarray) -> bytes:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from triage.library.perceptual import NearMatch, PerceptualLibrary
-from triage.match.perceptual.hashes import ImageHashes
+from triage.match.perceptual.hashes import DIHEDRAL, ImageHashes
 from triage.records import Examined
 
 if TYPE_CHECKING:
@@ -29,17 +29,36 @@ def match_image(examined: Examined, hashes: ImageHashes, ctx: ScanContext, lib: 
         lib.stats.bump(f"images below PDQ quality {lib.settings.min_quality}: not matched")
         return 0
     by_label: dict[str, list[NearMatch]] = {}
+    turned: dict[NearMatch, str] = {}
     for algorithm in NAMES:
         if algorithm in lib.algorithms():
-            for match in lib.near(algorithm, hashes.code(algorithm)):
+            found, turned_here = _search(algorithm, hashes, lib)
+            turned.update(turned_here)
+            for match in found:
                 by_label.setdefault(match.label, []).append(match)
     for matches in by_label.values():
         best = matches[0]  # NAMES order: PDQ first
         detail = _detail(best, lib, hashes.pdq_quality)
+        if best in turned:
+            detail["orientation"] = turned[best]
         detail["matches"] = [_one(m, lib) for m in matches]
         detail["hashes"] = {name: hashes.code(name).hex() for name in NAMES}
         log_match(examined, best, detail, ctx, "Image")
     return len(by_label)
+
+
+def _search(
+    algorithm: str, hashes: ImageHashes, lib: PerceptualLibrary
+) -> tuple[list[NearMatch], dict[NearMatch, str]]:
+    """The nearest reference per set; for PDQ over all eight orientations of the image."""
+    codes = hashes.pdq_dihedral if algorithm == "pdq" and hashes.pdq_dihedral else (hashes.code(algorithm),)
+    nearest: dict[str, tuple[NearMatch, int]] = {}
+    for orientation, code in enumerate(codes):
+        for match in lib.near(algorithm, code):
+            if match.set_name not in nearest or match.distance < nearest[match.set_name][0].distance:
+                nearest[match.set_name] = (match, orientation)
+    turned = {m: DIHEDRAL[o] for m, o in nearest.values() if o}
+    return [m for m, _ in nearest.values()], turned
 
 
 def log_match(
@@ -51,8 +70,9 @@ def log_match(
         for m in detail.get("matches", [_one(match, None, detail["threshold"])])
     )
     reference = f" image {match.category!r}" if match.category else ""
+    turned = f", {detail['orientation']}" if detail.get("orientation") else ""
     summary = (
-        f"{what} is a near match{where} to {match.label}{reference} in perceptual set"
+        f"{what} is a near match{where} to {match.label}{reference}{turned} in perceptual set"
         f" {match.set_name!r} ({evidence})"
     )
     ctx.log.add(

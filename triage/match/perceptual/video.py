@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 try:
     import av
 except ImportError:  # the optional "video" extra is not installed
-    av = None
+    av = None  # type: ignore[assignment]
 
 VIDEO_MIMES = frozenset(
     {
