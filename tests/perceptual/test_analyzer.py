@@ -194,3 +194,16 @@ def test_zip_bound_refuses_a_bomb_member(h):
     [problem] = h.problems
     assert "'zeros.bin' expands" in problem.what and "over the ratio cap" in problem.what
     assert {f.entry.container for f in h.findings} == {("zip:/Users/a/stuff.zip", "pic.png")}
+
+
+def test_video_without_pyav_is_counted_not_passed(h, monkeypatch):
+    import triage.match.perceptual as perceptual
+
+    monkeypatch.setattr(perceptual, "video_supported", lambda: False)
+    mp4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+    examined = h.examine(mp4, "/v/clip.mp4")
+    assert examined.mime == "video/mp4"
+    assert h.ctx.perceptual.stats.table == {
+        "videos not hashed: PyAV not installed (pip install triage[video])": 1
+    }
+    assert h.findings == [] and h.problems == []
