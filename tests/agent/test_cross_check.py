@@ -282,3 +282,15 @@ def test_what_the_agent_said_about_itself() -> None:
         ("heartbeat version", "version differs", "version-mismatch",
          "heartbeats report version 4.0.9, install facts say 4.2.1"),
     ]  # fmt: skip
+
+
+def test_evidence_in_another_account_is_said() -> None:
+    ctx, _ = scenario.context()
+    alert = Alert(
+        "U-1", scenario.at("2026-03-02T09:01:00"), scenario.DEVICE, "url", "test",
+        user="alice", url="https://www.example.org/other",
+    )  # fmt: skip
+    inputs = dataclasses.replace(scenario.inputs(), alerts=(alert,))
+    (result,) = cross_check(ctx, inputs, scenario.at("2026-03-05T00:00:00")).alerts
+    (match,) = result.matches
+    assert match.describe().endswith("places.sqlite (account 'bob', the alert names 'alice')")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from jsonschema import Draft202012Validator
 
 from tests.agent import device
 from triage.agent.report import SECTION
@@ -158,6 +159,8 @@ def test_scan_command_with_agent_files(scanned, tmp_path: Path) -> None:
     assert "VERDICT: REVIEW" in result.output
     (folder,) = tmp_path.iterdir()
     findings = json.loads((folder / "findings.json").read_text())
+    schema = json.loads((Path(__file__).resolve().parents[2] / "docs" / "findings.schema.json").read_text())
+    Draft202012Validator(schema).validate(findings)  # the published findings.json schema holds
     summary = findings["sections"][SECTION]
     assert (
         summary["Alerts"] == "7 alert(s): 3 confirmed on the device, 1 deleted but recoverable, 3 not found"

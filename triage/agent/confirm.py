@@ -28,6 +28,7 @@ what was searched.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -46,13 +47,15 @@ class Match:
     record: DeviceRecord
     by: str  # "url", "term", "sha256", "md5", "application", "window title"
     delta_seconds: float | None  # device time minus alert time; None for an untimed match
+    note: str = ""  # e.g. the device shows another account than the alert names
 
     def describe(self) -> str:
         record = self.record
         when = "untimed" if self.delta_seconds is None else f"Δ {self.delta_seconds:+.0f} s"
         time = record.time.strftime("%Y-%m-%d %H:%M:%S UTC") if record.time else "no time"
         ids = f" [{', '.join(record.finding_ids)}]" if record.finding_ids else ""
-        return f"{record.kind} by {self.by} ({when}; {time}; {record.state}): {record.where}{ids}"
+        note = f" ({self.note})" if self.note else ""
+        return f"{record.kind} by {self.by} ({when}; {time}; {record.state}): {record.where}{ids}{note}"
 
 
 @dataclass(frozen=True)
@@ -114,11 +117,23 @@ def classify_alert(alert: Alert, index: DeviceIndex, tolerance: timedelta) -> Al
         _by_application(alert, index, near, matches, searched)
     if alert.window_title and alert.type in ("keyword", "application"):
         _by_window_title(alert, near, matches, searched)
-    matches = _unique(sorted(matches, key=lambda m: (m.record.state != LIVE, m.record.index)))
+    matches = [_with_account(m, alert) for m in _unique(sorted(matches, key=_live_first))]
     outcome = NOT_FOUND if not matches else CONFIRMED if matches[0].record.state == LIVE else RECOVERABLE
     matched = {m.record.index for m in matches}
     others = [m for m in _unique(others) if m.record.index not in matched]
     return AlertResult(alert, outcome, tuple(matches), tuple(others), "; ".join(searched))
+
+
+def _live_first(match: Match) -> tuple[bool, int]:
+    return (match.record.state != LIVE, match.record.index)
+
+
+def _with_account(match: Match, alert: Alert) -> Match:
+    """Say so when the device puts the activity in another account than the alert names."""
+    user = match.record.user
+    if alert.user and user and user.casefold() != alert.user.casefold():
+        return dataclasses.replace(match, note=f"account {user!r}, the alert names {alert.user!r}")
+    return match
 
 
 def _delta(record: DeviceRecord, alert: Alert) -> float | None:
