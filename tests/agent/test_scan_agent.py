@@ -1,14 +1,18 @@
 """System test: scan a built device with the agent's export and check every classification.
 
-The device (tests/agent/device.py) is a folder with Chrome-schema History files,
-one visit deleted but still in an earlier frame of the -wal, images and documents
-with set times; the export has confirmed, deleted-but-recovered and absent alerts,
-two bad rows, and a 16-hour heartbeat gap during which the device was in use.
+The device (tests/agent/device.py) is a folder, and an ext4 image made from it,
+with Chrome-schema History files, one visit deleted but still in an earlier frame
+of the -wal, images and documents with set times; the export has confirmed,
+deleted-but-recovered and absent alerts, two bad rows, and a 16-hour heartbeat gap
+during which the device was in use.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,20 +28,36 @@ from triage.report.signing import one_time_key
 from triage.scan import ScanOptions, ScanResult, run_scan
 
 
-@pytest.fixture(scope="module")
-def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[ScanResult, dict[str, str], Path]:
+@pytest.fixture(scope="module", params=["folder", "ext4 image"])
+def scanned(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple:
+    """The device scanned as a folder, and as an ext4 image made from that folder (mkfs.ext4 -d keeps
+    the files' times), with the agent's export: (result, digests, export folder, source as named)."""
     root = tmp_path_factory.mktemp("agent-device")
     digests = device.build_device(root / "device")
     alerts, beats, install = device.write_export(root / "export", digests)
+    source = root / "device"
+    if request.param == "ext4 image":
+        source = root / "device.img"
+        subprocess.run([_mkfs_ext4(), "-q", "-F", "-d", str(root / "device"), str(source), "16M"], check=True)
     options = ScanOptions(
-        (str(root / "device"),),
+        (str(source),),
         "default",
         hash_sources=False,
         agent_alerts=str(alerts),
         agent_heartbeats=str(beats),
         agent_install=str(install),
     )
-    return run_scan(options), digests, root
+    return run_scan(options), digests, root / "export", str(source)
+
+
+def _mkfs_ext4() -> str:
+    found = shutil.which("mkfs.ext4") or shutil.which("mkfs.ext4", path="/usr/sbin:/sbin")
+    if found is None:
+        reason = "mkfs.ext4 not installed (e2fsprogs: ./install.sh installs it)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but {reason}")
+        pytest.skip(reason)
+    return found
 
 
 def _agent(result: ScanResult, kind: str) -> list:
@@ -45,7 +65,7 @@ def _agent(result: ScanResult, kind: str) -> list:
 
 
 def test_every_alert_is_classified(scanned) -> None:
-    result, _, _ = scanned
+    result, *_ = scanned
     outcomes = {f.detail["alert"]: f.kind for f in result.findings if f.kind.startswith("agent-alert")}
     assert outcomes == {
         "A-001": "agent-alert-confirmed",  # live visit, URL normalised
@@ -60,17 +80,17 @@ def test_every_alert_is_classified(scanned) -> None:
     (recovered,) = by_alert["A-003"].detail["evidence"]
     assert recovered == (
         "browser/visit by url (Δ -30 s; 2026-03-01 11:00:00 UTC; recovered row): browser/chrome-history: "
-        f"{scanned[2] / 'device'} [whole] /{device.ALICE_CHROME}/History (recovered row)"
+        f"{scanned[3]} [whole] /{device.ALICE_CHROME}/History (recovered row)"
     )
     assert by_alert["A-004"].entry.path == "/Users/alice/Pictures/img1.png"
     assert by_alert["A-007"].detail["other times"] == [
         "browser/visit by url (Δ -1800 s; 2026-03-01 12:00:00 UTC; live): browser/chrome-history: "
-        f"{scanned[2] / 'device'} [whole] /{device.ALICE_CHROME}/History"
+        f"{scanned[3]} [whole] /{device.ALICE_CHROME}/History"
     ]
 
 
 def test_bad_alert_rows_are_problems_by_line(scanned) -> None:
-    result, _, _ = scanned
+    result, *_ = scanned
     agent_problems = [(p.where, p.what) for p in result.problems if p.where.startswith("alerts.csv")]
     assert agent_problems == [
         ("alerts.csv line 10", "time: 'yesterday' is not a date and time with Z or a UTC offset (ISO 8601): "
@@ -81,7 +101,7 @@ def test_bad_alert_rows_are_problems_by_line(scanned) -> None:
 
 
 def test_seen_on_the_device_but_never_alerted(scanned) -> None:
-    result, _, _ = scanned
+    result, *_ = scanned
     rows = {(f.label, f.entry.path) for f in _agent(result, "agent-bypass")}
     assert rows == {
         ("second-user", f"/{device.BOB_CHROME}/History"),
@@ -94,7 +114,7 @@ def test_seen_on_the_device_but_never_alerted(scanned) -> None:
 
 
 def test_heartbeat_gap_and_agent_status(scanned) -> None:
-    result, _, _ = scanned
+    result, *_ = scanned
     (gap,) = _agent(result, "agent-gap")
     assert (gap.label, gap.detail["from"], gap.detail["to"]) == (
         "heartbeat",
@@ -124,7 +144,7 @@ def test_heartbeat_gap_and_agent_status(scanned) -> None:
 
 
 def test_verdict_and_report(scanned, tmp_path: Path) -> None:
-    result, _, _ = scanned
+    result, *_ = scanned
     assert result.decision.verdict is Verdict.REVIEW
     fired = {r.rule_id for r in result.decision.reasons}
     assert {
@@ -144,9 +164,8 @@ def test_verdict_and_report(scanned, tmp_path: Path) -> None:
 
 
 def test_scan_command_with_agent_files(scanned, tmp_path: Path) -> None:
-    _, _, root = scanned
-    export = root / "export"
-    arguments = ["scan", str(root / "device"), "-o", str(tmp_path), "-q", "--skip-source-hash"]
+    _, _, export, source = scanned
+    arguments = ["scan", source, "-o", str(tmp_path), "-q", "--skip-source-hash"]
     arguments += [
         "--agent-alerts",
         str(export / "alerts.csv"),
