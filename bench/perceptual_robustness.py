@@ -190,16 +190,23 @@ def _nearest_unrelated(algorithm: str, refs: list[ImageHashes], others: list[Ima
     out = np.full(len(others), 999)
     for i, h in enumerate(others):
         if h.pdq_quality >= MIN_QUALITY:
-            found = index.search(h.code(algorithm), BITS[algorithm] // 2)
-            out[i] = found[0].distance if found else 999
+            found = [
+                n.distance for code in _codes(h, algorithm) for n in index.search(code, BITS[algorithm] // 2)
+            ]
+            out[i] = min(found, default=999)
     return out
+
+
+def _codes(h: ImageHashes, algorithm: str) -> tuple[bytes, ...]:
+    """What the scan searches: PDQ in all eight orientations, pHash and dHash as they are."""
+    return h.pdq_dihedral if algorithm == "pdq" else (h.code(algorithm),)
 
 
 def _distances(per_ref: list, algorithm: str, transform: str) -> np.ndarray:
     rows = [dict(r) for r in per_ref]
     return np.array(
         [
-            distance(r["reference"].code(algorithm), r[transform].code(algorithm))
+            min(distance(r["reference"].code(algorithm), c) for c in _codes(r[transform], algorithm))
             if r[transform].pdq_quality >= MIN_QUALITY
             else 999
             for r in rows
