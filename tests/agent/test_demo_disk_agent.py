@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
+from triage.agent.report import SECTION
 from triage.demo import DEMO_DISK
 from triage.scan import ScanOptions, run_scan
 
@@ -19,7 +18,6 @@ PLANTED = json.loads((Path(DEMO_DISK).parent / "planted.json").read_text())
 BY_ID = {item["id"]: item for item in PLANTED["items"]}
 
 
-@pytest.mark.slow
 def test_alerts_against_the_demo_disk(demo_disk: Path, tmp_path: Path) -> None:
     deleted, live = BY_ID["known-fat-deleted"], BY_ID["known-ntfs-renamed"]
     alerts = tmp_path / "alerts.csv"
@@ -42,3 +40,8 @@ def test_alerts_against_the_demo_disk(demo_disk: Path, tmp_path: Path) -> None:
     assert found["D-1"].entry.volume_index == deleted["partition"]
     assert found["D-2"].entry.path == live["path"]
     assert found["D-3"].entry.path == BY_ID["indicator-tor-browser"]["path"]
+    assert found["D-4"].summary.endswith("not found in the volumes that could be examined")  # p4 is encrypted
+    assert result.sections[SECTION]["Alerts"] == (
+        "4 alert(s): 2 confirmed on the device, 1 deleted but recoverable, 1 not found"
+        " (in what was examined: 1 volume(s) could not be)"
+    )

@@ -51,6 +51,7 @@ class CrossCheck:
     heartbeats_used: int
     status: tuple[StatusCheck, ...]
     other_devices: str = ""  # alerts and heartbeats that name another device, in plain words
+    unexamined: tuple[str, ...] = ()  # volumes the scan could not examine (coverage-gap findings)
 
 
 def cross_check_agent(ctx: ScanContext, options: Any) -> CrossCheck | None:
@@ -115,6 +116,7 @@ def cross_check(ctx: ScanContext, inputs: AgentInputs, now: datetime) -> CrossCh
         len(beats),
         tuple(status),
         _other_devices(inputs, device),
+        tuple(f.summary for f in ctx.log.findings if f.kind == "coverage-gap"),
     )
     add_findings(check, ctx.log)
     add_sections(check, ctx.sections)

@@ -75,7 +75,10 @@ def add_findings(check: CrossCheck, log: FindingLog) -> None:
 def _alert_finding(result: AlertResult, check: CrossCheck, log: FindingLog) -> None:
     alert = result.alert
     first = result.matches[0].record if result.matches else None
-    summary = f"Agent alert {_cut(alert.id, 60)} ({alert.type}, {_utc(alert.time)}): {result.outcome}"
+    outcome = result.outcome
+    if outcome == NOT_FOUND and check.unexamined:
+        outcome += " in the volumes that could be examined"
+    summary = f"Agent alert {_cut(alert.id, 60)} ({alert.type}, {_utc(alert.time)}): {outcome}"
     detail = {
         "alert": alert.id,
         "time": _utc(alert.time),
@@ -131,6 +134,8 @@ def summary_lines(check: CrossCheck) -> dict[str, str]:
         f"{len(check.alerts)} alert(s): {outcomes[CONFIRMED]} confirmed on the device, "
         f"{outcomes[RECOVERABLE]} deleted but recoverable, {outcomes[NOT_FOUND]} not found"
     )
+    if check.unexamined:
+        alerts += f" (in what was examined: {len(check.unexamined)} volume(s) could not be)"
     signs = Counter(u.sign for u in check.unalerted)
     unalerted = (
         f"{len(check.unalerted)} record(s): " + ", ".join(f"{s} {n}" for s, n in sorted(signs.items()))
