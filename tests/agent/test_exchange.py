@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from triage.agent import AgentInputError, load_agent_inputs
@@ -199,3 +201,19 @@ def test_scan_refuses_a_missing_agent_file_before_reading_evidence(tmp_path: Pat
     assert result.exit_code == 3
     assert result.output.strip() == f"Error: agent file {tmp_path / 'no.csv'}: no such file"
     assert not (tmp_path / "out").exists()
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.binary(max_size=600), suffix=st.sampled_from([".csv", ".json", ".jsonl", ".txt"]))
+def test_any_bytes_give_rows_problems_or_one_clear_error(tmp_path_factory, data: bytes, suffix: str) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / f"alerts{suffix}"
+    path.write_bytes(
+        b"id,time,device,type\n" + data if suffix in (".csv", ".txt") and data[:1] != b"{" else data
+    )
+    try:
+        inputs = load_agent_inputs(path)
+    except AgentInputError as exc:
+        assert str(exc).startswith("agent ") and "\n" not in str(exc)
+        return
+    assert inputs is not None
+    assert all(p.where.startswith(path.name) or p.where == str(path) for p in inputs.problems)

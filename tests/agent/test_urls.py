@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from triage.agent.urls import host_of, normalise_url
 
@@ -36,3 +38,9 @@ def test_normalise_url(url: str, normalised: str) -> None:
 def test_host_of() -> None:
     assert host_of(normalise_url("https://Forum.Example.net:443/t/1")) == "forum.example.net"
     assert host_of("") == ""
+
+
+@given(st.text(max_size=200) | st.from_regex(r"https?://[A-Za-z0-9.:@%/?#&=+~_-]{0,80}", fullmatch=True))
+def test_normalising_twice_changes_nothing(url: str) -> None:
+    once = normalise_url(url)
+    assert normalise_url(once) == once
