@@ -10,9 +10,8 @@ from triage.match.perceptual.hashes import compute_hashes, dhash_code, phash_cod
 
 from .images import encode, scene
 
-pytestmark = pytest.mark.peerdata
 
-
+@pytest.mark.peerdata
 def test_imagehash_values_asserted_by_its_authors(peerdata):
     """imagehash tests/test_hash_is_constant.py, for tests/data/imagehash.png (MANIFEST section 10)."""
     path = peerdata("imagehash", "tests", "data", "imagehash.png")
@@ -21,6 +20,7 @@ def test_imagehash_values_asserted_by_its_authors(peerdata):
         assert dhash_code(image).hex() == "0026273b2b19550e"
 
 
+@pytest.mark.peerdata
 def test_shared_decode_keeps_the_asserted_values(peerdata):
     """Through the scan's own decode (1200x600 RGBA reduced to 512x256, composited on white)."""
     content = peerdata("imagehash", "tests", "data", "imagehash.png").read_bytes()

@@ -104,3 +104,32 @@ def test_build_perceptual_command(tmp_path: Path):
     assert [line.rsplit(",", 1)[1] for line in pdq[2:]] == ["one.png", "sub/two_2.dat"]
     assert load_perceptual_set(tmp_path / "known.pdq.txt", "k", "known-bad", "pdq").bad_lines == []
     assert len(load_perceptual_set(tmp_path / "known.dhash.txt", "k", "known-bad", "dhash").index) == 2
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.binary(min_size=32, max_size=32),
+            st.integers(0, 100),
+            st.binary(min_size=8, max_size=8),
+            st.binary(min_size=8, max_size=8),
+            st.from_regex(r"[A-Za-z0-9_./-]{0,20}", fullmatch=True),
+        ),
+        max_size=8,
+    )
+)
+def test_written_sets_read_back_exactly(tmp_path_factory, rows):
+    """build-perceptual's writer and the format parsers round-trip every hash, quality and name."""
+    from triage.library.perceptual.build import BuiltSets, write_sets
+    from triage.match.perceptual.hashes import ImageHashes
+
+    built = BuiltSets([(name or "x", ImageHashes(pdq, q, ph, dh)) for pdq, q, ph, dh, name in rows])
+    for path in write_sets(built, tmp_path_factory.mktemp("rt") / "k", "round trip"):
+        algorithm = path.name.split(".")[1]
+        lines = list(PERCEPTUAL_FORMATS[algorithm](path, path.read_bytes()))
+        expected = [
+            PerceptualLine(algorithm, h.code(algorithm), h.pdq_quality if algorithm == "pdq" else None, name)
+            for name, h in built.hashed
+        ]
+        assert lines == expected
