@@ -81,6 +81,15 @@ def test_exif_thumbnail_pointing_outside_is_damage(lists):
     h.examine(broken, "/DCIM/bad.jpg")
     [problem] = h.problems
     assert problem.kind == "damaged" and "outside the EXIF block" in problem.what
+    assert problem.where == "disk.dd [p1] /DCIM/bad.jpg"
+
+
+def test_damaged_member_names_its_container(lists):
+    h = harness(lists)
+    h.examine(docx({"word/media/image1.png": encode(scene(3), "PNG")[:200]}), "/Users/a/x.docx")
+    [problem] = h.problems
+    assert problem.where == "disk.dd [p1] /Users/a/x.docx › zip:/Users/a/x.docx › word/media/image1.png"
+    assert problem.kind == "damaged"
 
 
 @pytest.mark.parametrize("version", [0x15, 0x20])

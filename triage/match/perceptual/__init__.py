@@ -131,7 +131,9 @@ def _refusals(examined: Examined, ctx: ScanContext, lib: PerceptualLibrary) -> C
 
 
 def _where(entry: Entry) -> str:
-    return entry.location
+    """The file's location, and for content inside it the path through its containers."""
+    inside = f" › {' › '.join(entry.container)}" if entry.container else ""
+    return entry.location + inside
 
 
 PERCEPTUAL = PerceptualAnalyzer()
