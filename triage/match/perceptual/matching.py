@@ -3,7 +3,7 @@
 Every algorithm the profile has a set for is searched. An image near references of one label
 gives one "perceptual-match" finding with that label; its ``algorithm``/``distance`` are those of
 the strongest evidence (PDQ before pHash before dHash, as PDQ has the lowest false-positive rate in
-the benchmark), and ``matches`` lists every set that matched, so the officer (and the profile's
+the benchmark), and ``also`` names every other set that matched, so the officer (and the profile's
 stricter SEIZE rule) can weigh it. A file already matched exactly by a hash set is not matched
 again here. The matched picture itself is never put in the report.
 """
@@ -41,8 +41,11 @@ def match_image(examined: Examined, hashes: ImageHashes, ctx: ScanContext, lib: 
         detail = _detail(best, lib, hashes.pdq_quality)
         if best in turned:
             detail["orientation"] = turned[best]
-        detail["matches"] = [_one(m, lib) for m in matches]
-        detail["hashes"] = {name: hashes.code(name).hex() for name in NAMES}
+        if len(matches) > 1:
+            detail["also"] = "; ".join(
+                _evidence(m, lib.settings.max_distance[m.algorithm]) for m in matches[1:]
+            )
+        detail.update({name: hashes.code(name).hex() for name in NAMES})  # this image's own hashes
         log_match(examined, best, detail, ctx, "Image")
     return len(by_label)
 
@@ -65,10 +68,8 @@ def log_match(
     examined: Examined, match: NearMatch, detail: dict[str, Any], ctx: ScanContext, what: str
 ) -> None:
     where = f" at {_times(detail['timestamps'])}" if detail.get("timestamps") else ""
-    evidence = "; ".join(
-        f"{NAMES[m['algorithm']]} distance {m['distance']}, threshold {m['threshold']}"
-        for m in detail.get("matches", [_one(match, None, detail["threshold"])])
-    )
+    evidence = _evidence(match, detail["threshold"], with_set=False)
+    evidence += f"; also {detail['also']}" if detail.get("also") else ""
     reference = f" image {match.category!r}" if match.category else ""
     turned = f", {detail['orientation']}" if detail.get("orientation") else ""
     summary = (
@@ -97,14 +98,9 @@ def _detail(match: NearMatch, lib: PerceptualLibrary, quality: int) -> dict[str,
     }
 
 
-def _one(match: NearMatch, lib: PerceptualLibrary | None, threshold: int = 0) -> dict[str, Any]:
-    return {
-        "algorithm": match.algorithm,
-        "set": match.set_name,
-        "distance": match.distance,
-        "threshold": lib.settings.max_distance[match.algorithm] if lib else threshold,
-        "category": match.category,
-    }
+def _evidence(match: NearMatch, threshold: int, with_set: bool = True) -> str:
+    where = f" in {match.set_name!r}" if with_set else ""
+    return f"{NAMES[match.algorithm]} distance {match.distance}, threshold {threshold}{where}"
 
 
 def video_detail(best: NearMatch, lib: PerceptualLibrary, quality: int, times: list[float]) -> dict[str, Any]:
