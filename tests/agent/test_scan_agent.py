@@ -185,3 +185,19 @@ def test_scan_command_with_agent_files(scanned, tmp_path: Path) -> None:
         summary["Alerts"] == "7 alert(s): 3 confirmed on the device, 1 deleted but recoverable, 3 not found"
     )
     assert summary["Input files"].startswith(f"alerts: {export / 'alerts.csv'} (csv, 7 rows, 2 bad) SHA-256 ")
+
+
+def test_an_export_gone_after_the_check_keeps_the_scan(tmp_path: Path) -> None:
+    (tmp_path / "device").mkdir()
+    (tmp_path / "device" / "a.txt").write_text("hello")
+    options = ScanOptions(
+        (str(tmp_path / "device"),), "default", hash_sources=False, agent_alerts=str(tmp_path / "x.csv")
+    )
+    result = run_scan(options)
+    assert [(p.where, p.what) for p in result.problems] == [
+        (
+            str(tmp_path / "x.csv"),
+            f"remote agent cross-check not done: agent file {tmp_path / 'x.csv'}: no such file",
+        )
+    ]
+    assert result.coverage.files_examined == 1 and SECTION not in result.sections

@@ -26,8 +26,9 @@ from triage.agent.gaps import Gap, Period, activity, heartbeat_gaps, monitoring_
 from triage.agent.inputs import load_agent_inputs
 from triage.agent.records import AgentInputs
 from triage.agent.report import add_findings, add_sections
+from triage.agent.schema import AgentInputError
 from triage.agent.status import StatusCheck, agent_status, heartbeat_checks, volume_path
-from triage.records import Examined
+from triage.records import Examined, Problem
 
 if TYPE_CHECKING:
     from triage.scan.context import ScanContext
@@ -55,12 +56,17 @@ class CrossCheck:
 
 
 def cross_check_agent(ctx: ScanContext, options: Any) -> CrossCheck | None:
-    """Run the cross-check when the scan's options name an alert file; else do nothing."""
-    inputs = load_cached(
-        getattr(options, "agent_alerts", None),
-        getattr(options, "agent_heartbeats", None),
-        getattr(options, "agent_install", None),
-    )
+    """Run the cross-check when the scan's options name an alert file; else do nothing.
+
+    The CLI has already read and checked the files before the scan began; should one
+    have gone since, the scan's results are kept and the failure is a Problem."""
+    alerts = getattr(options, "agent_alerts", None)
+    others = (getattr(options, "agent_heartbeats", None), getattr(options, "agent_install", None))
+    try:
+        inputs = load_cached(alerts, *others)
+    except AgentInputError as exc:
+        ctx.problem(Problem(str(alerts), f"remote agent cross-check not done: {exc}"))
+        return None
     if inputs is None:
         return None
     for problem in inputs.problems:
