@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -43,11 +42,11 @@ CHUNK = 2_000_000
 
 
 def memory_kb() -> dict[str, int]:
-    """VmRSS / RssAnon / RssFile of this process, from /proc/self/status (kB)."""
+    """VmRSS / VmHWM (peak) / RssAnon / RssFile of this process, from /proc/self/status (kB)."""
     fields = {}
     for line in Path("/proc/self/status").read_text().splitlines():
         key, _, value = line.partition(":")
-        if key in ("VmRSS", "RssAnon", "RssFile"):
+        if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
             fields[key] = int(value.split()[0])
     return fields
 
@@ -234,7 +233,7 @@ def phase_import_nsrl(work: Path) -> dict[str, float]:
     started = time.perf_counter()
     info = import_hashset([work / "RDS_bench.db"], "nsrl", "nsrl", "known-good", work / "nsrl-set")
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kb = memory_kb()["VmHWM"]  # not ru_maxrss: Linux carries that over exec from a fat parent
     return {"import_s": seconds, "counts": info["counts"], "records": info["records"], "peak_rss_kb": peak_kb}
 
 
