@@ -41,6 +41,7 @@ class BundleRef:
 class KeywordListRef:
     name: str
     path: Path
+    fold_accents: bool = False  # also match accent-folded spellings (triage/library/keywords.py)
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def _hashset(base: Path, table: dict[str, Any]) -> HashSetRef:
 
 
 def _keywords(base: Path, table: dict[str, Any]) -> KeywordListRef:
-    return KeywordListRef(table["name"], base / table["path"])
+    return KeywordListRef(table["name"], base / table["path"], bool(table.get("fold_accents", False)))
 
 
 def _rule(table: dict[str, Any]) -> Rule:

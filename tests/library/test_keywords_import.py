@@ -55,3 +55,15 @@ def test_folded_terms_match_accented_and_plain_text_in_both_encodings() -> None:
         stream = scanner.stream()
         stream.feed("notes: ZOË TESTCASE met renee".encode(encoding))
         assert sorted(h.keyword.term for h in stream.finish()) == ["Renee", "Zoë Testcase"]
+
+
+def test_a_profile_keyword_list_can_fold_accents(tmp_path: Path) -> None:
+    from triage.profile import load_profile
+    from triage.scan.libraries import load_libraries
+
+    (tmp_path / "bespoke.txt").write_text("Zoe Testcase\n")
+    profile = tmp_path / "p.toml"
+    profile.write_text('[[keywords]]\nname = "b"\npath = "bespoke.txt"\nfold_accents = true\n')
+    _, scanner, used = load_libraries(load_profile(str(profile)))
+    assert "Zoë Testcase" in {k.term for k in scanner.keywords}
+    assert used[0].entries == len(scanner.keywords) == 1 + len(accent_variants("Zoe Testcase"))

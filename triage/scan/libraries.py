@@ -2,7 +2,8 @@
 
 Three kinds: signed library bundles (``[[bundles]]``: compiled hash sets and keyword lists,
 checked against the profile's trusted issuer keys), loose hash-set files (``[[hashsets]]``,
-compiled in memory at start-up) and loose keyword lists (``[[keywords]]``).
+compiled in memory at start-up) and loose keyword lists (``[[keywords]]``, ``fold_accents = true``
+to add accent-folded spellings, e.g. for a bespoke per-offender list).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import hashlib
 
 from triage.library import CompiledSet, HashLibrary, load_hashset
 from triage.library.bundle import open_bundle, verify_bundle
+from triage.library.keywords import fold_accents
 from triage.match.keywords import Keyword, KeywordScanner, load_keywords
 from triage.profile import BundleRef, HashSetRef, KeywordListRef, Profile, ProfileError
 from triage.scan.result import LibraryUsed
@@ -51,6 +53,8 @@ def _load_loose_keywords(profile: Profile, ref: KeywordListRef, used: list[Libra
     if not ref.path.exists():
         raise ProfileError(f"profile {profile.path}: keyword list {ref.name!r} not found at {ref.path}")
     loaded = load_keywords(ref.path)
+    if ref.fold_accents:
+        loaded = fold_accents(loaded)
     sha256 = hashlib.sha256(ref.path.read_bytes()).hexdigest()
     used.append(LibraryUsed("keyword list", ref.name, str(ref.path), sha256, len(loaded)))
     return loaded
