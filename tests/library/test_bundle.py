@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from tests.library.helpers import made
 from triage.library.bundle import record_contents, sign_bundle, verify_bundle
+from triage.library.formats import HashRecord
 from triage.library.importer import import_hashset
 from triage.library.keywords import import_keywords
 from triage.profile import ProfileError, load_profile
@@ -128,3 +129,23 @@ def test_the_demo_profiles_use_the_verified_demo_bundle() -> None:
             ("demo-known-bad", "verified", "demo 2026.11-demo"),
             ("demo-keywords", "verified", "demo 2026.11-demo"),
         ]
+
+
+def test_the_demo_bundle_holds_exactly_the_demo_sources() -> None:
+    """Fails when hashsets/demo/ was rebuilt without re-running build/demo/make_demo_library.py."""
+    from triage.library.bundle import open_bundle
+    from triage.library.formats import FORMATS
+    from triage.match.keywords import load_keywords
+    from triage.profile import data_root
+
+    root = data_root() / "hashsets"
+    bundle = open_bundle(root / "demo-bundle")
+    (hash_set,) = bundle.sets
+    sources = [r for r in FORMATS["plain"](root / "demo" / "known-bad.txt") if isinstance(r, HashRecord)]
+    assert hash_set.count == len(sources)
+    for record in sources:
+        ((algorithm, digest),) = record.digests()
+        row = hash_set.contains_hex(algorithm, digest)
+        assert hash_set.detail(algorithm, row).category == record.category
+    (_, keywords_path, _) = bundle.keyword_files[0]
+    assert load_keywords(keywords_path) == load_keywords(root / "demo" / "keywords.csv")
