@@ -21,6 +21,7 @@ import os
 import random
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -309,7 +310,36 @@ def write_libraries(out: Path, rng: random.Random, planted: bytes, terms: int) -
         "[scan]\nmax_keyword_hits_per_file = 20\n"
         '[[rules]]\nid = "SEIZE-KNOWN-BAD-HASH"\nverdict = "SEIZE"\nkind = "hash-match"\nlabel = "known-bad"\ntext = "known-bad hash"\n'
         '[[rules]]\nid = "REVIEW-KEYWORDS"\nverdict = "REVIEW"\nkind = "keyword"\nmin_weight = 1\ntext = "keywords"\n'
+        + perceptual_sets(out, planted)
     )
+
+
+def perceptual_sets(out: Path, planted: bytes) -> str:
+    """PDQ/pHash/dHash lists of the planted picture, so the full scan decodes and hashes every picture."""
+    reference = out / "reference"
+    reference.mkdir(exist_ok=True)
+    (reference / "planted.png").write_bytes(planted)
+    command = [
+        sys.executable,
+        "-m",
+        "triage",
+        "library",
+        "build-perceptual",
+        str(reference),
+        "--out",
+        str(out / "perceptual"),
+    ]
+    subprocess.run(command, check=True, capture_output=True)
+    sets = "".join(
+        f'[[perceptual_sets]]\nname = "bench-{kind}"\npath = "perceptual.{kind}.txt"\nformat = "{kind}"\nlabel = "known-bad"\n'
+        for kind in ("pdq", "phash", "dhash")
+    )
+    settings = "[perceptual]\npdq_max_distance = 31\nphash_max_distance = 10\ndhash_max_distance = 10\nmin_quality = 50\n"
+    rule = (
+        '[[rules]]\nid = "SEIZE-PERCEPTUAL"\nverdict = "SEIZE"\nkind = "perceptual-match"\nlabel = "known-bad"\n'
+        'text = "perceptual match"\n'
+    )
+    return settings + sets + rule
 
 
 def build(out: Path, size_gb: float, files: int, seed: int, terms: int) -> Path:
@@ -353,7 +383,11 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=60_000)
     parser.add_argument("--terms", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=10)
+    parser.add_argument("--libraries-only", action="store_true", help="rewrite bench.toml and its lists only")
     args = parser.parse_args()
+    if args.libraries_only:
+        write_libraries(args.out, random.Random(args.seed), planted_image(), args.terms)
+        return
     started = time.monotonic()
     image = build(args.out, args.size_gb, args.files, args.seed, args.terms)
     print(f"{image}: {args.files} files, {args.size_gb} GB in {time.monotonic() - started:.0f} s")

@@ -196,13 +196,14 @@ class KeywordScanner:
         """Hits in a short string (a path, URL or title); offsets are character offsets."""
         if self.empty or not text:
             return []
-        hits, kept = [], dict.fromkeys(range(len(self.keywords)), 0)
+        hits: list[KeywordHit] = []
+        kept: dict[int, int] = {}  # per keyword; not prefilled, as a list may hold 10,000 terms
         for start, end, kw in sorted(self._text_matches(text)):
             keyword = self.keywords[kw]
             if keyword.whole_word and (_word_char(text, start - 1) or _word_char(text, end)):
                 continue
-            if kept[kw] < self.max_hits_per_keyword:
-                kept[kw] += 1
+            if kept.get(kw, 0) < self.max_hits_per_keyword:
+                kept[kw] = kept.get(kw, 0) + 1
                 low = max(0, start - CONTEXT_CHARS)
                 context = _printable(text[low : end + CONTEXT_CHARS])
                 hits.append(KeywordHit(keyword, "text", start, context))
