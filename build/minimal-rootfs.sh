@@ -13,7 +13,7 @@ if [ -f "$DIR/.triage-rootfs-complete" ]; then
 fi
 # An interrupted debootstrap can leave /proc or /sys mounted inside DIR: unmount before removing.
 target=$(realpath -m "$DIR")
-grep -o " $target/[^ ]*" /proc/mounts | sort -r | while read -r mounted; do umount -l "$mounted"; done
+{ grep -o " $target/[^ ]*" /proc/mounts || true; } | sort -r | while read -r mounted; do umount -l "$mounted"; done
 rm -rf "$DIR"
 mkdir -p "$(dirname "$DIR")"
 echo "minimal-rootfs.sh: debootstrap --variant=minbase $SUITE $DIR" >&2
