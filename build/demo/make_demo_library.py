@@ -23,9 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from triage.library.bundle import record_contents, sign_bundle  # noqa: E402
-from triage.library.importer import import_hashset  # noqa: E402
-from triage.library.keywords import import_keywords  # noqa: E402
+from triage.library.bundle import add_hashset, add_keywords, sign_bundle  # noqa: E402
 from triage.report.signing import load_signing_key, public_pem  # noqa: E402
 
 DEMO_KEY = REPO / "build" / "demo" / "demo-issuer.key"
@@ -52,21 +50,8 @@ def new_demo_key() -> None:
 
 def build(bundle: Path) -> None:
     shutil.rmtree(bundle, ignore_errors=True)
-    info = import_hashset(
-        [SOURCE / "known-bad.txt"], "plain", "demo-known-bad", "known-bad", bundle / "sets" / "demo-known-bad"
-    )
-    entries = sum(info["counts"].values())
-    record_contents(
-        bundle,
-        "sets",
-        {"name": "demo-known-bad", "label": "known-bad", "dir": "sets/demo-known-bad", "entries": entries},
-    )
-    keywords = import_keywords(SOURCE / "keywords.csv", bundle / "keywords" / "demo-keywords.csv")
-    record_contents(
-        bundle,
-        "keywords",
-        {"name": "demo-keywords", "file": "keywords/demo-keywords.csv", "entries": len(keywords)},
-    )
+    add_hashset(bundle, [SOURCE / "known-bad.txt"], "plain", "demo-known-bad", "known-bad")
+    add_keywords(bundle, SOURCE / "keywords.csv", "demo-keywords")
     source = "triage demo data: build/demo/make_demo_evidence.py (hashes of generated test images)"
     sign_bundle(bundle, load_signing_key(DEMO_KEY, None), VERSION, source, name="demo")
 

@@ -28,7 +28,8 @@ from cryptography.exceptions import InvalidSignature
 
 from triage.library.compiled import CompiledSet
 from triage.library.formats.base import HashSetFormatError
-from triage.library.importer import sha256_file
+from triage.library.importer import import_hashset, sha256_file
+from triage.library.keywords import import_keywords
 
 if TYPE_CHECKING:
     from triage.report.signing import SigningKey
@@ -68,6 +69,24 @@ def record_contents(folder: Path, kind: str, entry: dict[str, Any]) -> None:
     manifest.pop("files", None)
     _write_manifest(folder, manifest)
     (folder / SIGNATURE).unlink(missing_ok=True)
+
+
+def add_hashset(
+    folder: Path, files: Sequence[Path], format_name: str, name: str, label: str
+) -> dict[str, Any]:
+    """Compile files into the bundle's set ``name`` (atomic; see importer.py) and list it."""
+    info = import_hashset(files, format_name, name, label, folder / "sets" / name)
+    entry = {"name": name, "label": label, "dir": f"sets/{name}", "entries": sum(info["counts"].values())}
+    record_contents(folder, "sets", entry)
+    return info
+
+
+def add_keywords(folder: Path, source: Path, name: str, fold_accents: bool = False) -> int:
+    """Check source and store it as the bundle's keyword list ``name``; returns the term count."""
+    relative = f"keywords/{name}.csv"
+    keywords = import_keywords(source, folder / relative, fold_accents)
+    record_contents(folder, "keywords", {"name": name, "file": relative, "entries": len(keywords)})
+    return len(keywords)
 
 
 def sign_bundle(folder: Path, key: SigningKey, version: str, source: str, name: str = "") -> dict[str, Any]:

@@ -12,11 +12,17 @@ from pathlib import Path
 
 import click
 
-from triage.library.bundle import open_bundle, read_manifest, record_contents, sign_bundle, verify_bundle
+from triage.library.bundle import (
+    add_hashset,
+    add_keywords,
+    open_bundle,
+    read_manifest,
+    sign_bundle,
+    verify_bundle,
+)
 from triage.library.formats import FORMATS
 from triage.library.formats.base import any_hex_digest
-from triage.library.importer import LABELS, import_hashset
-from triage.library.keywords import import_keywords
+from triage.library.importer import LABELS
 from triage.report.signing import SigningKey, SigningKeyError, load_signing_key
 
 
@@ -52,14 +58,7 @@ def import_command(
     bundle's signature is removed: run `triage library sign` afterwards.
     """
     set_name = _safe_name(name)
-    info = import_hashset(list(files), format_name, set_name, label, bundle_dir / "sets" / set_name)
-    entry = {
-        "name": set_name,
-        "label": label,
-        "dir": f"sets/{set_name}",
-        "entries": sum(info["counts"].values()),
-    }
-    record_contents(bundle_dir, "sets", entry)
+    info = add_hashset(bundle_dir, list(files), format_name, set_name, label)
     counts = ", ".join(f"{n:,} {a.upper()}" for a, n in info["counts"].items()) or "no digests"
     click.echo(f"{set_name} ({label}): {info['records']:,} records -> {counts}")
     click.echo(f"repeated digests dropped: {info['repeated_digests']:,}; bad lines: {info['bad_lines']:,}")
@@ -76,10 +75,8 @@ def import_command(
 def import_keywords_command(file: Path, name: str, fold_accents: bool, bundle_dir: Path) -> None:
     """Check FILE (.txt one term a line, or exchange .csv) and add it to the bundle as NAME."""
     list_name = _safe_name(name)
-    relative = f"keywords/{list_name}.csv"
-    keywords = import_keywords(file, bundle_dir / relative, fold_accents)
-    record_contents(bundle_dir, "keywords", {"name": list_name, "file": relative, "entries": len(keywords)})
-    click.echo(f"{list_name}: {len(keywords):,} terms; bundle is now UNSIGNED: run `triage library sign`")
+    count = add_keywords(bundle_dir, file, list_name, fold_accents)
+    click.echo(f"{list_name}: {count:,} terms; bundle is now UNSIGNED: run `triage library sign`")
 
 
 @library.command()

@@ -29,12 +29,16 @@ class FindingLog:
             f"File matches {match.label} hash set {match.set_name!r}"
             f" ({match.algorithm.upper()}{', ' + match.category if match.category else ''})"
         )
-        detail = {
+        detail: dict[str, object] = {
             "set": match.set_name,
             "algorithm": match.algorithm,
             "digest": match.digest,
             "category": match.category,
         }
+        if match.series:
+            detail["series"] = match.series
+        if match.detail:  # what the hash set says about this file (e.g. VICS MediaSize, DateUpdated)
+            detail["library_detail"] = dict(match.detail)
         entry = examined.entry
         return self.add(
             kind="hash-match",
