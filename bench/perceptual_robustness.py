@@ -3,10 +3,11 @@
 In the style of Thorn's perception library (thorn-oss/perception ``benchmarking``): reference
 images are generated here (four families of synthetic pictures, nothing real) plus the ten
 permissively licensed photos in ../shared/peerdata/perception/ when present; each is transformed
-(resize 50%/25%, JPEG quality 90/70/40, crop 5%/10%, grey, text overlay, border, horizontal
-flip) and hashed with the scan's own decode and hashes. Recall at a threshold is the share of
-transformed copies within that distance of their own reference; the false-positive rate is the
-share of >= 10,000 unrelated generated images within that distance of *any* reference.
+(resize 50%/25%, JPEG quality 90/70/40, crop 5%/10% evenly and 5% from one corner, grey, text
+overlay, border, horizontal flip) and hashed with the scan's own decode and hashes. Recall at a
+threshold is the share of transformed copies within that distance of their own reference; the
+false-positive rate is the share of >= 10,000 unrelated generated images within that distance of
+*any* reference.
 
     .venv/bin/python bench/perceptual_robustness.py            # all three parts
     .venv/bin/python bench/perceptual_robustness.py --part index --references 1000000
@@ -116,6 +117,9 @@ TRANSFORMS: dict[str, Callable[[Image.Image], bytes]] = {
     "JPEG q40": lambda i: encode(i, quality=40),
     "crop 5%": lambda i: encode(_crop(i, 0.05), quality=85),
     "crop 10%": lambda i: encode(_crop(i, 0.10), quality=85),
+    "crop 5% from one corner": lambda i: encode(
+        i.crop((round(i.width * 0.05), round(i.height * 0.05), i.width, i.height))
+    ),
     "grey-scale": lambda i: encode(i.convert("L"), quality=85),
     "text overlay": lambda i: encode(_text(i), quality=85),
     "border 5%": lambda i: encode(ImageOps.expand(i, round(i.width * 0.05), (255, 255, 255)), quality=85),
