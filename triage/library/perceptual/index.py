@@ -42,6 +42,8 @@ class HammingIndex:
         self._words = self.codes.view(np.uint64)  # popcount 64 bits at a time
         self.chunks = bits // CHUNK_BITS
         self._tables: tuple[np.ndarray, np.ndarray] | None = None
+        if len(self) >= BRUTE_FORCE_BELOW:
+            self._built()  # now, at load: worker threads then only read the tables
 
     def __len__(self) -> int:
         return int(self.codes.shape[0])
