@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -120,6 +121,9 @@ def test_a_scan_refuses_a_tampered_bundle_unless_allowed(signed_bundle: Path, is
     altered = "keywords/words.csv: altered (SHA-256 differs from the signed manifest)"
     assert used[0].signed == UNSIGNED_WARNING + altered
     assert [k.term for k in keywords.keywords] == ["something else"]
+    altered_sha256 = hashlib.sha256((bundle / "keywords" / "words.csv").read_bytes()).hexdigest()
+    assert used[1].sha256 == altered_sha256  # the file used, not what the manifest claimed
+    assert len(used[0].sha256) == 64
 
 
 def test_the_demo_profiles_use_the_verified_demo_bundle() -> None:

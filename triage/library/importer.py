@@ -42,27 +42,27 @@ def import_hashset(
     shutil.rmtree(work, ignore_errors=True)
     try:
         builder = SetBuilder(work)
-        sources = []
-        for path in files:
-            records, bad = builder.records, builder.bad_lines
-            digest = sha256_file(path)
-            for item in parse(path):
-                builder.add(item)
-            sources.append(
-                {
-                    "file": path.name,
-                    "sha256": digest,
-                    "format": format_name,
-                    "records": builder.records - records,
-                    "bad_lines": builder.bad_lines - bad,
-                }
-            )
+        sources = [_read_source(builder, parse, path, format_name) for path in files]
         info = builder.finish(name, label, sources)
         _replace(work, dest)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return info
+
+
+def _read_source(builder: SetBuilder, parse: Parser, path: Path, format_name: str) -> dict[str, Any]:
+    records, bad = builder.records, builder.bad_lines
+    digest = sha256_file(path)
+    for item in parse(path):
+        builder.add(item)
+    return {
+        "file": path.name,
+        "sha256": digest,
+        "format": format_name,
+        "records": builder.records - records,
+        "bad_lines": builder.bad_lines - bad,
+    }
 
 
 def _replace(new: Path, dest: Path) -> None:

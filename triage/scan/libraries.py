@@ -9,9 +9,11 @@ to add accent-folded spellings, e.g. for a bespoke per-offender list).
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from triage.library import CompiledSet, HashLibrary, load_hashset
 from triage.library.bundle import open_bundle, verify_bundle
+from triage.library.importer import sha256_file
 from triage.library.keywords import fold_accents
 from triage.match.keywords import Keyword, KeywordScanner, load_keywords
 from triage.profile import BundleRef, HashSetRef, KeywordListRef, Profile, ProfileError
@@ -79,29 +81,36 @@ def _load_bundle(
     signed = "verified" if check.ok else UNSIGNED_WARNING + "; ".join(check.failures[:3])
     bundle = open_bundle(ref.path)
     version = f"{bundle.manifest.get('name', ref.path.name)} {bundle.manifest.get('version', '')}".strip()
-    files = bundle.manifest.get("files", {})
+    digests = _FileDigests(ref.path, bundle.manifest.get("files", {}) if check.ok else {})
     for hash_set in bundle.sets:
         sets.append(hash_set)
-        sha256 = _set_digest(files, hash_set.folder.relative_to(ref.path).as_posix())
-        bad = int(hash_set.info["bad_lines"])
-        row = ("hash set", hash_set.name, str(hash_set.folder), sha256, hash_set.count, hash_set.label)
-        used.append(LibraryUsed(*row, version, signed, bad))
+        row = ("hash set", hash_set.name, str(hash_set.folder), digests.of(hash_set.folder), hash_set.count)
+        used.append(LibraryUsed(*row, hash_set.label, version, signed, int(hash_set.info["bad_lines"])))
     for list_name, path, _ in bundle.keyword_files:
         loaded = load_keywords(path)
         keywords.extend(loaded)
-        sha256 = (
-            files.get(path.relative_to(ref.path).as_posix(), "")
-            or hashlib.sha256(path.read_bytes()).hexdigest()
-        )
-        used.append(
-            LibraryUsed("keyword list", list_name, str(path), sha256, len(loaded), "", version, signed)
-        )
+        row = ("keyword list", list_name, str(path), digests.of(path), len(loaded))
+        used.append(LibraryUsed(*row, "", version, signed))
 
 
-def _set_digest(files: dict[str, str], folder: str) -> str:
-    """One SHA-256 naming a compiled set's exact content: over its ``sha256sum``-style lines
-    ("<sha256>  <path>") taken from the bundle manifest, in path order."""
-    lines = "".join(
-        f"{digest}  {name}\n" for name, digest in sorted(files.items()) if name.startswith(folder + "/")
-    )
-    return hashlib.sha256(lines.encode("utf-8")).hexdigest() if lines else ""
+class _FileDigests:
+    """SHA-256 naming a bundle file's or compiled set's exact content: a file's own digest; for a
+    set, the digest of its ``sha256sum``-style lines ("<sha256>  <path>", in path order). Taken
+    from the manifest when the bundle verified (the files were just hashed), else computed."""
+
+    def __init__(self, root: Path, verified: dict[str, str]) -> None:
+        self.root, self.verified = root, verified
+
+    def of(self, target: Path) -> str:
+        if target.is_file():
+            return self._file(target)
+        lines = "".join(
+            f"{self._file(p)}  {self._name(p)}\n" for p in sorted(target.rglob("*")) if p.is_file()
+        )
+        return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+    def _name(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def _file(self, path: Path) -> str:
+        return self.verified.get(self._name(path)) or sha256_file(path)
