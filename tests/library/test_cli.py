@@ -45,3 +45,14 @@ def test_import_sign_info_lookup(tmp_path: Path, monkeypatch) -> None:
         f"{made(3).md5} (MD5): not found",
     ]
     assert run("lookup", "xyz", "-b", bundle) == (0, "xyz: not an MD5, SHA-1 or SHA-256\n")
+
+
+def test_lookup_in_a_profiles_verified_libraries() -> None:
+    from triage.profile import data_root
+
+    lines = (data_root() / "hashsets" / "demo" / "known-bad.txt").read_text().splitlines()
+    digest, category = next(line.split() for line in lines if line and not line.startswith("#"))
+    code, out = run("lookup", digest, "--profile", "demo")
+    algorithm = {32: "MD5", 64: "SHA256"}[len(digest)]
+    expected = [f"{digest} ({algorithm}): found", f"  demo-known-bad [known-bad] {category}"]
+    assert (code, out.splitlines()) == (0, expected)

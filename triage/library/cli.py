@@ -20,6 +20,7 @@ from triage.library.bundle import (
     sign_bundle,
     verify_bundle,
 )
+from triage.library.compiled import CompiledSet
 from triage.library.formats import FORMATS
 from triage.library.formats.base import any_hex_digest
 from triage.library.importer import LABELS
@@ -136,13 +137,20 @@ def info(bundle_dir: Path, issuers: tuple[Path, ...]) -> None:
     "-b",
     "bundles",
     multiple=True,
-    required=True,
     type=click.Path(path_type=Path, exists=True, file_okay=False),
-    help="Library bundle folder (repeatable).",
+    help="Library bundle folder (repeatable), opened as it is.",
 )
-def lookup(digests: tuple[str, ...], bundles: tuple[Path, ...]) -> None:
-    """Look up each MD5, SHA-1 or SHA-256 hex DIGEST in the bundles' hash sets."""
+@click.option(
+    "--profile",
+    "-p",
+    "profile_name",
+    help="Look in this profile's libraries, verified as a scan would (default: 'default').",
+)
+def lookup(digests: tuple[str, ...], bundles: tuple[Path, ...], profile_name: str | None) -> None:
+    """Look up each MD5, SHA-1 or SHA-256 hex DIGEST in a profile's or the bundles' hash sets."""
     sets = [hash_set for folder in bundles for hash_set in open_bundle(folder).sets]
+    if profile_name or not bundles:
+        sets += _profile_sets(profile_name or "default")
     for text in digests:
         found = any_hex_digest(text)
         if found is None:
@@ -156,6 +164,14 @@ def lookup(digests: tuple[str, ...], bundles: tuple[Path, ...]) -> None:
             fields = ", ".join(f"{k}={v}" for k, v in detail.fields)
             parts = (f"{hash_set.name} [{hash_set.label}]", detail.category, detail.series, fields)
             click.echo("  " + " ".join(part for part in parts if part))
+
+
+def _profile_sets(profile_name: str) -> list[CompiledSet]:
+    from triage.profile import load_profile  # here: the scan modules import this package
+    from triage.scan.libraries import load_libraries
+
+    library, _, _ = load_libraries(load_profile(profile_name))
+    return library.sets
 
 
 def _safe_name(name: str) -> str:
