@@ -24,7 +24,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-import ijson
+from ijson.common import JSONError, ObjectBuilder
+
+try:  # named, not chosen by ijson at run time, so the frozen build (PyInstaller) includes it
+    from ijson.backends import yajl2_c as ijson_backend
+except ImportError:  # no C extension on this platform: ijson's pure-Python parser
+    from ijson.backends import python as ijson_backend  # type: ignore[no-redef]
 
 from triage.library.formats.base import BadLine, HashRecord, HashSetFormatError, hex_digest
 from triage.library.formats.vics_values import flag, lenient_date
@@ -45,8 +50,8 @@ def parse(path: Path) -> Iterator[HashRecord | BadLine]:
         version, profile = _model(_head(handle))
         reader = _Reader(path.name, version, profile)
         try:
-            yield from reader.records(ijson.parse(handle, use_float=True))
-        except ijson.JSONError as exc:
+            yield from reader.records(ijson_backend.parse(handle, use_float=True))
+        except JSONError as exc:
             raise HashSetFormatError(f"{path}: not valid JSON after record {reader.count}: {exc}") from exc
         if not reader.saw_value:
             raise HashSetFormatError(f'{path}: not VICS JSON (no top-level "value" array)')
@@ -75,15 +80,15 @@ class _Reader:
         self.saw_value = False
 
     def records(self, events: Iterator[tuple[str, str, Any]]) -> Iterator[HashRecord | BadLine]:
-        outer: ijson.ObjectBuilder | None = None
-        inner: ijson.ObjectBuilder | None = None
+        outer: ObjectBuilder | None = None
+        inner: ObjectBuilder | None = None
         is_case = False
         for prefix, event, value in events:
             if prefix == "value" and event == "start_array":
                 self.saw_value = True
             if prefix == _CASE_MEDIA or prefix.startswith(_CASE_MEDIA + "."):
                 if prefix == _CASE_MEDIA + ".item" and event == "start_map":
-                    inner = ijson.ObjectBuilder()
+                    inner = ObjectBuilder()
                 if inner is not None:
                     inner.event(event, value)
                 if prefix == _CASE_MEDIA + ".item" and event == "end_map" and inner is not None:
@@ -91,7 +96,7 @@ class _Reader:
                     inner = None
                 continue
             if prefix == "value.item" and event == "start_map":
-                outer, is_case = ijson.ObjectBuilder(), False
+                outer, is_case = ObjectBuilder(), False
             if prefix == "value.item" and event == "map_key" and value == "Media":
                 is_case = True
             if outer is not None:
