@@ -43,13 +43,13 @@ class Entry:
 
     source: str
     volume_index: int
-    path: str  # "/Users/a/b.jpg"; ADS as "/x.txt:stream"; container members as "/a.zip>b.jpg"
+    path: str  # "/Users/a/b.jpg"; ADS as "/x.txt:stream"; for content inside a file, that file's path
     size: int
     inode: int | None = None  # TSK meta address, or st_ino for a directory source
     deleted: bool = False  # the name or its metadata is unallocated
     fs_type: str = ""
     stream: str = ""  # NTFS alternate data stream name, "" for the default stream
-    container: tuple[str, ...] = ()  # path through containers, e.g. ("zip:/a.zip",)
+    container: tuple[str, ...] = ()  # the way into the file, e.g. ("zip:/a.docx", "word/media/image1.png")
     mtime: datetime | None = None  # all times timezone-aware UTC
     atime: datetime | None = None
     ctime: datetime | None = None
