@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -18,6 +17,18 @@ import click
 from triage.agent.cli import agent_options, with_agent_files
 from triage.batch.command import batch
 from triage.buildinfo import version_text
+from triage.cli_common import (
+    EPILOG,
+    EXIT_BY_VERDICT,
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_USAGE,
+    EXIT_VERIFY,
+    InputProblem,
+    new_report_folder,
+    read_passphrase,
+    signing_key,
+)
 from triage.export.command import export
 from triage.library import HashSetFormatError
 from triage.library.cli import library
@@ -25,14 +36,11 @@ from triage.library.perceptual.build import build_perceptual
 from triage.match.keywords import KeywordListError
 from triage.profile import ProfileError
 from triage.progress import BarProgress, QuietProgress
-from triage.records import Verdict
 from triage.rematch.command import rematch_command
 from triage.report import write_report
 from triage.report.signing import (
-    SigningKey,
     SigningKeyError,
     generate_keypair,
-    load_signing_key,
     one_time_key,
     verify_folder,
 )
@@ -41,8 +49,6 @@ from triage.scan.command import close_folder, plan_run, run_options, terminate_a
 from triage.scan.journal import JournalError
 from triage.sources import SourceError
 
-EXIT_BY_VERDICT = {Verdict.NO_GROUNDS: 0, Verdict.REVIEW: 10, Verdict.SEIZE: 20}
-EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_VERIFY = 1, 2, 3, 4
 INPUT_ERRORS = (
     SourceError,
     ProfileError,
@@ -51,21 +57,6 @@ INPUT_ERRORS = (
     SigningKeyError,
     JournalError,
 )
-
-EPILOG = """\b
-Exit codes:
-  0   NO GROUNDS FOUND
-  10  REVIEW
-  20  SEIZE
-  1   internal error
-  2   usage error
-  3   bad input (source, profile, library or key)
-  4   verification failed (triage verify)
-"""
-
-
-class InputProblem(click.ClickException):
-    exit_code = EXIT_INPUT
 
 
 @click.group(
@@ -135,13 +126,13 @@ def scan(
     **agent_files: Path | None,
 ) -> None:
     """Scan SOURCE... (image, E01, split raw, block device or folder), read-only."""
-    key = _signing_key(key_path, passphrase_file)
+    key = signing_key(key_path, passphrase_file)
     plan = plan_run(resume_folder)  # --resume: the journal's sources, profile, examiner and case
     sources, profile = plan.sources or sources, plan.profile or profile
     examiner, case_reference = plan.examiner or examiner, plan.case_reference or case_reference
     if not sources:
         raise click.UsageError("give at least one SOURCE (or --resume FOLDER)")
-    folder = plan.folder or _report_folder(out_root, case_reference or Path(sources[0]).name)
+    folder = plan.folder or new_report_folder(out_root, case_reference or Path(sources[0]).name)
     run = plan.option_fields(folder, budget_seconds, stop_on_seize, hash_only)
     options = ScanOptions(
         tuple(sources), profile, examiner, case_reference, not skip_source_hash, allow_unsigned, **run
@@ -167,7 +158,7 @@ def demo(out_root: Path, quiet: bool) -> None:
     with unpack_demo_disk() as disk:
         options = ScanOptions((str(disk),), "demo", "Demo Officer", "DEMO-0001")
         result = _run(options, quiet)
-    folder = _report_folder(out_root, "demo")
+    folder = new_report_folder(out_root, "demo")
     report = write_report(result, folder, one_time_key())
     check = verify_folder(folder)
     _announce(result, report)
@@ -208,7 +199,7 @@ def keygen(private_key: Path, passphrase_file: Path | None) -> None:
     """Create an Ed25519 signing key pair (PRIVATE_KEY, passphrase-protected, and PRIVATE_KEY.pub)."""
     if private_key.exists():
         raise InputProblem(f"{private_key} already exists: refusing to overwrite a key")
-    passphrase = _passphrase(passphrase_file, confirm=True)
+    passphrase = read_passphrase(passphrase_file, confirm=True)
     public = generate_keypair(private_key, passphrase)
     click.echo(f"private key: {private_key}\npublic key:  {public}")
 
@@ -219,34 +210,6 @@ def _run(options: ScanOptions, quiet: bool) -> ScanResult:
         return run_scan(options, progress)
     finally:
         progress.close()
-
-
-def _signing_key(key_path: Path | None, passphrase_file: Path | None) -> SigningKey:
-    if key_path is None:
-        return one_time_key()
-    return load_signing_key(key_path, _passphrase(passphrase_file, confirm=False))
-
-
-def _passphrase(passphrase_file: Path | None, confirm: bool) -> bytes:
-    if passphrase_file is not None:
-        return passphrase_file.read_bytes().rstrip(b"\r\n")
-    if os.environ.get("TRIAGE_KEY_PASSPHRASE"):
-        return os.environ["TRIAGE_KEY_PASSPHRASE"].encode()
-    if not sys.stdin.isatty():
-        raise InputProblem("a passphrase is needed: use --passphrase-file or $TRIAGE_KEY_PASSPHRASE")
-    return click.prompt("Key passphrase", hide_input=True, confirmation_prompt=confirm).encode()
-
-
-def _report_folder(out_root: Path, label: str) -> Path:
-    """A new folder per report, never reusing one, so no earlier report is overwritten."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in label)[:60] or "scan"
-    folder = out_root / f"{stamp}-{safe}"
-    suffix = 1
-    while folder.exists():
-        suffix += 1
-        folder = out_root / f"{stamp}-{safe}-{suffix}"
-    return folder
 
 
 def _announce(result: ScanResult, report: Path) -> None:

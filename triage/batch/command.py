@@ -18,8 +18,6 @@ from triage.batch.devices import BatchInputError
 from triage.batch.jobs import DONE, DeviceOutcome, JobSettings
 from triage.batch.runners import ClusterUnavailable, DaskRunner, JobRunner, LocalRunner, SerialRunner
 
-EXIT_DEVICES_FAILED = 5
-
 
 @click.command(epilog="Exit codes: 0 all devices reported, 5 some failed, 3 bad input, 1 internal error.")
 @click.argument("evidence", nargs=-1, required=True)
@@ -50,9 +48,9 @@ def batch(
     ranking the devices under OUT/summary/. Run it again after a stop: devices
     whose report verifies are skipped; failed devices are tried again.
     """
-    from triage.cli import InputProblem, _signing_key
+    from triage.cli_common import EXIT_DEVICES_FAILED, InputProblem, signing_key
 
-    key = _signing_key(key_path, passphrase_file)
+    key = signing_key(key_path, passphrase_file)
     settings = JobSettings(profile, examiner, case_reference, not skip_source_hash)
     try:
         result = run_batch(evidence, out_dir, settings, _runner_factory(address, jobs), key, _echo)

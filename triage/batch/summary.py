@@ -20,22 +20,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
 from triage import __version__
 from triage.batch.jobs import DONE, DeviceOutcome, set_aside
 from triage.decide import SEVERITY
 from triage.records import Verdict
 from triage.report.signing import MANIFEST, SigningKey, outputs_to_sign, sign_folder, verify_folder
+from triage.report.templating import template_environment
 
 SCHEMA = "triage.batch-summary/1"
-_env = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_env = template_environment(Path(__file__).parent / "templates")
 
 
 @dataclass(frozen=True)

@@ -41,11 +41,11 @@ def export(
     passphrase_file: Path | None,
 ) -> None:
     """Export REPORT (a signed report folder) for lab tools, into a new signed folder."""
-    from triage.cli import EXIT_VERIFY, _report_folder, _signing_key
+    from triage.cli_common import EXIT_VERIFY, new_report_folder, signing_key
 
     chosen = list(EXPORTERS) if "all" in formats else list(dict.fromkeys(formats))
-    key = _signing_key(key_path, passphrase_file)
-    folder = _report_folder(out_root, f"export-{report.resolve().name}")
+    key = signing_key(key_path, passphrase_file)
+    folder = new_report_folder(out_root, f"export-{report.resolve().name}")
     try:
         written = export_report(report, chosen, folder, key, trusted_key)
     except ReportError as exc:

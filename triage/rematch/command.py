@@ -72,7 +72,7 @@ def rematch_command(
     passphrase_file: Path | None,
 ) -> None:
     """Re-match REPORT's signed file inventory against new hash sets and write a new signed report."""
-    from triage.cli import EXIT_BY_VERDICT, EXIT_VERIFY, InputProblem, _report_folder, _signing_key
+    from triage.cli_common import EXIT_BY_VERDICT, EXIT_VERIFY, InputProblem, new_report_folder, signing_key
 
     try:
         loaded = load_report(report, trusted_key)
@@ -86,9 +86,9 @@ def rematch_command(
         policy = _profile(loaded, profile)
     except ProfileError as exc:
         raise InputProblem(str(exc)) from exc
-    key = _signing_key(key_path, passphrase_file)
+    key = signing_key(key_path, passphrase_file)
     outcome = rematch(loaded, sets, policy)
-    folder = _report_folder(out_root, f"rematch-{report.resolve().name}")
+    folder = new_report_folder(out_root, f"rematch-{report.resolve().name}")
     write_report(outcome.result, folder, key)
     click.echo(f"VERDICT: {outcome.result.decision.verdict.value} (was {outcome.before.verdict.value})")
     for used in outcome.changed_by:

@@ -12,20 +12,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
 from triage.records import Finding, Verdict
 from triage.report.jsonout import to_plain
+from triage.report.templating import template_environment
 from triage.scan.result import ScanResult
 
 VERDICT_CLASS = {Verdict.SEIZE: "seize", Verdict.REVIEW: "review", Verdict.NO_GROUNDS: "clear"}
-_env = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_env = template_environment(Path(__file__).parent / "templates")
 
 
 def _utc(value: datetime | None) -> str:
