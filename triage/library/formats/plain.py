@@ -12,15 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from triage.library.formats.base import BadLine, HashRecord, any_hex_digest, record_for, text_lines
+from triage.library.lines import significant_lines
 
 _SPLIT = re.compile(r"[\s,]+")
 
 
 def parse(path: Path) -> Iterator[HashRecord | BadLine]:
-    for number, raw in text_lines(path):
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
+    for number, line in significant_lines(text_lines(path)):
         parts = _SPLIT.split(line, maxsplit=1)
         found = any_hex_digest(parts[0])
         if found is None:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from triage.library.lines import decoded_lines, significant_lines
 from triage.library.perceptual.formats.base import PerceptualLine
 
 _HEX16 = re.compile(r"^[0-9a-fA-F]{16}$")
@@ -19,11 +20,7 @@ _HEX16 = re.compile(r"^[0-9a-fA-F]{16}$")
 
 def parser_for(algorithm: str) -> Callable[[Path, bytes], Iterator[PerceptualLine | str]]:
     def parse(path: Path, data: bytes) -> Iterator[PerceptualLine | str]:
-        text = data.decode("utf-8-sig", errors="replace")
-        for number, raw in enumerate(text.splitlines(), start=1):
-            line = raw.split("#", 1)[0].strip()
-            if not line:
-                continue
+        for number, line in significant_lines(decoded_lines(data)):
             fields = re.split(r"[\s,]+", line, maxsplit=1)
             if not _HEX16.match(fields[0]):
                 yield f"{path.name} line {number}: {fields[0][:70]!r} is not a 16-digit {algorithm} hash"

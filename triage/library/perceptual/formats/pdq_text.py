@@ -13,17 +13,14 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from triage.library.lines import decoded_lines, significant_lines
 from triage.library.perceptual.formats.base import PerceptualLine
 
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
 def parse(path: Path, data: bytes) -> Iterator[PerceptualLine | str]:
-    text = data.decode("utf-8-sig", errors="replace")
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
+    for number, line in significant_lines(decoded_lines(data)):
         fields = [f.strip() for f in re.split(r"[,\t ]+", line, maxsplit=2)]
         if not _HEX64.match(fields[0]):
             yield f"{path.name} line {number}: {fields[0][:70]!r} is not a 64-digit PDQ hash"
