@@ -4,9 +4,11 @@ Used by build/usb-image.sh only while no working frozen build/dist/triage exists
 system then runs triage from source on its own python3 (Debian bookworm's 3.11, the same ABI as
 the project's .venv) with PYTHONPATH pointing at the folder this writes. It copies exactly the
 distributions in the dependency closure of ``triage`` (with the ``ewf`` extra), file by file from
-each distribution's RECORD, so development tools in .venv stay out of the image.
+each distribution's RECORD, so development tools in .venv stay out of the image. The top-level
+requirements come from the pyproject.toml given (the one of the commit being installed), their
+own dependencies from the installed distributions' metadata.
 
-    .venv/bin/python build/usb/copy_runtime.py TARGET_DIR
+    .venv/bin/python build/usb/copy_runtime.py PYPROJECT_TOML TARGET_DIR
 """
 
 from __future__ import annotations
@@ -14,22 +16,28 @@ from __future__ import annotations
 import importlib.metadata as metadata
 import shutil
 import sys
+import tomllib
 from pathlib import Path
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-ROOT_DISTRIBUTION = "triage"
 ROOT_EXTRAS = ("ewf",)
 
 
-def dependency_closure(name: str, extras: tuple[str, ...]) -> set[str]:
-    """Names of the installed distributions ``name`` needs at run time (``name`` itself excluded)."""
+def project_requirements(pyproject: Path) -> list[str]:
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    optional = project.get("optional-dependencies", {})
+    return [*project.get("dependencies", []), *(r for e in ROOT_EXTRAS for r in optional.get(e, []))]
+
+
+def dependency_closure(requirements: list[str]) -> set[str]:
+    """Names of the installed distributions the requirements need at run time, recursively."""
     needed: set[str] = set()
-    pending = [(name, extras)]
+    pending: list[tuple[list[str], tuple[str, ...]]] = [(requirements, ())]
     while pending:
-        current, current_extras = pending.pop()
-        for text in metadata.requires(current) or []:
+        texts, current_extras = pending.pop()
+        for text in texts:
             req = Requirement(text)
             envs = [{"extra": e} for e in current_extras] or [{"extra": ""}]
             if req.marker and not any(req.marker.evaluate(env) for env in envs):
@@ -37,7 +45,7 @@ def dependency_closure(name: str, extras: tuple[str, ...]) -> set[str]:
             key = canonicalize_name(req.name)
             if key not in needed:
                 needed.add(key)
-                pending.append((req.name, tuple(req.extras)))
+                pending.append((metadata.requires(req.name) or [], tuple(req.extras)))
     return needed
 
 
@@ -55,11 +63,27 @@ def copy_distribution(name: str, target: Path) -> int:
     return count
 
 
+def write_project_metadata(pyproject: Path, target: Path) -> None:
+    """A dist-info for triage itself: the source tree is installed by copying, not by pip, and
+    triage reads its own requirements' versions for the report (triage/buildinfo.py)."""
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    optional = project.get("optional-dependencies", {})
+    lines = ["Metadata-Version: 2.1", f"Name: {project['name']}", f"Version: {project['version']}"]
+    lines += [f"Requires-Dist: {r}" for r in project.get("dependencies", [])]
+    for extra in ROOT_EXTRAS:
+        lines.append(f"Provides-Extra: {extra}")
+        lines += [f'Requires-Dist: {r}; extra == "{extra}"' for r in optional.get(extra, [])]
+    folder = target / f"{project['name']}-{project['version']}.dist-info"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "METADATA").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main() -> None:
-    target = Path(sys.argv[1])
+    pyproject, target = Path(sys.argv[1]), Path(sys.argv[2])
     target.mkdir(parents=True, exist_ok=True)
-    for name in sorted(dependency_closure(ROOT_DISTRIBUTION, ROOT_EXTRAS)):
+    for name in sorted(dependency_closure(project_requirements(pyproject))):
         print(f"copy_runtime: {name}: {copy_distribution(name, target)} files", file=sys.stderr)
+    write_project_metadata(pyproject, target)
 
 
 if __name__ == "__main__":

@@ -42,13 +42,28 @@ install_triage() {
         log "triage: FALLBACK: no working frozen executable at $exe; installing triage from git HEAD" \
             "$(git -C "$ROOT" rev-parse --short HEAD) as source on the live python3 (dependencies from .venv)"
         git -C "$ROOT" archive HEAD triage | tar -x -C "$rootfs/opt/triage"
-        "$ROOT/.venv/bin/python" "$USB/copy_runtime.py" "$rootfs/opt/triage/lib" 2>"$WORK/copy_runtime.log"
+        git -C "$ROOT" show HEAD:pyproject.toml >"$WORK/pyproject-HEAD.toml"
+        "$ROOT/.venv/bin/python" "$USB/copy_runtime.py" "$WORK/pyproject-HEAD.toml" "$rootfs/opt/triage/lib" \
+            2>"$WORK/copy_runtime.log" || die "copying the runtime failed, see $WORK/copy_runtime.log"
         printf '#!/bin/sh\nPYTHONPATH=/opt/triage:/opt/triage/lib exec python3 -m triage "$@"\n' \
             >"$rootfs/opt/triage/bin/triage"
         chmod 0755 "$rootfs/opt/triage/bin/triage"
         TRIAGE_SOURCE="source git $(git -C "$ROOT" rev-parse HEAD) on python3"
     fi
     ln -s /opt/triage/bin/triage "$rootfs/usr/local/bin/triage"
+    check_triage "$rootfs"
+}
+
+# The scanner must run inside the live system as built: `triage demo` there must end in a verdict.
+check_triage() {
+    local rootfs=$1 rc=0
+    in_chroot "$rootfs" env HOME=/root TMPDIR=/tmp triage demo -q -o /tmp/triage-check \
+        >"$WORK/triage-check.log" 2>&1 || rc=$?
+    rm -rf "$rootfs/tmp/triage-check" "$rootfs"/tmp/_MEI* "$rootfs"/tmp/triage-demo-*
+    case $rc in
+        0 | 10 | 20) log "triage: runs in the live system (demo: $(head -1 "$WORK/triage-check.log"))" ;;
+        *) die "triage does not run in the live system (exit $rc), see $WORK/triage-check.log" ;;
+    esac
 }
 
 build_live_tree() {
@@ -132,12 +147,12 @@ make_data_fat() {
     mkfs.vfat -C -F 32 -n TRIAGE-DATA -i "$data_id" "$fat" $((DATA_MIB * 1024)) >/dev/null
     mmd -i "$fat" ::/reports ::/keys ::/profiles
     printf '%s\r\n' "triage stick data partition." "reports\\  signed reports, one folder per scan" \
-        "keys\\     officer.key and officer.key.pub (from: triage keygen keys\\officer.key)" \
+        "keys\\     officer.key and officer.pub (from: triage keygen keys\\officer.key)" \
         "profiles\\ extra profiles (.toml) offered besides those built in" >"$WORK/README.TXT"
     mcopy -i "$fat" "$WORK/README.TXT" ::/README.TXT
     if [ -n "$KEY" ]; then
         mcopy -i "$fat" "$KEY" ::/keys/officer.key
-        mcopy -i "$fat" "$KEY.pub" ::/keys/officer.key.pub
+        mcopy -i "$fat" "${KEY%.*}.pub" ::/keys/officer.pub
         log "data: officer key $KEY copied to keys/officer.key"
     fi
 }

@@ -334,7 +334,7 @@ def session() -> int:
 def finish(has_data: bool) -> int:
     os.sync()
     if has_data and run(["umount", str(DATA_MOUNT)], check=False).returncode == 0:
-        print("The report is saved and the stick's data partition is closed.")
+        print("The stick's data partition is closed: the stick can be removed once the computer is off.")
     input("Press Enter to switch the computer off: ")
     return 0
 

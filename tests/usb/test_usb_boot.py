@@ -57,9 +57,10 @@ def prepare_stick(work: Path) -> tuple[Path, Path]:
     key = work / "officer.key"
     subprocess.run([str(TRIAGE), "keygen", str(key), "--passphrase-file", str(work / "pass.txt")], check=True)
     fat = f"{stick}@@{data_partition_offset(stick)}"
-    for name in ("officer.key", "officer.key.pub"):
-        subprocess.run(["mcopy", "-i", fat, str(work / name), f"::/keys/{name}"], check=True)
-    return stick, key.with_name("officer.key.pub")
+    public = key.with_suffix(".pub")  # triage keygen writes NAME.pub beside NAME.key
+    for path in (key, public):
+        subprocess.run(["mcopy", "-i", fat, str(path), f"::/keys/{path.name}"], check=True)
+    return stick, public
 
 
 def unpack_evidence(work: Path) -> Path:
@@ -90,7 +91,9 @@ def drive_session(console: SerialConsole) -> dict[str, object]:
     console.send("y\r")
     console.expect(rb"Passphrase for keys/officer.key: ", 30)
     console.send(PASSPHRASE + "\r")
-    verdict = console.expect(rb"\nVERDICT: ([A-Z ]+)\r?\n", SCAN_TIMEOUT).group(1).decode()
+    outcome = console.expect(rb"\nVERDICT: ([A-Z ]+)\r?\n|The scan failed \(exit code \d+\)", SCAN_TIMEOUT)
+    assert outcome.group(1), console.text()[-3000:]
+    verdict = outcome.group(1).decode()
     where = console.expect(rb"Report written to the ([^\r\n]+)", 30).group(1).decode()
     console.expect(rb"Press Enter to switch the computer off: ", 60)
     console.send("\r")

@@ -24,7 +24,7 @@ class SerialConsole:
         self._buffer = bytearray()
         self._position = 0
         self._changed = threading.Condition()
-        self._transcript = transcript
+        self._transcript = transcript.open("wb")  # written as it arrives, to follow a long boot
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -34,6 +34,8 @@ class SerialConsole:
         while chunk := self.process.stdout.read1(65536):
             with self._changed:
                 self._buffer += chunk
+                self._transcript.write(chunk)
+                self._transcript.flush()
                 self._changed.notify_all()
         with self._changed:
             self._changed.notify_all()
@@ -50,7 +52,6 @@ class SerialConsole:
                     return found
                 left = deadline - time.monotonic()
                 if left <= 0 or (self.process.poll() is not None and not self._reader.is_alive()):
-                    self.save()
                     tail = bytes(self._buffer[-3000:]).decode("utf-8", "replace")
                     raise ConsoleTimeout(f"no {pattern!r} within {timeout:.0f} s; console ends:\n{tail}")
                 self._changed.wait(min(left, 1.0))
@@ -67,9 +68,6 @@ class SerialConsole:
         with self._changed:
             return bytes(self._buffer).decode("utf-8", "replace")
 
-    def save(self) -> None:
-        self._transcript.write_text(self.text(), encoding="utf-8")
-
     def close(self, timeout: float = 60) -> int:
         try:
             return self.process.wait(timeout)
@@ -77,4 +75,5 @@ class SerialConsole:
             self.process.kill()
             return self.process.wait()
         finally:
-            self.save()
+            self._reader.join(5)
+            self._transcript.close()

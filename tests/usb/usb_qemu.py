@@ -28,8 +28,9 @@ def accelerator() -> str:
 def qemu_command(stick: Path, evidence: Path, firmware: str, work: Path) -> list[str]:
     """qemu-system-x86_64 arguments; ``firmware`` is "bios" (SeaBIOS) or "uefi" (OVMF)."""
     accel = accelerator()
+    cpu = "host,-arch-capabilities" if accel == "kvm" else "max"
     cmd = [
-        "qemu-system-x86_64", "-machine", f"q35,accel={accel}", "-cpu", "host,-arch-capabilities" if accel == "kvm" else "max",
+        "qemu-system-x86_64", "-machine", f"q35,accel={accel}", "-cpu", cpu,
         "-m", "1536", "-smp", "2", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
         "-drive", f"if=none,id=stick,format=raw,file={stick}",
         "-device", "qemu-xhci,id=xhci",
