@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -125,7 +126,21 @@ def test_frozen_inventory_matches_the_installed_package(stick: Stick, tmp_path: 
     frozen, installed = (_inventory(r) for r in (frozen_report, installed_report))
     assert len(frozen) > 40
     assert frozen == installed
+    frozen_findings, installed_findings = (_findings(r) for r in (frozen_report, installed_report))
+    assert sum(frozen_findings.values()) > 10
+    assert frozen_findings == installed_findings
     shutil.rmtree(installed_report)
+
+
+def _findings(report: Path) -> Counter[tuple[str, str, str, str]]:
+    """Findings by kind, label and file; video-frame matches left out (the executable is built
+    without the optional GPL 'video' extra unless TRIAGE_BUILD_EXTRAS asks for it)."""
+    data = json.loads((report / "findings.json").read_text(encoding="utf-8"))
+    return Counter(
+        (f["kind"], f["label"], (f["entry"] or {}).get("path", ""), str((f["entry"] or {}).get("container")))
+        for f in data["findings"]
+        if "timestamps" not in f["detail"]
+    )
 
 
 def _inventory(report: Path) -> dict[tuple[int, str, str], tuple[str, str, str]]:
