@@ -34,7 +34,9 @@ def _run(*command: str, cwd: Path | None = None) -> str:
 
 def source_state(root: Path) -> dict[str, object]:
     commit = _run("git", "rev-parse", "HEAD", cwd=root) or "unknown"
-    dirty = bool(_run("git", "status", "--porcelain", "--untracked-files=no", cwd=root))
+    # Untracked files count too: anything new under triage/ or the data folders ends up in the bundle.
+    inputs = ("triage", "profiles", "hashsets", "build", "pyproject.toml")
+    dirty = bool(_run("git", "status", "--porcelain", "--", *inputs, cwd=root))
     return {"git_commit": commit, "git_dirty": dirty}
 
 

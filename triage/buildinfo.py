@@ -56,7 +56,7 @@ def build_metadata() -> dict[str, Any]:
     if not is_frozen():
         return {}
     try:
-        data = json.loads((Path(sys._MEIPASS) / BUILD_INFO_NAME).read_text(encoding="utf-8"))
+        data = json.loads((Path(getattr(sys, "_MEIPASS", "")) / BUILD_INFO_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
