@@ -84,10 +84,42 @@ def test_stop_on_seize_stops_at_the_known_picture(tmp_path):
     assert result.decision.verdict is Verdict.SEIZE
     assert [f.kind for f in result.findings] == ["hash-match"]
     assert result.coverage.files_examined == 1
-    assert result.coverage.partial_reason.startswith(
-        "stopped at the first SEIZE-grade finding (--stop-on-seize): 1 of 62 files examined"
+    assert result.coverage.partial_reason == (
+        "stopped at the first SEIZE-grade finding (--stop-on-seize), found by the quick hash sweep of user"
+        " pictures, videos and browser data: 1 of 62 files examined;"
+        " the rest are listed by area in the report"
     )
     assert sum(r["files"] for r in result.sections[NOT_EXAMINED_SECTION]) == 61
+
+
+def test_the_quick_sweep_is_not_journalled_so_a_resume_examines_fully(tmp_path):
+    journal = tmp_path / "scan.journal"
+    stopped = _scan(tmp_path, stop_on_seize=True, journal=str(journal))
+    assert stopped.coverage.files_examined == 1
+    assert '"t": "file"' not in journal.read_text()
+    resumed = _scan(tmp_path, journal=str(journal), resume=True)
+    whole = _scan(tmp_path)
+    assert [(x.entry.path, x.mime) for x in resumed.inventory] == [
+        (x.entry.path, x.mime) for x in whole.inventory
+    ]
+
+
+def test_stop_on_seize_without_a_hash_match_runs_the_full_scan_and_stops_there(tmp_path):
+    profile = make_profile(tmp_path / "profile")
+    (tmp_path / "profile" / "bad.txt").write_text("")  # no known-bad hashes: keywords decide
+    text = profile.read_text().replace('kind = "keyword"', 'kind = "keyword"\nlabel = "bespoke"')
+    profile.write_text(
+        text.replace('id = "REVIEW-KW"\nverdict = "REVIEW"', 'id = "SEIZE-KW"\nverdict = "SEIZE"')
+    )
+    evidence = make_tree(tmp_path / "evidence")
+    result = run_scan(ScanOptions((str(evidence),), str(profile), hash_sources=False, stop_on_seize=True))
+    assert result.decision.verdict is Verdict.SEIZE
+    assert result.coverage.partial_reason.startswith(
+        "stopped at the first SEIZE-grade finding (--stop-on-seize): 4 of 62 files examined"
+    )
+    first, *texts = result.inventory  # the picture, now fully examined, then user texts newest first
+    assert first.entry.path == "/Users/ann/Pictures/holiday.png" and first.description  # typed: not hash-only
+    assert [x.entry.path for x in texts] == [f"/Users/ann/Documents/file{i:03d}.txt" for i in (58, 54, 50)]
 
 
 def test_known_good_files_are_hashed_but_not_keyword_scanned(tmp_path):

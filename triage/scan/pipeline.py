@@ -25,6 +25,7 @@ from triage.scan.context import ScanContext
 from triage.scan.journal import encode, file_keys
 from triage.scan.priority import TIERS, area_of, priority_key
 from triage.scan.resume import Restored, ScanJournal
+from triage.scan.sweep import quick_sweep
 from triage.scan.workers import FileOutcome, examine_and_match
 from triage.sources import EvidenceSource
 from triage.walk.directory import walk_directory
@@ -112,7 +113,11 @@ def scan_volumes(volumes: list[VolumeWork | VolumeCoverage], state: ScanState, r
     for work in works:
         if work.pending == 0:
             _finish_volume(work, state, restored)
-    _run_queue(queue, state, restored)
+    swept = quick_sweep(queue, state) if state.stop.stop_on_seize and not state.hash_only else None
+    if swept is not None:
+        _apply(swept[1], swept[0], state, restored, journal=False)
+    else:
+        _run_queue(queue, state, restored)
     if state.stop.reason:
         _stopped_early(works, state)
 
@@ -152,7 +157,13 @@ def _run_queue(queue: list[Queued], state: ScanState, restored: Restored) -> Non
 
 
 def _merge(future: Future[FileOutcome], item: Queued, state: ScanState, restored: Restored) -> None:
-    outcome = future.result()
+    _apply(future.result(), item, state, restored)
+
+
+def _apply(
+    outcome: FileOutcome, item: Queued, state: ScanState, restored: Restored, journal: bool = True
+) -> None:
+    """Put one file's results into the context, in scan order, and journal them."""
     ctx, work = state.ctx, item.work
     first = len(ctx.log.findings)
     for fields in outcome.findings:
@@ -166,7 +177,7 @@ def _merge(future: Future[FileOutcome], item: Queued, state: ScanState, restored
     work.bytes_read += outcome.examined.bytes_read
     work.pending -= 1
     new = ctx.log.findings[first:]
-    if state.journal is not None:
+    if state.journal is not None and journal:
         state.journal.file(
             item.key,
             outcome.examined.bytes_read,
