@@ -137,3 +137,11 @@ def test_scan_environment_records_the_build() -> None:
     assert environment["build"] == "installed package"
     assert environment["triage"] == __version__
     assert f"click {metadata.version('click')}" in environment["python_packages"]
+
+
+def test_reports_default_is_beside_the_executable_when_frozen(frozen: Path) -> None:
+    assert buildinfo.default_reports_folder() == str(frozen.parent / "reports")
+
+
+def test_reports_default_is_the_current_folder_when_installed() -> None:
+    assert buildinfo.default_reports_folder() == "reports"

@@ -128,6 +128,15 @@ def build_fields() -> dict[str, str]:
     return fields
 
 
+REPORTS_DEFAULT_HELP = "./reports; the executable: reports/ beside it"
+
+
+def default_reports_folder() -> str:
+    """Where reports go without --out: frozen, the reports/ folder beside the executable (on the
+    officer's stick), never the current folder, which may be on the computer being examined."""
+    return str(Path(sys.executable).parent / "reports") if is_frozen() else "reports"
+
+
 def version_text(verbose: bool) -> str:
     """What ``triage --version`` (and ``--version --verbose``) prints."""
     if not verbose:

@@ -16,7 +16,7 @@ import click
 
 from triage.agent.cli import agent_options, with_agent_files
 from triage.batch.command import batch
-from triage.buildinfo import version_text
+from triage.buildinfo import REPORTS_DEFAULT_HELP, default_reports_folder, version_text
 from triage.cli_common import (
     EPILOG,
     EXIT_BY_VERDICT,
@@ -85,8 +85,8 @@ def cli(ctx: click.Context, show_version: bool, verbose: bool) -> None:
     "--out",
     "-o",
     "out_root",
-    default="reports",
-    show_default=True,
+    default=default_reports_folder,
+    show_default=REPORTS_DEFAULT_HELP,
     type=click.Path(path_type=Path),
     help="Folder in which the report folder is created.",
 )
@@ -148,7 +148,12 @@ def scan(
 
 @cli.command(epilog=EPILOG)
 @click.option(
-    "--out", "-o", "out_root", default="reports", show_default=True, type=click.Path(path_type=Path)
+    "--out",
+    "-o",
+    "out_root",
+    default=default_reports_folder,
+    show_default=REPORTS_DEFAULT_HELP,
+    type=click.Path(path_type=Path),
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def demo(out_root: Path, quiet: bool) -> None:

@@ -93,16 +93,9 @@ def test_scan_writes_only_the_report_and_leaves_evidence_alone(stick: Stick) -> 
     assert stick.chroot.run("/usr/bin/touch", "/stick/probe").returncode != 0  # the stick is read-only
     evidence_before = (sha256_of(stick.evidence), os.stat(stick.evidence).st_mtime_ns)
     files_before = snapshot(root)
+    # No --out, run from root's home on the examined computer: the report still goes to the stick.
     scan = stick.chroot.run(
-        "./triage",
-        "scan",
-        "/evidence/demo-disk.img",
-        "--profile",
-        "demo",
-        "--out",
-        "reports",
-        "-q",
-        cwd="/stick",
+        "/stick/triage", "scan", "/evidence/demo-disk.img", "-p", "demo", "-q", cwd="/root"
     )
     assert scan.returncode == SEIZE, scan.stderr
     files_after = snapshot(root)
