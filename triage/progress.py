@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterable
 from typing import Protocol
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -15,6 +16,7 @@ from rich.progress import (
     TimeRemainingColumn,
     TransferSpeedColumn,
 )
+from rich.text import Text
 
 
 class ScanProgress(Protocol):
@@ -46,6 +48,18 @@ class QuietProgress:
         pass
 
 
+class _BarWithStatus(Progress):
+    """The bars, then one line of status (files, rate, area, hits) under them, so a narrow
+    terminal never squeezes the bar to nothing."""
+
+    status = ""
+
+    def get_renderables(self) -> Iterable[RenderableType]:
+        yield self.make_tasks_table(self.tasks)
+        if self.status:
+            yield Text(self.status, overflow="ellipsis", no_wrap=True)
+
+
 class BarProgress:
     """Bytes done, rate and ETA for the current stage; files done of all, files per second,
     the area being scanned (user pictures, OS folders, ...) and hits so far by kind."""
@@ -56,13 +70,12 @@ class BarProgress:
         self._total_files = 0
         self._area = ""
         self._started = time.monotonic()
-        self._bar = Progress(
+        self._bar = _BarWithStatus(
             TextColumn("{task.description}"),
             BarColumn(),
             DownloadColumn(),
             TransferSpeedColumn(),
             TimeRemainingColumn(),
-            TextColumn("{task.fields[status]}"),
             console=console or Console(stderr=True),
             transient=False,
         )
@@ -73,7 +86,8 @@ class BarProgress:
         if self._task is not None:
             self._bar.update(self._task, completed=self._bar.tasks[self._task].total)
         self._files, self._total_files, self._started = 0, total_files, time.monotonic()
-        self._task = self._bar.add_task(text, total=max(total_bytes, 1), status=self._status())
+        self._task = self._bar.add_task(text, total=max(total_bytes, 1))
+        self._bar.status = self._status()
 
     def advance(self, nbytes: int) -> None:
         if self._task is not None:
@@ -82,17 +96,17 @@ class BarProgress:
     def file_done(self) -> None:
         self._files += 1
         if self._task is not None and self._files % 50 == 0:
-            self._bar.update(self._task, status=self._status())
+            self._bar.status = self._status()
 
     def hit(self, kind: str) -> None:
         self._hits[kind] += 1
         if self._task is not None:
-            self._bar.update(self._task, status=self._status())
+            self._bar.status = self._status()
 
     def area(self, text: str) -> None:
         self._area = text
         if self._task is not None:
-            self._bar.update(self._task, status=self._status())
+            self._bar.status = self._status()
 
     def _status(self) -> str:
         return status_line(
@@ -101,7 +115,7 @@ class BarProgress:
 
     def close(self) -> None:
         if self._task is not None:
-            self._bar.update(self._task, status=self._status())
+            self._bar.status = self._status()
         self._bar.stop()
 
 

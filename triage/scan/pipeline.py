@@ -23,7 +23,7 @@ from triage.records import Finding, Problem, Volume, VolumeCoverage
 from triage.scan.budget import StopRules
 from triage.scan.context import ScanContext
 from triage.scan.journal import encode, file_keys
-from triage.scan.priority import TIERS, area_of, priority_key
+from triage.scan.priority import SHORT_TIERS, TIERS, area_of, priority_key
 from triage.scan.resume import Restored, ScanJournal
 from triage.scan.sweep import quick_sweep
 from triage.scan.workers import FileOutcome, examine_and_match
@@ -109,7 +109,7 @@ def scan_volumes(volumes: list[VolumeWork | VolumeCoverage], state: ScanState, r
     works = [v for v in volumes if isinstance(v, VolumeWork)]
     queue = _queue(works, restored)
     total = sum(q.handle.entry.size for q in queue)
-    state.progress.stage(f"Scanning {len(works)} volume(s)", total, len(queue))
+    state.progress.stage("Scanning", total, len(queue))
     for work in works:
         if work.pending == 0:
             _finish_volume(work, state, restored)
@@ -195,7 +195,7 @@ def _apply(
 
 
 def _show(outcome: FileOutcome, new: list[Finding], state: ScanState) -> None:
-    area = area_of(outcome.handle.entry).name
+    area = SHORT_TIERS[area_of(outcome.handle.entry).tier]
     if area != state.area:
         state.area = area
         state.progress.area(area)

@@ -66,6 +66,8 @@ TIERS = (
     "operating system and file-system metadata",
 )
 
+SHORT_TIERS = ("user media+browser", "user files", "other files", "programs", "system")  # progress line
+
 
 @dataclass(frozen=True)
 class Area:

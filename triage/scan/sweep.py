@@ -23,7 +23,7 @@ from triage.scan.workers import FileOutcome, examine_and_match
 if TYPE_CHECKING:
     from triage.scan.pipeline import Queued, ScanState
 
-SWEEP_AREA = "quick hash sweep of user pictures, videos and browser data"
+SWEEP_AREA = "hash sweep: user media+browser"
 SWEEP_REASON = (
     "stopped at the first SEIZE-grade finding (--stop-on-seize), found by the quick hash sweep"
     " of user pictures, videos and browser data"
