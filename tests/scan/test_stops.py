@@ -154,3 +154,21 @@ def test_analysers_run_on_every_file_but_the_known_good_one(tmp_path, monkeypatc
     assert sorted(recorder.seen) == sorted(
         x.entry.path for x in result.inventory if "vendor" not in x.entry.path
     )
+
+
+def test_ctrl_c_during_the_sweep_still_gives_a_partial_report(tmp_path):
+    from triage.progress import QuietProgress
+    from triage.scan.sweep import SWEEP_AREA
+
+    class InterruptAtSweep(QuietProgress):
+        def area(self, text: str) -> None:
+            if text == SWEEP_AREA:
+                raise KeyboardInterrupt
+
+    evidence = make_tree(tmp_path / "evidence")
+    profile = make_profile(tmp_path / "profile")
+    options = ScanOptions((str(evidence),), str(profile), hash_sources=False, stop_on_seize=True)
+    result = run_scan(options, InterruptAtSweep())
+    assert result.coverage.files_examined == 0
+    assert result.coverage.partial_reason.startswith("interrupted by the officer (Ctrl-C): 0 of 62 files")
+    assert result.decision.verdict is Verdict.REVIEW

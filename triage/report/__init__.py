@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from triage.report.html import render_html
-from triage.report.jsonout import render_inventory, render_json
+from triage.report.jsonout import inventory_lines, render_json
 from triage.report.signing import SigningKey, outputs_to_sign, sign_folder
 from triage.scan.result import ScanResult
 
@@ -17,7 +17,8 @@ def write_report(result: ScanResult, out_dir: Path, key: SigningKey) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     signer = key.describe()
     (out_dir / "findings.json").write_text(render_json(result, signer), encoding="utf-8")
-    (out_dir / "inventory.jsonl").write_text(render_inventory(result), encoding="utf-8")
+    with (out_dir / "inventory.jsonl").open("w", encoding="utf-8") as inventory:
+        inventory.writelines(inventory_lines(result))
     (out_dir / "report.html").write_text(render_html(result, signer), encoding="utf-8")
     sign_folder(out_dir, outputs_to_sign(out_dir), key)
     return out_dir / "report.html"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -37,4 +38,9 @@ def render_json(result: ScanResult, signer: dict[str, str]) -> str:
 
 def render_inventory(result: ScanResult) -> str:
     """inventory.jsonl: one line per examined file (provenance, type, hashes) for labs and rematch."""
-    return "".join(json.dumps(to_plain(x), ensure_ascii=False) + "\n" for x in result.inventory)
+    return "".join(inventory_lines(result))
+
+
+def inventory_lines(result: ScanResult) -> Iterator[str]:
+    """The lines of inventory.jsonl one at a time: 100,000 files would be ~140 MB as one string."""
+    return (json.dumps(to_plain(x), ensure_ascii=False) + "\n" for x in result.inventory)

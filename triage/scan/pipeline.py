@@ -113,10 +113,14 @@ def scan_volumes(volumes: list[VolumeWork | VolumeCoverage], state: ScanState, r
     for work in works:
         if work.pending == 0:
             _finish_volume(work, state, restored)
-    swept = quick_sweep(queue, state) if state.stop.stop_on_seize and not state.hash_only else None
+    try:
+        swept = quick_sweep(queue, state) if state.stop.stop_on_seize and not state.hash_only else None
+    except KeyboardInterrupt:
+        swept = None
+        state.stop.interrupted("interrupted by the officer (Ctrl-C)")
     if swept is not None:
         _apply(swept[1], swept[0], state, restored, journal=False)
-    else:
+    elif not state.stop.reason:
         _run_queue(queue, state, restored)
     if state.stop.reason:
         _stopped_early(works, state)
