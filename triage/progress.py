@@ -12,6 +12,7 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeRemainingColumn,
     TransferSpeedColumn,
@@ -80,7 +81,7 @@ class BarProgress:
             transient=False,
         )
         self._bar.start()
-        self._task: int | None = None
+        self._task: TaskID | None = None
 
     def stage(self, text: str, total_bytes: int, total_files: int = 0) -> None:
         if self._task is not None:
