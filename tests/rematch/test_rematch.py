@@ -19,9 +19,9 @@ from triage.profile import load_profile
 from triage.records import Verdict
 from triage.rematch import SECTION, new_hash_set, rematch
 from triage.rematch.load import ReportError, load_report
-from triage.rematch.plain import from_plain
 from triage.report import write_report
 from triage.report.jsonout import to_plain
+from triage.report.plain import from_plain
 from triage.report.signing import one_time_key, verify_folder
 from triage.scan import ScanOptions, ScanResult, run_scan
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from triage.records import Examined
-from triage.rematch.plain import from_plain
+from triage.report.plain import from_plain
 from triage.report.signing import MANIFEST, verify_folder
 from triage.scan.result import ScanResult
 

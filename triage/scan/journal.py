@@ -16,18 +16,17 @@ into the same frozen dataclasses; nothing in a journal is ever executed (no pick
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import json
 import os
 import time
-import types
-import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
+
+from triage.report.plain import from_plain
 
 JOURNAL_NAME = "scan.journal"
 IN_PROGRESS = "SCAN-IN-PROGRESS.txt"
@@ -75,25 +74,7 @@ def _hook(obj: dict[str, Any]) -> Any:
 
 def decode(cls: type[T], data: Any) -> T:
     """Rebuild a record of ``cls`` from ``encode``'s output (already datetime-hooked)."""
-    return _decode_as(cls, data)  # type: ignore[no-any-return]
-
-
-def _decode_as(hint: Any, data: Any) -> Any:
-    if data is None:
-        return None
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _decode_as(options[0], data) if len(options) == 1 else data
-    if origin is tuple:
-        return tuple(_decode_as(typing.get_args(hint)[0], v) for v in data)
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        hints = typing.get_type_hints(hint)
-        known = {f.name for f in dataclasses.fields(hint)}
-        return hint(**{k: _decode_as(hints[k], v) for k, v in data.items() if k in known})
-    if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return hint(data)
-    return data
+    return from_plain(cls, data)  # type: ignore[no-any-return]
 
 
 @dataclass

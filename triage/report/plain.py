@@ -45,7 +45,7 @@ def _from_plain_type(cls: Any, value: Any) -> Any:
     if issubclass(cls, enum.Enum):
         return cls(value)
     if cls is datetime:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return value if isinstance(value, datetime) else datetime.fromisoformat(value.replace("Z", "+00:00"))
     if cls is float:
         return float(value)
     return value
