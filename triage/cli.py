@@ -25,6 +25,7 @@ from triage.cli_common import (
     EXIT_USAGE,
     EXIT_VERIFY,
     InputProblem,
+    key_options,
     new_report_folder,
     read_passphrase,
     signing_key,
@@ -92,17 +93,7 @@ def cli(ctx: click.Context, show_version: bool, verbose: bool) -> None:
 )
 @click.option("--examiner", default="", help="Officer's name, recorded in the report.")
 @click.option("--case", "case_reference", default="", help="Case reference, recorded in the report.")
-@click.option(
-    "--key",
-    "key_path",
-    type=click.Path(path_type=Path),
-    help="Officer's signing key (from triage keygen). Without it a one-time key signs.",
-)
-@click.option(
-    "--passphrase-file",
-    type=click.Path(path_type=Path),
-    help="File holding the key's passphrase (else $TRIAGE_KEY_PASSPHRASE, else a prompt).",
-)
+@key_options("the report (the officer's key)")
 @click.option("--skip-source-hash", is_flag=True, help="Do not hash the whole source first (faster).")
 @click.option("--allow-unsigned", is_flag=True, help="Accept library bundles whose signature fails.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")

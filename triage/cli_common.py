@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from triage.records import Verdict
 from triage.report.signing import SigningKey, load_signing_key, one_time_key
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_BY_VERDICT = {Verdict.NO_GROUNDS: 0, Verdict.REVIEW: 10, Verdict.SEIZE: 20}
 EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_VERIFY, EXIT_DEVICES_FAILED = 1, 2, 3, 4, 5
@@ -64,3 +68,31 @@ def new_report_folder(out_root: Path, label: str) -> Path:
         suffix += 1
         folder = out_root / f"{stamp}-{safe}-{suffix}"
     return folder
+
+
+def key_options(signs: str) -> Callable[[F], F]:
+    """``--key`` and ``--passphrase-file`` for a command that signs what it writes."""
+
+    def decorate(command: F) -> F:
+        command = click.option(
+            "--passphrase-file",
+            type=click.Path(path_type=Path),
+            help="File holding the key's passphrase (else $TRIAGE_KEY_PASSPHRASE, else a prompt).",
+        )(command)
+        return click.option(
+            "--key",
+            "key_path",
+            type=click.Path(path_type=Path),
+            help=f"Signing key (from triage keygen) for {signs}. Without it a one-time key signs.",
+        )(command)
+
+    return decorate
+
+
+def trusted_key_option(what: str) -> Callable[[F], F]:
+    """``--trusted-key``: the public key a report read back must be signed with."""
+    return click.option(
+        "--trusted-key",
+        type=click.Path(path_type=Path, exists=True, dir_okay=False),
+        help=f"Public key {what} must be signed with.",
+    )

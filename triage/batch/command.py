@@ -17,6 +17,7 @@ from triage.batch import run_batch
 from triage.batch.devices import BatchInputError
 from triage.batch.jobs import DONE, DeviceOutcome, JobSettings
 from triage.batch.runners import ClusterUnavailable, DaskRunner, JobRunner, LocalRunner, SerialRunner
+from triage.cli_common import key_options
 
 
 @click.command(epilog="Exit codes: 0 all devices reported, 5 some failed, 3 bad input, 1 internal error.")
@@ -27,8 +28,7 @@ from triage.batch.runners import ClusterUnavailable, DaskRunner, JobRunner, Loca
 @click.option("--cluster", "address", help="Dask scheduler address (e.g. tcp://10.0.0.5:8786).")
 @click.option("--examiner", default="", help="Examiner's name, recorded in every report.")
 @click.option("--case", "case_reference", default="", help="Case reference (else each device's id).")
-@click.option("--key", "key_path", type=click.Path(path_type=Path), help="Key that signs the summary.")
-@click.option("--passphrase-file", type=click.Path(path_type=Path), help="Passphrase for --key.")
+@key_options("the summary")
 @click.option("--skip-source-hash", is_flag=True, help="Do not hash each whole image first (faster).")
 def batch(
     evidence: tuple[str, ...],

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from triage.cli_common import key_options, trusted_key_option
 from triage.export import EXPORTERS, export_report
 from triage.rematch.load import ReportError
 
@@ -25,13 +26,8 @@ from triage.rematch.load import ReportError
 @click.option(
     "--out", "-o", "out_root", default="exports", show_default=True, type=click.Path(path_type=Path)
 )
-@click.option(
-    "--trusted-key",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    help="Public key the report must be signed with.",
-)
-@click.option("--key", "key_path", type=click.Path(path_type=Path), help="Key that signs the export folder.")
-@click.option("--passphrase-file", type=click.Path(path_type=Path), help="Passphrase for --key.")
+@trusted_key_option("the report")
+@key_options("the export folder")
 def export(
     report: Path,
     formats: tuple[str, ...],

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from triage.cli_common import key_options, trusted_key_option
 from triage.library import CompiledSet, load_hashset
 from triage.library.bundle import MANIFEST as BUNDLE_MANIFEST
 from triage.profile import BundleRef, Profile, ProfileError, load_profile
@@ -51,13 +52,8 @@ from triage.scan.libraries import load_libraries
 @click.option(
     "--out", "-o", "out_root", default="reports", show_default=True, type=click.Path(path_type=Path)
 )
-@click.option(
-    "--trusted-key",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    help="Public key the original report must be signed with.",
-)
-@click.option("--key", "key_path", type=click.Path(path_type=Path), help="Key that signs the new report.")
-@click.option("--passphrase-file", type=click.Path(path_type=Path), help="Passphrase for --key.")
+@trusted_key_option("the original report")
+@key_options("the new report")
 def rematch_command(
     report: Path,
     libraries: tuple[str, ...],
