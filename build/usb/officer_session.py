@@ -290,7 +290,8 @@ def run_scan(cmd: list[str], key: Path | None) -> tuple[int, str]:
             env["TRIAGE_KEY_PASSPHRASE"] = getpass.getpass(f"Passphrase for {KEY_NAME}: ")
         print("\nScanning (read-only)...", flush=True)
         done = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, env=env)
-        print(done.stdout, end="")
+        if done.returncode not in VERDICT_EXIT:  # a verdict is shown by show_verdict instead
+            print(done.stdout, end="")
         if done.returncode != EXIT_BAD_INPUT or not key:
             return done.returncode, done.stdout
         print("The scan could not start: see the message above (a wrong passphrase?). Try again.")

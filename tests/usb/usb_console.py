@@ -76,4 +76,7 @@ class SerialConsole:
             return self.process.wait()
         finally:
             self._reader.join(5)
+            for stream in (self.process.stdin, self.process.stdout):
+                if stream is not None:
+                    stream.close()
             self._transcript.close()
