@@ -60,6 +60,18 @@ INPUT_ERRORS = (
 )
 
 
+# Where scan and demo create their report folder (on the stick for the executable, never the examined disk).
+REPORTS_OUT = click.option(
+    "--out",
+    "-o",
+    "out_root",
+    default=default_reports_folder,
+    show_default=REPORTS_DEFAULT_HELP,
+    type=click.Path(path_type=Path),
+    help="Folder in which the report folder is created.",
+)
+
+
 @click.group(
     epilog=EPILOG,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -82,15 +94,7 @@ def cli(ctx: click.Context, show_version: bool, verbose: bool) -> None:
 @cli.command(epilog=EPILOG)
 @click.argument("sources", nargs=-1)
 @click.option("--profile", "-p", default="default", show_default=True, help="Profile name or .toml path.")
-@click.option(
-    "--out",
-    "-o",
-    "out_root",
-    default=default_reports_folder,
-    show_default=REPORTS_DEFAULT_HELP,
-    type=click.Path(path_type=Path),
-    help="Folder in which the report folder is created.",
-)
+@REPORTS_OUT
 @click.option("--examiner", default="", help="Officer's name, recorded in the report.")
 @click.option("--case", "case_reference", default="", help="Case reference, recorded in the report.")
 @key_options("the report (the officer's key)")
@@ -138,14 +142,7 @@ def scan(
 
 
 @cli.command(epilog=EPILOG)
-@click.option(
-    "--out",
-    "-o",
-    "out_root",
-    default=default_reports_folder,
-    show_default=REPORTS_DEFAULT_HELP,
-    type=click.Path(path_type=Path),
-)
+@REPORTS_OUT
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def demo(out_root: Path, quiet: bool) -> None:
     """Scan the bundled demo disk image and write a signed report."""
