@@ -137,7 +137,7 @@ def _describe(
     return path, meta, deleted
 
 
-def _open_by_address(fs: pytsk3.FS_Info, item: pytsk3.File) -> tuple[pytsk3.File, object | None]:
+def _open_by_address(fs: pytsk3.FS_Info, item: pytsk3.File) -> tuple[pytsk3.File, pytsk3.TSK_FS_META | None]:
     """Orphan files (ISO9660, FAT) are listed without metadata: open them by address."""
     address = getattr(item.info.name, "meta_addr", 0)
     if not address:
@@ -203,7 +203,7 @@ def _file_streams(
 
 def _named_streams(item: pytsk3.File) -> list[tuple[str, int | None, int | None, int]]:
     """NTFS $DATA attributes (the unnamed one first) and HFS+ data/resource forks."""
-    streams = []
+    streams: list[tuple[str, int | None, int | None, int]] = []
     try:
         for attr in item:
             attr_type = int(attr.info.type)

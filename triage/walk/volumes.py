@@ -61,7 +61,7 @@ def _partitions(source_name: str, image: MediaImage) -> list[Volume]:
     except OSError:
         return []
     block = volume_system.info.block_size
-    volumes = []
+    volumes: list[Volume] = []
     for part in volume_system:
         if not int(part.flags) & int(pytsk3.TSK_VS_PART_FLAG_ALLOC):
             continue
