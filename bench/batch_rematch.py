@@ -29,9 +29,9 @@ from triage.demo import unpack_demo_disk
 from triage.library import load_hashset
 from triage.profile import load_profile
 from triage.rematch import new_hash_set, rematch
-from triage.rematch.load import load_report
+from triage.report.load import load_report
 from triage.report import write_report
-from triage.report.signing import one_time_key
+from triage.signing import one_time_key
 from triage.scan import ScanOptions, run_scan
 
 

@@ -112,9 +112,7 @@ def test_partition_table(img: pytsk3.Img_Info) -> None:
         for p in pytsk3.Volume_Info(img)
         if p.flags == pytsk3.TSK_VS_PART_FLAG_ALLOC
     ]
-    assert allocated == [
-        (p["partition"], p["start_sector"], p["sectors"]) for p in PLANTED["partitions"]
-    ]
+    assert allocated == [(p["partition"], p["start_sector"], p["sectors"]) for p in PLANTED["partitions"]]
 
 
 @pytest.mark.parametrize("number", [1, 2, 3])
@@ -213,9 +211,7 @@ def keyword_counts(data: bytes) -> dict[str, int]:
     return {term: sum(len(rx.findall(t)) for t in texts) for term, rx in keyword_rules()}
 
 
-def test_no_keyword_anywhere_on_the_disk_but_in_planted_files(
-    img: pytsk3.Img_Info, disk: Path
-) -> None:
+def test_no_keyword_anywhere_on_the_disk_but_in_planted_files(img: pytsk3.Img_Info, disk: Path) -> None:
     """Unallocated space, metadata and the LUKS imitation hold no stray hits."""
     planted = dict.fromkeys(keyword_counts(b""), 0)
     for item in FILE_ITEMS:

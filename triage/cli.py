@@ -39,15 +39,15 @@ from triage.profile import ProfileError
 from triage.progress import BarProgress, QuietProgress
 from triage.rematch.command import rematch_command
 from triage.report import write_report
-from triage.report.signing import (
+from triage.scan import ScanOptions, ScanResult, run_scan
+from triage.scan.command import close_folder, plan_run, run_options, terminate_as_interrupt
+from triage.scan.journal import JournalError
+from triage.signing import (
     SigningKeyError,
     generate_keypair,
     one_time_key,
     verify_folder,
 )
-from triage.scan import ScanOptions, ScanResult, run_scan
-from triage.scan.command import close_folder, plan_run, run_options, terminate_as_interrupt
-from triage.scan.journal import JournalError
 from triage.sources import SourceError
 
 INPUT_ERRORS = (

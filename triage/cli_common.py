@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from triage.records import Verdict
-from triage.report.signing import SigningKey, load_signing_key, one_time_key
+from triage.signing import SigningKey, load_signing_key, one_time_key
 
 F = TypeVar("F", bound=Callable[..., Any])
 

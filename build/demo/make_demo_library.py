@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 from triage.library.bundle import add_hashset, add_keywords, sign_bundle  # noqa: E402
-from triage.report.signing import load_signing_key, public_pem  # noqa: E402
+from triage.signing import load_signing_key, public_pem  # noqa: E402
 
 DEMO_KEY = REPO / "build" / "demo" / "demo-issuer.key"
 DEMO_PUBLIC = REPO / "hashsets" / "issuers" / "demo-issuer.pub"

@@ -24,8 +24,8 @@ from triage.agent.report import SECTION
 from triage.cli import cli
 from triage.records import Verdict
 from triage.report import write_report
-from triage.report.signing import one_time_key
 from triage.scan import ScanOptions, ScanResult, run_scan
+from triage.signing import one_time_key
 
 
 @pytest.fixture(scope="module", params=["folder", "ext4 image"])

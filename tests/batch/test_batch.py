@@ -10,7 +10,7 @@ from tests.batch.devices import build_clean_image
 from triage.batch import run_batch
 from triage.batch.jobs import DONE, FAILED, DeviceJob, DeviceOutcome, JobSettings, scan_device
 from triage.batch.runners import LocalRunner, SerialRunner, run_jobs
-from triage.report.signing import one_time_key, verify_folder
+from triage.signing import one_time_key, verify_folder
 
 EXPECTED_RANKING = [
     (1, "SEIZE", "demo-disk.img"),

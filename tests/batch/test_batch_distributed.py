@@ -13,7 +13,7 @@ from triage.batch import run_batch
 from triage.batch.jobs import JobSettings
 from triage.batch.runners import ClusterUnavailable, DaskRunner, LocalRunner
 from triage.cli import cli
-from triage.report.signing import one_time_key
+from triage.signing import one_time_key
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ from triage.batch import run_batch
 from triage.batch.devices import BatchInputError, device_id, find_evidence
 from triage.batch.jobs import JobSettings
 from triage.batch.runners import SerialRunner
-from triage.report.signing import one_time_key
+from triage.signing import one_time_key
 
 
 def test_a_folder_gives_first_segments_only(tmp_path: Path) -> None:

@@ -178,7 +178,7 @@ def test_one_changed_byte_fails_verification(signed_report, tmp_path, name):
 
 
 def test_a_resigned_report_fails_against_the_officers_key(signed_report, tmp_path):
-    from triage.report.signing import one_time_key, outputs_to_sign, sign_folder
+    from triage.signing import one_time_key, outputs_to_sign, sign_folder
 
     folder, public = signed_report
     copy = shutil.copytree(folder, tmp_path / "forged")

@@ -12,8 +12,8 @@ import pytest
 from triage.demo import PLANTED
 from triage.records import Verdict
 from triage.report import write_report
-from triage.report.signing import one_time_key, verify_folder
 from triage.scan import ScanOptions, ScanResult, run_scan
+from triage.signing import one_time_key, verify_folder
 
 PLANTED_ITEMS = json.loads(PLANTED.read_text())["items"]
 

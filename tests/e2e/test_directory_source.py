@@ -6,8 +6,8 @@ import hashlib
 import os
 
 from triage.report import write_report
-from triage.report.signing import one_time_key
 from triage.scan import ScanOptions, run_scan
+from triage.signing import one_time_key
 
 HOSTILE = '"><script>alert(1)<!-- <img src=x onerror=alert(2)>.txt'
 

@@ -21,8 +21,8 @@ from triage.records import (
     VolumeCoverage,
 )
 from triage.report import write_report
-from triage.report.signing import one_time_key
-from triage.scan.result import LibraryUsed, ScanResult
+from triage.result import LibraryUsed, ScanResult
+from triage.signing import one_time_key
 
 T0 = datetime(2024, 3, 1, 12, 0, 0, tzinfo=UTC)
 T1 = datetime(2024, 3, 2, 8, 30, 15, tzinfo=UTC)

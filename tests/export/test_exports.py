@@ -18,8 +18,8 @@ import pytest
 from tests.export.conftest import DELETED, HOSTILE, PICTURE
 from triage.export import EXPORTERS, export_report
 from triage.export.vics import TRIAGE_NAMESPACE
-from triage.rematch.load import ReportError, load_report
-from triage.report.signing import MANIFEST, one_time_key, verify_folder
+from triage.report.load import ReportError, load_report
+from triage.signing import MANIFEST, one_time_key, verify_folder
 
 DFXML = "{http://www.forensicswiki.org/wiki/Category:Digital_Forensics_XML}"
 # dfxml.xsd 1.1.0, element "fileobject": its xs:sequence, in order (name_type is required)

@@ -15,9 +15,9 @@ from triage.library.bundle import record_contents, sign_bundle, verify_bundle
 from triage.library.formats import HashRecord
 from triage.library.importer import import_hashset
 from triage.library.keywords import import_keywords
+from triage.library.loading import UNSIGNED_WARNING, load_libraries
 from triage.profile import ProfileError, load_profile
-from triage.report.signing import SigningKey, generate_keypair, load_signing_key
-from triage.scan.libraries import UNSIGNED_WARNING, load_libraries
+from triage.signing import SigningKey, generate_keypair, load_signing_key
 
 A, B = made(1), made(2)
 

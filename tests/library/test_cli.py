@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from tests.library.helpers import made
 from triage.cli import cli
-from triage.report.signing import generate_keypair
+from triage.signing import generate_keypair
 
 A, B = made(1), made(2)
 

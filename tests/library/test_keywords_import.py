@@ -58,8 +58,8 @@ def test_folded_terms_match_accented_and_plain_text_in_both_encodings() -> None:
 
 
 def test_a_profile_keyword_list_can_fold_accents(tmp_path: Path) -> None:
+    from triage.library.loading import load_libraries
     from triage.profile import load_profile
-    from triage.scan.libraries import load_libraries
 
     (tmp_path / "bespoke.txt").write_text("Zoe Testcase\n")
     profile = tmp_path / "p.toml"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from triage.library.bundle import add_hashset, sign_bundle
 from triage.report import write_report
-from triage.report.signing import generate_keypair, load_signing_key, one_time_key
 from triage.scan import ScanOptions, run_scan
+from triage.signing import generate_keypair, load_signing_key, one_time_key
 
 
 def test_vics_details_reach_the_findings_and_are_escaped_in_the_html(tmp_path: Path) -> None:

@@ -71,9 +71,7 @@ def test_unsupported_encoding_is_refused() -> None:
         KeywordScanner([KNIFE], encodings=("cp1252",))
 
 
-@pytest.mark.parametrize(
-    ("encoding", "offsets"), [("utf-8", [0, 8, 16, 31]), ("utf-16le", [0, 14, 28, 56])]
-)
+@pytest.mark.parametrize(("encoding", "offsets"), [("utf-8", [0, 8, 16, 31]), ("utf-16le", [0, 14, 28, 56])])
 def test_case_insensitive_includes_non_ascii_letters(encoding: str, offsets: list[int]) -> None:
     data = "ÉCOLE, École, école, ECOLE, éCoLe".encode(encoding)
     hits = scan(KeywordScanner([ECOLE], encodings=(encoding,)), data)

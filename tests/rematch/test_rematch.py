@@ -15,15 +15,14 @@ from tests.batch.devices import BENIGN_TEXT, build_clean_image, md5_of
 from triage.cli import cli
 from triage.decide import decide
 from triage.library import load_hashset
+from triage.plain import from_plain, to_plain
 from triage.profile import load_profile
 from triage.records import Verdict
 from triage.rematch import SECTION, new_hash_set, rematch
-from triage.rematch.load import ReportError, load_report
 from triage.report import write_report
-from triage.report.jsonout import to_plain
-from triage.report.plain import from_plain
-from triage.report.signing import one_time_key, verify_folder
+from triage.report.load import ReportError, load_report
 from triage.scan import ScanOptions, ScanResult, run_scan
+from triage.signing import one_time_key, verify_folder
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 
 from triage.report import write_report
-from triage.report.signing import one_time_key
 from triage.scan import ScanOptions, run_scan
+from triage.signing import one_time_key
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "findings.schema.json").read_text())
 

@@ -26,7 +26,7 @@ def test_finding_round_trip_keeps_types():
 
 
 def _hook():
-    from triage.scan.journal import _hook as hook
+    from triage.plain import untag as hook
 
     return hook
 

@@ -19,7 +19,7 @@ from triage.batch.devices import find_evidence, plan_jobs
 from triage.batch.jobs import DeviceJob, DeviceOutcome, JobSettings, already_done
 from triage.batch.runners import JobRunner, run_jobs
 from triage.batch.summary import write_summary
-from triage.report.signing import SigningKey
+from triage.signing import SigningKey
 
 __all__ = ["BatchResult", "run_batch"]
 

@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from triage.report import write_report
-from triage.report.signing import one_time_key, verify_folder
 from triage.scan import ScanOptions, run_scan
+from triage.signing import one_time_key, verify_folder
 
 DONE, FAILED = "done", "failed"
 

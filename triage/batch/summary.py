@@ -2,7 +2,7 @@
 
 ``<out>/summary/`` holds ``index.html`` (autoescaped, no scripts, links to each
 device's ``report.html``) and ``summary.json`` (schema ``triage.batch-summary/1``),
-signed with ``triage/report/signing.py``. It lists every report's manifest
+signed with ``triage/signing.py``. It lists every report's manifest
 SHA-256 and signer fingerprint, so its signature also vouches for the reports.
 
 Ranking: verdict (SEIZE, REVIEW, NO GROUNDS FOUND), then strength: the summed
@@ -24,8 +24,8 @@ from triage import __version__
 from triage.batch.jobs import DONE, DeviceOutcome, set_aside
 from triage.decide import SEVERITY
 from triage.records import Verdict
-from triage.report.signing import MANIFEST, SigningKey, outputs_to_sign, sign_folder, verify_folder
 from triage.report.templating import template_environment
+from triage.signing import MANIFEST, SigningKey, outputs_to_sign, sign_folder, verify_folder
 
 SCHEMA = "triage.batch-summary/1"
 _env = template_environment(Path(__file__).parent / "templates")

@@ -17,8 +17,8 @@ from triage.export.csvout import render_csv
 from triage.export.dfxml import render_dfxml
 from triage.export.files import FileRow, file_rows
 from triage.export.vics import render_vics
-from triage.rematch.load import LoadedReport, load_report
-from triage.report.signing import SigningKey, outputs_to_sign, sign_folder
+from triage.report.load import LoadedReport, load_report
+from triage.signing import SigningKey, outputs_to_sign, sign_folder
 
 __all__ = ["EXPORTERS", "export_report"]
 

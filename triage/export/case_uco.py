@@ -18,7 +18,7 @@ from typing import Any
 
 from triage.export.files import FileRow, iso_utc
 from triage.records import SourceInfo, Volume
-from triage.rematch.load import LoadedReport
+from triage.report.load import LoadedReport
 
 CONTEXT = {
     "kb": "urn:triage:kb:",

@@ -9,7 +9,7 @@ import click
 
 from triage.cli_common import key_options, trusted_key_option
 from triage.export import EXPORTERS, export_report
-from triage.rematch.load import ReportError
+from triage.report.load import ReportError
 
 
 @click.command()

@@ -17,7 +17,7 @@ from collections import defaultdict
 
 from triage.export.files import FileRow, iso_utc
 from triage.records import Volume
-from triage.rematch.load import LoadedReport
+from triage.report.load import LoadedReport
 
 NAMESPACE = "http://www.forensicswiki.org/wiki/Category:Digital_Forensics_XML"
 DC = "http://purl.org/dc/elements/1.1/"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from triage.records import Entry, Examined, Finding
-from triage.rematch.load import LoadedReport
+from triage.report.load import LoadedReport
 
 
 @dataclass(frozen=True)

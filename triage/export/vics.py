@@ -23,7 +23,7 @@ from collections import defaultdict
 from typing import Any
 
 from triage.export.files import FileRow, iso_utc
-from triage.rematch.load import LoadedReport
+from triage.report.load import LoadedReport
 
 CONTEXT = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/UK/$metadata#Cases"
 TRIAGE_NAMESPACE = uuid.UUID("8d1f7a52-2f4b-4b1e-9a43-6c1f0e5d7a10")

@@ -9,7 +9,7 @@
     <bundle>/keywords/<name>.csv   a keyword list in the exchange CSV (term, category, weight,
                               whole_word, case_sensitive)
 
-Signing reuses the Ed25519 primitives of ``triage/report/signing.py``. Anyone can check a bundle
+Signing reuses the Ed25519 primitives of ``triage/signing.py``. Anyone can check a bundle
 with openssl alone: ``openssl pkeyutl -verify -pubin -inkey issuer.pub -rawin -in manifest.json
 -sigfile manifest.sig``, then compare each file's ``sha256sum`` with the manifest.
 """
@@ -32,7 +32,7 @@ from triage.library.importer import import_hashset, sha256_file
 from triage.library.keywords import import_keywords
 
 if TYPE_CHECKING:
-    from triage.report.signing import SigningKey
+    from triage.signing import SigningKey
 
 MANIFEST, SIGNATURE, ISSUER_KEY = "manifest.json", "manifest.sig", "issuer.pub"
 BUNDLE_FORMAT = "triage-library-bundle/1"
@@ -90,7 +90,7 @@ def add_keywords(folder: Path, source: Path, name: str, fold_accents: bool = Fal
 
 
 def sign_bundle(folder: Path, key: SigningKey, version: str, source: str, name: str = "") -> dict[str, Any]:
-    from triage.report.signing import fingerprint  # here: triage.report imports the scan, which imports us
+    from triage.signing import fingerprint  # here: triage.report imports the scan, which imports us
 
     manifest = read_manifest(folder)
     manifest.update(
@@ -121,7 +121,7 @@ def verify_bundle(folder: Path, trusted_keys: Sequence[Path]) -> BundleCheck:
 
 
 def _signer(folder: Path, data: bytes, trusted_keys: Sequence[Path]) -> tuple[str, list[str]]:
-    from triage.report.signing import SigningKeyError, fingerprint, load_public_key  # see sign_bundle
+    from triage.signing import SigningKeyError, fingerprint, load_public_key  # see sign_bundle
 
     try:
         signature = (folder / SIGNATURE).read_bytes()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from triage.cli_common import read_passphrase
 from triage.library.bundle import (
     add_hashset,
     add_keywords,
@@ -24,7 +25,7 @@ from triage.library.compiled import CompiledSet
 from triage.library.formats import FORMATS
 from triage.library.formats.base import any_hex_digest
 from triage.library.importer import LABELS
-from triage.report.signing import SigningKey, SigningKeyError, load_signing_key
+from triage.signing import SigningKey, SigningKeyError, load_signing_key
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -167,8 +168,8 @@ def lookup(digests: tuple[str, ...], bundles: tuple[Path, ...], profile_name: st
 
 
 def _profile_sets(profile_name: str) -> list[CompiledSet]:
+    from triage.library.loading import load_libraries
     from triage.profile import load_profile  # here: the scan modules import this package
-    from triage.scan.libraries import load_libraries
 
     library, _, _ = load_libraries(load_profile(profile_name))
     return library.sets
@@ -181,11 +182,9 @@ def _safe_name(name: str) -> str:
 
 
 def _issuer_key(key_path: Path, passphrase_file: Path | None) -> SigningKey:
-    if passphrase_file is not None:
-        return load_signing_key(key_path, passphrase_file.read_bytes().rstrip(b"\r\n"))
-    if os.environ.get("TRIAGE_KEY_PASSPHRASE"):
-        return load_signing_key(key_path, os.environ["TRIAGE_KEY_PASSPHRASE"].encode())
-    try:
-        return load_signing_key(key_path, None)  # an unencrypted key (the demo issuer's)
-    except SigningKeyError:
-        return load_signing_key(key_path, click.prompt("Key passphrase", hide_input=True).encode())
+    if passphrase_file is None and not os.environ.get("TRIAGE_KEY_PASSPHRASE"):
+        try:
+            return load_signing_key(key_path, None)  # an unencrypted key (the demo issuer's)
+        except SigningKeyError:
+            pass
+    return load_signing_key(key_path, read_passphrase(passphrase_file, confirm=False))

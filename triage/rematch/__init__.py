@@ -20,9 +20,9 @@ from triage.decide import decide
 from triage.library import CompiledSet, HashLibrary
 from triage.profile import Profile
 from triage.records import Decision, Examined, Finding
-from triage.rematch.load import LoadedReport
+from triage.report.load import LoadedReport
+from triage.result import LibraryUsed, ScanResult
 from triage.scan.findings import FindingLog
-from triage.scan.result import LibraryUsed, ScanResult
 
 __all__ = ["NewHashSet", "Rematched", "new_hash_set", "rematch"]
 

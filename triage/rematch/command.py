@@ -15,11 +15,11 @@ import click
 from triage.cli_common import key_options, trusted_key_option
 from triage.library import CompiledSet, load_hashset
 from triage.library.bundle import MANIFEST as BUNDLE_MANIFEST
+from triage.library.loading import load_libraries
 from triage.profile import BundleRef, Profile, ProfileError, load_profile
 from triage.rematch import NewHashSet, new_hash_set, rematch
-from triage.rematch.load import LoadedReport, ReportError, load_report
 from triage.report import write_report
-from triage.scan.libraries import load_libraries
+from triage.report.load import LoadedReport, ReportError, load_report
 
 
 @click.command()

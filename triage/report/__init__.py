@@ -6,8 +6,8 @@ from pathlib import Path
 
 from triage.report.html import render_html
 from triage.report.jsonout import inventory_lines, render_json
-from triage.report.signing import SigningKey, outputs_to_sign, sign_folder
-from triage.scan.result import ScanResult
+from triage.result import ScanResult
+from triage.signing import SigningKey, outputs_to_sign, sign_folder
 
 __all__ = ["write_report"]
 

@@ -12,10 +12,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from triage.plain import to_plain
 from triage.records import Finding, Verdict
-from triage.report.jsonout import to_plain
 from triage.report.templating import template_environment
-from triage.scan.result import ScanResult
+from triage.result import ScanResult
 
 VERDICT_CLASS = {Verdict.SEIZE: "seize", Verdict.REVIEW: "review", Verdict.NO_GROUNDS: "clear"}
 _env = template_environment(Path(__file__).parent / "templates")

@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 import json
 from collections.abc import Iterator
-from datetime import datetime
-from typing import Any
 
-from triage.scan.result import ScanResult
+from triage.plain import to_plain
+from triage.result import ScanResult
 
 SCHEMA = "triage.findings/1"
-
-
-def to_plain(value: Any) -> Any:
-    """Dataclasses, enums, datetimes and tuples as JSON-ready values (UTC ISO 8601 times)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
-    if isinstance(value, dict):
-        return {str(k): to_plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [to_plain(v) for v in value]
-    return value
 
 
 def render_json(result: ScanResult, signer: dict[str, str]) -> str:

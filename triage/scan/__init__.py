@@ -19,16 +19,16 @@ from triage import __version__
 from triage.agent.check import cross_check_agent
 from triage.decide import decide
 from triage.identify import libmagic_version
+from triage.library.loading import load_libraries
 from triage.library.perceptual.loading import load_perceptual
 from triage.profile import load_profile
 from triage.progress import QuietProgress, ScanProgress
 from triage.records import Coverage, Problem, SourceInfo, VolumeCoverage
+from triage.result import LibraryUsed, ScanResult
 from triage.scan.budget import StopRules
 from triage.scan.context import ScanContext
 from triage.scan.findings import FindingLog
-from triage.scan.libraries import load_libraries
 from triage.scan.pipeline import ScanState, VolumeWork, scan_volumes, walk_sources
-from triage.scan.result import LibraryUsed, ScanResult
 from triage.scan.resume import Restored, ScanJournal, replay
 from triage.sources import EvidenceSource, describe_source, hash_media, open_source
 

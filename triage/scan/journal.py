@@ -16,17 +16,15 @@ into the same frozen dataclasses; nothing in a journal is ever executed (no pick
 
 from __future__ import annotations
 
-import enum
 import json
 import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from triage.report.plain import from_plain
+from triage.plain import from_plain, to_plain, untag
 
 JOURNAL_NAME = "scan.journal"
 IN_PROGRESS = "SCAN-IN-PROGRESS.txt"
@@ -45,31 +43,9 @@ class JournalError(ValueError):
     """A journal that cannot be resumed; the message says why."""
 
 
-_PLAIN = frozenset((str, int, float, bool))
-
-
 def encode(value: Any) -> Any:
-    """Records, enums, datetimes and containers as JSON values; datetimes stay recognisable."""
-    if value is None or type(value) in _PLAIN:
-        return value
-    fields = getattr(type(value), "__dataclass_fields__", None)
-    if fields is not None:
-        return {name: encode(getattr(value, name)) for name in fields}
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return {"$dt": value.isoformat()}
-    if isinstance(value, dict):
-        return {str(k): encode(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [encode(v) for v in value]
-    return value
-
-
-def _hook(obj: dict[str, Any]) -> Any:
-    if len(obj) == 1 and "$dt" in obj:
-        return datetime.fromisoformat(obj["$dt"])
-    return obj
+    """Records as JSON values with tagged datetimes (the one serialiser, ``triage.plain``)."""
+    return to_plain(value, tagged=True)
 
 
 def decode(cls: type[T], data: Any) -> T:
@@ -111,7 +87,7 @@ def read_journal(path: Path) -> Iterator[dict[str, Any]]:
         raise JournalError(f"cannot read the journal {path}: {exc.strerror}") from None
     for line in text.splitlines():
         try:
-            record = json.loads(line, object_hook=_hook)
+            record = json.loads(line, object_hook=untag)
         except json.JSONDecodeError:
             return
         if not isinstance(record, dict) or "t" not in record:

@@ -1,6 +1,6 @@
 """Load the perceptual hash sets a profile names, recording exactly which files were used.
 
-Called once by ``run_scan`` beside ``triage.scan.libraries.load_libraries``; the sets it loads
+Called once by ``run_scan`` beside ``triage.library.loading.load_libraries``; the sets it loads
 are listed in the report's libraries table as "perceptual hash set".
 """
 
@@ -17,7 +17,7 @@ from triage.library.perceptual import (
 from triage.profile import Profile, ProfileError
 
 if TYPE_CHECKING:
-    from triage.scan.result import LibraryUsed
+    from triage.result import LibraryUsed
 
 SECTION = "Perceptual matching"
 
@@ -26,7 +26,7 @@ def load_perceptual(
     profile: Profile, used: list[LibraryUsed], sections: dict[str, Any] | None = None
 ) -> PerceptualLibrary:
     """Raises ProfileError naming the file when a set the profile needs cannot be used."""
-    from triage.scan.result import LibraryUsed  # triage.scan imports this module
+    from triage.result import LibraryUsed  # triage.scan imports this module
 
     try:
         settings, refs = perceptual_tables(profile.tables)

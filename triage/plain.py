@@ -1,6 +1,10 @@
-"""Rebuild frozen records from the JSON a report wrote (the inverse of ``report.jsonout.to_plain``).
+"""The one serialiser of records: ``to_plain`` writes them as JSON values, ``from_plain`` reads
+them back (findings.json, inventory.jsonl, the scan journal, rematch).
 
-Driven by the dataclasses' own type hints, so a field added to a record later
+``to_plain(value, tagged=True)`` writes datetimes as ``{"$dt": ...}`` so that times inside
+free-form dicts (an artefact's ``values``) come back as datetimes too (``untag`` is the JSON
+object hook that reads them); reports write plain ISO 8601 UTC strings. ``from_plain`` is
+driven by the dataclasses' own type hints, so a field added to a record later
 (e.g. perceptual hashes on ``Examined``) is read back without changes here.
 Keys the record does not have are ignored, so an older tool can read a newer
 report's common fields. Hand-written: no well-kept library does exactly this
@@ -16,6 +20,33 @@ import typing
 from datetime import datetime
 from functools import cache
 from typing import Any
+
+_PLAIN = frozenset((str, int, float, bool))
+
+
+def to_plain(value: Any, tagged: bool = False) -> Any:
+    """Dataclasses, enums, datetimes and containers as JSON-ready values."""
+    if value is None or type(value) in _PLAIN:
+        return value
+    fields = getattr(type(value), "__dataclass_fields__", None)
+    if fields is not None:
+        return {name: to_plain(getattr(value, name), tagged) for name in fields}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return {"$dt": value.isoformat()} if tagged else value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, dict):
+        return {str(k): to_plain(v, tagged) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_plain(v, tagged) for v in value]
+    return value
+
+
+def untag(obj: dict[str, Any]) -> Any:
+    """JSON object hook: ``{"$dt": iso}`` back to a datetime (the inverse of ``tagged``)."""
+    if len(obj) == 1 and "$dt" in obj:
+        return datetime.fromisoformat(obj["$dt"])
+    return obj
 
 
 def from_plain(cls: Any, value: Any) -> Any:

@@ -17,7 +17,7 @@ from triage.library.importer import sha256_file
 from triage.library.keywords import fold_accents
 from triage.match.keywords import Keyword, KeywordScanner, load_keywords
 from triage.profile import BundleRef, HashSetRef, KeywordListRef, Profile, ProfileError
-from triage.scan.result import LibraryUsed
+from triage.result import LibraryUsed
 
 UNSIGNED_WARNING = "NOT VERIFIED, used only because of --allow-unsigned: "
 

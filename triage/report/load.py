@@ -12,12 +12,11 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from triage.plain import from_plain
 from triage.records import Examined
-from triage.report.plain import from_plain
-from triage.report.signing import MANIFEST, verify_folder
-from triage.scan.result import ScanResult
-
-FINDINGS_SCHEMA = "triage.findings/1"
+from triage.report.jsonout import SCHEMA as FINDINGS_SCHEMA
+from triage.result import ScanResult
+from triage.signing import MANIFEST, verify_folder
 
 
 class ReportError(ValueError):
