@@ -97,13 +97,30 @@ class Finding:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
+PROBLEM_KINDS = ("error", "damaged", "tool-fault")
+
+
 @dataclass(frozen=True)
 class Problem:
-    """Something that could not be examined or was damaged; never fatal to a scan."""
+    """Something that could not be examined or was damaged; never fatal to a scan.
+
+    ``kind``: "error", something could not be examined (a file, a directory, a region, a
+    member past a limit): a coverage gap, so the verdict cannot be NO GROUNDS FOUND;
+    "damaged", the evidence is malformed but was read around (a bad row, a corrupt
+    picture): counted and shown, not a gap; "tool-fault", a bug in triage itself (set only by
+    the guards around stages, with the traceback in ``detail``): a gap, shown as our fault,
+    never as damage in the evidence.
+    """
 
     where: str  # source, volume or file location
     what: str  # what went wrong, in plain words
-    kind: str = "error"  # "error" (could not read) or "damaged" (read, but malformed)
+    kind: str = "error"
+    size: int = -1  # bytes not examined because of it, where known; -1 unknown
+    detail: str = ""  # for a tool fault, the traceback (journal and findings.json, not the page)
+
+    @property
+    def is_gap(self) -> bool:
+        return self.kind != "damaged"
 
 
 @dataclass(frozen=True)
@@ -178,3 +195,53 @@ class Artefact:
     user: str = ""  # the account it belongs to, where the evidence shows it
     values: dict[str, Any] = field(default_factory=dict)
     recovered: bool = False  # from a deleted row, an uncheckpointed WAL frame or a freelist page
+
+
+@dataclass(frozen=True)
+class FindingDraft:
+    """A finding before the pipeline numbers it: what stages yield (see ``Finding``)."""
+
+    kind: str
+    label: str
+    summary: str
+    entry: Entry | None = None
+    examined: Examined | None = None
+    weight: float = 1.0
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def numbered(self, finding_id: str) -> Finding:
+        return Finding(
+            finding_id, self.kind, self.label, self.summary, self.entry, self.examined, self.weight, self.detail
+        )
+
+
+@dataclass(frozen=True)
+class Content:
+    """Bytes found inside something (an archive member, a thumbnail, a cached HTTP body, a carve),
+    for the pipeline to examine like a file: typed, hashed, matched, keyword-scanned, analysed,
+    with known-good content skipped. ``entry.container`` names the way in."""
+
+    entry: Entry
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One count for a report section, e.g. ``Tally("Perceptual matching", "images hashed")``.
+    The pipeline sums tallies over the whole scan (journal and resume included)."""
+
+    section: str
+    name: str
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class Section:
+    """A whole report section from a stage that runs once (e.g. the agent cross-check)."""
+
+    title: str
+    value: Any
+
+
+# Everything a stage may yield; the pipeline alone applies them (numbers findings, journals, tallies).
+Record = FindingDraft | Artefact | Problem | Content | Examined | Tally | Section

@@ -14,10 +14,9 @@ import sqlite3
 import struct
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from triage.records import Artefact, Entry, Problem
+from triage.records import Artefact, Content, Entry, Problem
 from triage.walk.files import FileHandle
 
 if TYPE_CHECKING:
@@ -51,14 +50,6 @@ DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
     RecursionError,
     MemoryError,
 )
-
-
-@dataclass(frozen=True)
-class Content:
-    """Bytes found inside an artefact file, to be examined like a file (hashes, keywords, images)."""
-
-    entry: Entry  # synthetic: container names the path, e.g. ("chrome-cache:<url>",)
-    data: bytes
 
 
 Record = Artefact | Problem | Content
