@@ -211,7 +211,14 @@ class FindingDraft:
 
     def numbered(self, finding_id: str) -> Finding:
         return Finding(
-            finding_id, self.kind, self.label, self.summary, self.entry, self.examined, self.weight, self.detail
+            finding_id,
+            self.kind,
+            self.label,
+            self.summary,
+            self.entry,
+            self.examined,
+            self.weight,
+            self.detail,
         )
 
 
