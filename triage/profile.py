@@ -44,6 +44,10 @@ class KeywordListRef:
     fold_accents: bool = False  # also match accent-folded spellings (triage/library/keywords.py)
 
 
+# Where a keyword hit was found (the finding's detail "context"; triage/match/hit_context.py).
+HIT_CONTEXTS = ("text", "binary", "system-file", "path", "registry", "artefact")
+
+
 @dataclass(frozen=True)
 class Rule:
     """Fires when the findings of ``kind`` (and ``label``, if set) reach a count or weight."""
@@ -57,6 +61,9 @@ class Rule:
     min_weight: float = 0.0
     max_distance: int | None = None  # only findings whose detail "distance" is at most this
     algorithm: str = ""  # only findings whose detail "algorithm" is this (e.g. "pdq")
+    distinct_terms: bool = False  # weigh each distinct detail "term" once (its weight), however often found
+    ignore_contexts: tuple[str, ...] = ()  # detail "context" values that do not count (HIT_CONTEXTS)
+    list_below_threshold: bool = False  # a rule that does not fire lists its findings "for information"
 
 
 @dataclass(frozen=True)
@@ -156,4 +163,15 @@ def _rule(table: dict[str, Any]) -> Rule:
         min_weight=float(table.get("min_weight", 0.0)),
         max_distance=int(table["max_distance"]) if "max_distance" in table else None,
         algorithm=str(table.get("algorithm", "")),
+        distinct_terms=bool(table.get("distinct_terms", False)),
+        ignore_contexts=_contexts(table),
+        list_below_threshold=bool(table.get("list_below_threshold", False)),
     )
+
+
+def _contexts(table: dict[str, Any]) -> tuple[str, ...]:
+    contexts = tuple(str(c) for c in table.get("ignore_contexts", ()))
+    unknown = [c for c in contexts if c not in HIT_CONTEXTS]
+    if unknown:
+        raise ValueError(f"rule {table['id']!r}: unknown ignore_contexts {unknown}: use {list(HIT_CONTEXTS)}")
+    return contexts

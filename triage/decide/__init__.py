@@ -7,12 +7,17 @@ meaning of the verdict itself:
 * BUILTIN-INCOMPLETE-COVERAGE: NO GROUNDS FOUND is only said when the whole
   device was examined; otherwise at least REVIEW.
 * BUILTIN-NOTHING-EXAMINED: if no volume at all could be examined, REVIEW.
+
+A rule may also give reasons with the verdict NO GROUNDS FOUND: findings it saw but did not
+count, or not enough of them ("for information", triage/decide/weighing.py). They never raise
+the verdict; the report lists them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from triage.decide.weighing import rule_reasons
 from triage.profile import Rule
 from triage.records import Coverage, Decision, Finding, Reason, Verdict
 
@@ -20,29 +25,11 @@ SEVERITY = {Verdict.NO_GROUNDS: 0, Verdict.REVIEW: 1, Verdict.SEIZE: 2}
 
 
 def decide(findings: Sequence[Finding], coverage: Coverage, rules: Iterable[Rule]) -> Decision:
-    reasons = [r for rule in rules if (r := apply_rule(rule, findings)) is not None]
+    reasons = [r for rule in rules for r in rule_reasons(rule, findings)]
     reasons.extend(_coverage_reasons(coverage, reasons))
-    reasons.sort(key=lambda r: -SEVERITY[r.verdict])
+    reasons.sort(key=lambda r: -SEVERITY[r.verdict])  # stable: "for information" reasons come last
     verdict = reasons[0].verdict if reasons else Verdict.NO_GROUNDS
     return Decision(verdict, tuple(reasons))
-
-
-def apply_rule(rule: Rule, findings: Sequence[Finding]) -> Reason | None:
-    matching = [f for f in findings if _selects(rule, f)]
-    weight = sum(f.weight for f in matching)
-    if len(matching) < rule.min_count or weight < rule.min_weight or not matching:
-        return None
-    count = f"{len(matching)} finding{'s' if len(matching) != 1 else ''}"
-    return Reason(rule.id, rule.verdict, f"{rule.text} ({count})", tuple(f.id for f in matching))
-
-
-def _selects(rule: Rule, finding: Finding) -> bool:
-    if finding.kind != rule.kind or (rule.label and finding.label != rule.label):
-        return False
-    if rule.algorithm and finding.detail.get("algorithm") != rule.algorithm:
-        return False
-    distance = finding.detail.get("distance")
-    return rule.max_distance is None or (isinstance(distance, int) and distance <= rule.max_distance)
 
 
 def _coverage_reasons(coverage: Coverage, fired: list[Reason]) -> list[Reason]:
