@@ -107,9 +107,10 @@ def _not_counted(rule: Rule, findings: Sequence[Finding]) -> Reason:
 
 
 def _term_counts(findings: Sequence[Finding]) -> str:
-    """ "'model' (weight 1) ×3 in 2 files" for each term, in the order first found."""
+    """'model' (weight 1) ×3 in 2 findings, for each term: heaviest first, then as first found."""
     parts = []
-    for group in _by_term(findings).values():
+    groups = sorted(_by_term(findings).values(), key=lambda group: -max(f.weight for f in group))
+    for group in groups:
         occurrences = sum(int(f.detail.get("occurrences", 1)) for f in group)
         term = str(group[0].detail.get("term", group[0].label or group[0].kind))
         weight = max(f.weight for f in group)

@@ -27,8 +27,11 @@ from pathlib import Path
 
 import ahocorasick
 
+from triage.match.binary_text import BINARY_REACH, ESCAPED_REACH, escaped, looks_binary
+
 CONTEXT_CHARS = 40  # characters of context either side of a hit
 CONTEXT_BYTES = 4 * CONTEXT_CHARS  # bytes read either side: 40 characters of UTF-8 at most
+REACH = max(CONTEXT_BYTES, BINARY_REACH)  # bytes either side kept for a hit: context and entropy
 MAX_CONTEXT = 200  # a hit's context is never longer than this
 MAX_VARIANTS = 256  # case spellings per term before falling back to lower/upper/title only
 MAX_TERM_CHARS = 1000  # longer terms in a keyword list are refused: they would bloat the tail
@@ -64,6 +67,7 @@ class KeywordHit:
     encoding: str  # "utf-8", "utf-16le"; "text" for scan_text
     offset: int  # byte offset of the match start in the whole stream; char offset for "text"
     context: str  # ~40 printable characters either side of the match, at most MAX_CONTEXT
+    binary: bool = False  # in random-looking or compressed bytes; context is then escaped bytes
 
 
 class KeywordListError(ValueError):
@@ -181,7 +185,7 @@ class KeywordScanner:
             for pattern in _byte_patterns(keyword, encoding.codec):
                 table.setdefault(pattern, set()).add((kw, enc))
         self._max_len = max(map(len, itertools.chain(folded, exact)), default=0)
-        self.tail_bytes = self._max_len + 2 * CONTEXT_BYTES + 2
+        self.tail_bytes = self._max_len + 2 * REACH + 2
         self._folded, self._exact = _automaton(folded), _automaton(exact)
         self._text_folded, self._text_exact = self._text_automata()
 
@@ -306,7 +310,7 @@ class KeywordStream:
             return
         buf = self._tail + chunk
         self._pending.extend(self._scanner._find(buf, self._tail_at, len(self._tail)))
-        self._settle(buf, self._tail_at + len(buf) - CONTEXT_BYTES)
+        self._settle(buf, self._tail_at + len(buf) - REACH)
         keep = min(len(buf), self._scanner.tail_bytes)
         self._tail_at += len(buf) - keep
         self._tail = buf[len(buf) - keep :]
@@ -342,8 +346,15 @@ class KeywordStream:
         kept = self._kept.get((kw, enc), 0)
         if kept < self._scanner.max_hits_per_keyword:
             self._kept[(kw, enc)] = kept + 1
-            hit = KeywordHit(keyword, encoding.label, match[1], encoding.context(buf, start, end))
-            self._hits.append((match[1], kw, enc, hit))
+            self._hits.append((match[1], kw, enc, _hit(keyword, encoding, buf, start, end, match[1])))
+
+
+def _hit(keyword: Keyword, encoding: _Encoding, buf: bytes, start: int, end: int, offset: int) -> KeywordHit:
+    """The hit with its context: decoded text, or escaped bytes where it sits in binary data."""
+    if looks_binary(buf[max(0, start - BINARY_REACH) : end + BINARY_REACH]):
+        context = escaped(buf[max(0, start - ESCAPED_REACH) : end + ESCAPED_REACH])
+        return KeywordHit(keyword, encoding.label, offset, context, binary=True)
+    return KeywordHit(keyword, encoding.label, offset, encoding.context(buf, start, end))
 
 
 def load_keywords(path: Path) -> list[Keyword]:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from itertools import count
 
 from triage.library import HashMatch
+from triage.match.hit_context import NOTES, by_term_and_context
 from triage.match.keywords import KeywordHit
 from triage.records import Artefact, Entry, Examined, Finding, VolumeCoverage
 
@@ -50,17 +51,15 @@ class FindingLog:
         )
 
     def keyword_hits(self, examined: Examined, hits: list[KeywordHit], where: str) -> list[Finding]:
-        """One finding per keyword per file, with its count and first few contexts."""
-        grouped: dict[str, list[KeywordHit]] = defaultdict(list)
-        for hit in hits:
-            grouped[hit.keyword.term].append(hit)
+        """One finding per keyword per context per file, with its count and first few contexts."""
         made = []
-        for term, group in grouped.items():
+        for (term, context), group in by_term_and_context(examined, hits, where).items():
             keyword = group[0].keyword
             detail = {
                 "term": term,
                 "category": keyword.category,
                 "where": where,
+                "context": context,
                 "occurrences": len(group),
                 "encodings": sorted({h.encoding for h in group}),
                 "contexts": [
@@ -68,7 +67,8 @@ class FindingLog:
                     for h in group[:MAX_CONTEXTS]
                 ],
             }
-            summary = f"Keyword {term!r} ({keyword.category or 'uncategorised'}) in file {where}"
+            note = f" ({NOTES[context]})" if NOTES[context] else ""
+            summary = f"Keyword {term!r} ({keyword.category or 'uncategorised'}) in file {where}{note}"
             made.append(
                 self.add(
                     kind="keyword",
@@ -104,6 +104,7 @@ class FindingLog:
                     {"encoding": f"{a.kind} {field}", "offset": _when(a), "text": h.context}
                     for a, field, h in group[:MAX_CONTEXTS]
                 ],
+                "context": "artefact",
                 "artefact": first.kind,
                 "user": first.user,
             }
