@@ -35,7 +35,7 @@ from demo_browsers import chrome_history  # noqa: E402
 from tests.artefacts.helpers import context, handle_of  # noqa: E402
 from triage.artefacts import run_artefact_parsers  # noqa: E402
 from triage.artefacts.browser.chrome_history import ChromeHistory  # noqa: E402
-from triage.match.keywords import load_keywords  # noqa: E402
+from triage.match.keyword_list import load_keywords  # noqa: E402
 
 BASELINE_SQL = "SELECT urls.url, urls.title, visits.visit_time FROM visits JOIN urls ON visits.url = urls.id"
 HISTORY = "/Users/alex/AppData/Local/Google/Chrome/User Data/Default/History"

@@ -12,7 +12,8 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from triage.match.keywords import KeywordScanner, load_keywords
+from triage.match.keyword_list import load_keywords
+from triage.match.keywords import KeywordScanner
 
 CHUNK = 1 << 20
 

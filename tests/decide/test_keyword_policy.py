@@ -100,8 +100,6 @@ def test_an_unknown_context_is_refused_at_load(tmp_path):
     from triage.profile import ProfileError
 
     bad = tmp_path / "p.toml"
-    bad.write_text(
-        '[[rules]]\nid = "R"\nverdict = "REVIEW"\nkind = "keyword"\nignore_contexts = ["bin"]\n'
-    )
+    bad.write_text('[[rules]]\nid = "R"\nverdict = "REVIEW"\nkind = "keyword"\nignore_contexts = ["bin"]\n')
     with pytest.raises(ProfileError, match=r"unknown ignore_contexts \['bin'\]"):
         load_profile(str(bad))

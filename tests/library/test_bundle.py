@@ -139,7 +139,7 @@ def test_the_demo_bundle_holds_exactly_the_demo_sources() -> None:
     """Fails when hashsets/demo/ was rebuilt without re-running build/demo/make_demo_library.py."""
     from triage.library.bundle import open_bundle
     from triage.library.formats import FORMATS
-    from triage.match.keywords import load_keywords
+    from triage.match.keyword_list import load_keywords
     from triage.profile import data_root
 
     root = data_root() / "hashsets"

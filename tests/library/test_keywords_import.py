@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from triage.library.keywords import accent_variants, fold_accents, import_keywords, strip_accents
-from triage.match.keywords import Keyword, KeywordListError, KeywordScanner, load_keywords
+from triage.match.keyword_list import load_keywords
+from triage.match.keywords import Keyword, KeywordListError, KeywordScanner
 
 
 def test_a_txt_list_is_written_as_exchange_csv_and_reads_back(tmp_path: Path) -> None:

@@ -1,8 +1,10 @@
 """Keyword lists for bundles: import, optional accent folding, and the exchange CSV.
 
 Exchange format (also what the remote agent's console exports): UTF-8 CSV with the header
-``term,category,weight,whole_word,case_sensitive``; weight is a number (default 1), the two
-flags ``true``/``false`` (default false). Plain ``.txt`` lists (one term a line, ``#``
+``term,category,weight,whole_word,case_sensitive`` and, when the list has one, ``regex``;
+weight is a number (default 1), the flags ``true``/``false`` (default false). A ``regex`` term
+is an RE2 regular expression, refused at import (with its line) if RE2 cannot run it in linear
+time (triage/match/keyword_regex.py). Plain ``.txt`` lists (one term a line, ``#``
 comments) are accepted on import and written out in the CSV form. Reading and checking reuse
 ``triage.match.keywords.load_keywords``; matching (UTF-8 and UTF-16LE, case-folded) is the
 scanner's.
@@ -25,9 +27,11 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from triage.match.keywords import Keyword, load_keywords
+from triage.match.keyword_list import load_keywords
+from triage.match.keywords import Keyword
 
 COLUMNS = ("term", "category", "weight", "whole_word", "case_sensitive")
+REGEX_COLUMN = "regex"  # written only when a list has a regular-expression term
 MAX_ACCENT_VARIANTS = 200
 
 
@@ -65,7 +69,7 @@ def accent_variants(term: str) -> list[str]:
 def fold_accents(keywords: Iterable[Keyword]) -> list[Keyword]:
     """keywords plus their accent variants (same category, weight and flags), no repeats."""
     out = dict.fromkeys(keywords)
-    for keyword in list(out):
+    for keyword in [k for k in out if not k.regex]:  # a pattern writes its own alternatives
         for spelling in accent_variants(keyword.term):
             out.setdefault(replace(keyword, term=spelling), None)
     return list(out)
@@ -74,9 +78,12 @@ def fold_accents(keywords: Iterable[Keyword]) -> list[Keyword]:
 def to_exchange_csv(keywords: Iterable[Keyword]) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    keywords = list(keywords)
+    regex = any(k.regex for k in keywords)
+    writer.writerow((*COLUMNS, REGEX_COLUMN) if regex else COLUMNS)
     for k in keywords:
-        writer.writerow([k.term, k.category, f"{k.weight:g}", _flag(k.whole_word), _flag(k.case_sensitive)])
+        row = [k.term, k.category, f"{k.weight:g}", _flag(k.whole_word), _flag(k.case_sensitive)]
+        writer.writerow([*row, _flag(k.regex)] if regex else row)
     return buffer.getvalue()
 
 

@@ -15,7 +15,8 @@ from triage.library import CompiledSet, HashLibrary, load_hashset
 from triage.library.bundle import open_bundle, verify_bundle
 from triage.library.importer import sha256_file
 from triage.library.keywords import fold_accents
-from triage.match.keywords import Keyword, KeywordScanner, load_keywords
+from triage.match.keyword_list import load_keywords
+from triage.match.keywords import Keyword, KeywordScanner
 from triage.profile import BundleRef, HashSetRef, KeywordListRef, Profile, ProfileError
 from triage.result import LibraryUsed
 

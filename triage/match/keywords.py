@@ -16,18 +16,16 @@ tail; and a short, printable context for each hit.
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 import itertools
 import math
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import ahocorasick
 
 from triage.match.binary_text import BINARY_REACH, ESCAPED_REACH, escaped, looks_binary
+from triage.match.keyword_regex import MAX_MATCH_BYTES, RegexTerms
 
 CONTEXT_CHARS = 40  # characters of context either side of a hit
 CONTEXT_BYTES = 4 * CONTEXT_CHARS  # bytes read either side: 40 characters of UTF-8 at most
@@ -57,6 +55,7 @@ class Keyword:
     weight: float = 1.0
     whole_word: bool = False
     case_sensitive: bool = False
+    regex: bool = False  # the term is an RE2 regular expression (triage/match/keyword_regex.py)
 
 
 @dataclass(frozen=True)
@@ -181,11 +180,17 @@ class KeywordScanner:
         for (kw, keyword), (enc, encoding) in itertools.product(
             enumerate(self.keywords), enumerate(self.encodings)
         ):
+            if keyword.regex:
+                continue
             table = exact if keyword.case_sensitive else folded
             for pattern in _byte_patterns(keyword, encoding.codec):
                 table.setdefault(pattern, set()).add((kw, enc))
         self._max_len = max(map(len, itertools.chain(folded, exact)), default=0)
-        self.tail_bytes = self._max_len + 2 * REACH + 2
+        self.regexes = RegexTerms(
+            [(kw, k.term, k.case_sensitive) for kw, k in enumerate(self.keywords) if k.regex],
+            [e.label for e in self.encodings],
+        )
+        self.tail_bytes = max(self._max_len, MAX_MATCH_BYTES if self.regexes else 0) + 2 * REACH + 2
         self._folded, self._exact = _automaton(folded), _automaton(exact)
         self._text_folded, self._text_exact = self._text_automata()
 
@@ -217,6 +222,8 @@ class KeywordScanner:
         folded: dict[str, set[tuple[int, int]]] = {}
         exact: dict[str, set[tuple[int, int]]] = {}
         for kw, keyword in enumerate(self.keywords):
+            if keyword.regex:
+                continue
             if keyword.case_sensitive:
                 exact.setdefault(keyword.term, set()).add((kw, -1))
             else:
@@ -225,6 +232,7 @@ class KeywordScanner:
 
     def _text_matches(self, text: str) -> Iterator[tuple[int, int, int]]:
         """(start, end, keyword index) in text; folded matches must not split a character."""
+        yield from self.regexes.text_matches(text)
         if self._text_exact is not None:
             for last, (length, targets) in self._text_exact.iter(text):
                 yield from ((last + 1 - length, last + 1, kw) for kw, _ in targets)
@@ -301,6 +309,7 @@ class KeywordStream:
         self._hits: list[tuple[int, int, int, KeywordHit]] = []
         self._kept: dict[tuple[int, int], int] = {}
         self._finished = False
+        self._regex_done = 0  # stream offset before which every regex match start is decided
         self.counts: dict[tuple[str, str], int] = {}  # (term, encoding) -> every occurrence
 
     def feed(self, chunk: bytes) -> None:
@@ -311,6 +320,7 @@ class KeywordStream:
         buf = self._tail + chunk
         self._pending.extend(self._scanner._find(buf, self._tail_at, len(self._tail)))
         self._settle(buf, self._tail_at + len(buf) - REACH)
+        self._settle_regex(buf, self._tail_at + len(buf) - MAX_MATCH_BYTES - REACH)
         keep = min(len(buf), self._scanner.tail_bytes)
         self._tail_at += len(buf) - keep
         self._tail = buf[len(buf) - keep :]
@@ -320,6 +330,7 @@ class KeywordStream:
         if not self._finished:
             self._finished = True
             self._settle(self._tail, self._tail_at + len(self._tail))
+            self._settle_regex(self._tail, self._tail_at + len(self._tail))
             self._tail = b""
             self._hits.sort(key=lambda hit: hit[:3])
         return [hit for *_, hit in self._hits]
@@ -331,6 +342,15 @@ class KeywordStream:
             self._accept(buf, self._pending[ready])
             ready += 1
         del self._pending[:ready]
+
+    def _settle_regex(self, buf: bytes, horizon: int) -> None:
+        """Decide the regex matches starting before horizon (each start once, see keyword_regex)."""
+        if not self._scanner.regexes or horizon <= self._regex_done:
+            return
+        first, last = self._regex_done - self._tail_at, horizon - self._tail_at
+        for start, end, kw, enc in self._scanner.regexes.matches(buf, first, last):
+            self._accept(buf, (self._tail_at + end, self._tail_at + start, kw, enc))
+        self._regex_done = horizon
 
     def _accept(self, buf: bytes, match: _Match) -> None:
         """Count a settled match unless the whole-word rule rejects it; keep the first few."""
@@ -355,97 +375,3 @@ def _hit(keyword: Keyword, encoding: _Encoding, buf: bytes, start: int, end: int
         context = escaped(buf[max(0, start - ESCAPED_REACH) : end + ESCAPED_REACH])
         return KeywordHit(keyword, encoding.label, offset, context, binary=True)
     return KeywordHit(keyword, encoding.label, offset, encoding.context(buf, start, end))
-
-
-def load_keywords(path: Path) -> list[Keyword]:
-    """Read an examiner's keyword list: .txt (one term a line, '#' comments) or .csv.
-
-    The CSV header names any of term, category, weight, whole_word, case_sensitive; missing
-    columns and empty cells take the Keyword defaults. A term starting with '#' needs a CSV.
-    """
-    path = Path(path)
-    parsers = {".txt": _parse_txt, ".csv": _parse_csv}
-    parser = parsers.get(path.suffix.lower())
-    if parser is None:
-        raise KeywordListError(f"{path.name}: keyword lists must be .txt or .csv")
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise KeywordListError(f"{path.name} line {line}: not UTF-8 text") from None
-    return parser(text, path.name)
-
-
-def _parse_txt(text: str, name: str) -> list[Keyword]:
-    keywords = []
-    for number, line in enumerate(text.split("\n"), 1):
-        term = line.strip()
-        if term and not term.startswith("#"):
-            keywords.append(Keyword(_checked_term(term, f"{name} line {number}")))
-    return keywords
-
-
-def _parse_csv(text: str, name: str) -> list[Keyword]:
-    rows = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [cell.strip().lower() for cell in next(rows, [])]
-        _check_header(header, name)
-        keywords = []
-        for row in rows:
-            where = f"{name} line {rows.line_num}"
-            if len(row) > len(header):
-                raise KeywordListError(f"{where}: {len(row)} fields, header has {len(header)}")
-            if any(cell.strip() for cell in row):
-                keywords.append(_row_keyword(dict(zip(header, row, strict=False)), where))
-    except csv.Error as error:
-        raise KeywordListError(f"{name} line {rows.line_num}: {error}") from None
-    return keywords
-
-
-def _check_header(header: list[str], name: str) -> None:
-    known = Keyword.__dataclass_fields__
-    for column in header:
-        if column not in known:
-            raise KeywordListError(f"{name} line 1: unknown column {column!r}")
-    if "term" not in header or len(set(header)) != len(header):
-        raise KeywordListError(f"{name} line 1: header needs one 'term' column, no repeats")
-
-
-def _row_keyword(cells: dict[str, str], where: str) -> Keyword:
-    return Keyword(
-        term=_checked_term(cells.get("term", "").strip(), where),
-        category=cells.get("category", "").strip(),
-        weight=_weight(cells.get("weight", "").strip(), where),
-        whole_word=_flag(cells, "whole_word", where),
-        case_sensitive=_flag(cells, "case_sensitive", where),
-    )
-
-
-def _checked_term(term: str, where: str) -> str:
-    if not term:
-        raise KeywordListError(f"{where}: term is empty")
-    if len(term) > MAX_TERM_CHARS:
-        raise KeywordListError(f"{where}: term longer than {MAX_TERM_CHARS} characters")
-    return term
-
-
-def _weight(value: str, where: str) -> float:
-    if not value:
-        return 1.0
-    try:
-        weight = float(value)
-    except ValueError:
-        raise KeywordListError(f"{where}: weight {value!r} is not a number") from None
-    if not math.isfinite(weight):
-        raise KeywordListError(f"{where}: weight {value!r} is not a finite number")
-    return weight
-
-
-def _flag(cells: dict[str, str], column: str, where: str) -> bool:
-    value = cells.get(column, "").strip().lower()
-    if value in ("", "false", "0", "no"):
-        return False
-    if value in ("true", "1", "yes"):
-        return True
-    raise KeywordListError(f"{where}: {column} {cells[column].strip()!r} is not true or false")
