@@ -5,11 +5,13 @@ as ``str(ImageHash)`` writes it. PDQ: facebook/ThreatExchange's PDQ through the 
 bindings; the bit vector it returns is most significant bit first, so packing it gives the same
 64-digit hex that ThreatExchange's ``pdq-photo-hasher`` prints. PDQ's eight dihedral hashes
 (``pdqDihedralHash256esFromFloatLuma``: as is, rotated 90/180/270, and four flips) come from one
-pass at the cost of one hash, so mirrored and rotated copies are searched too.
+pass at the cost of one hash, so mirrored and rotated copies are searched too. A picture with flat
+borders or letterboxing is hashed twice: as it is (what other tools' lists hold) and trimmed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import imagehash
@@ -18,6 +20,7 @@ import pdqhash
 from PIL import Image
 
 from triage.match.perceptual.decode import Deadline
+from triage.match.perceptual.trim import trim_borders
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class ImageHashes:
     phash: bytes  # 8 bytes
     dhash: bytes  # 8 bytes
     pdq_dihedral: tuple[bytes, ...] = ()  # the 8 orientations, DIHEDRAL order; [0] is ``pdq``
+    trimmed: ImageHashes | None = None  # the same image without its flat borders, where it has any
 
     def code(self, algorithm: str) -> bytes:
         return {"pdq": self.pdq, "phash": self.phash, "dhash": self.dhash}[algorithm]
@@ -65,7 +69,18 @@ def pdq_code(image: Image.Image) -> tuple[bytes, int]:
 
 
 def compute_hashes(rgb: Image.Image, deadline: Deadline | None = None) -> ImageHashes:
-    """All three hashes of an image already reduced by ``decode_for_hashing``."""
+    """All three hashes of an image already reduced by ``decode_for_hashing``, as any other tool
+    computes them; and, where the image has flat borders (trim.py), the hashes without them."""
+    hashes = _plain_hashes(rgb, deadline)
+    trimmed = trim_borders(rgb)
+    if trimmed is rgb:
+        return hashes
+    if deadline:
+        deadline.check("hashing without borders")
+    return dataclasses.replace(hashes, trimmed=_plain_hashes(trimmed, deadline))
+
+
+def _plain_hashes(rgb: Image.Image, deadline: Deadline | None) -> ImageHashes:
     dihedral, quality = pdq_dihedral_codes(rgb)
     if deadline:
         deadline.check("pHash")

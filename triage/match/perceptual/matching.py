@@ -54,14 +54,27 @@ def _search(
     algorithm: str, hashes: ImageHashes, lib: PerceptualLibrary
 ) -> tuple[list[NearMatch], dict[NearMatch, str]]:
     """The nearest reference per set; for PDQ over all eight orientations of the image."""
-    codes = hashes.pdq_dihedral if algorithm == "pdq" and hashes.pdq_dihedral else (hashes.code(algorithm),)
-    nearest: dict[str, tuple[NearMatch, int]] = {}
-    for orientation, code in enumerate(codes):
+    nearest: dict[str, tuple[NearMatch, str]] = {}
+    for how, code in _searched_codes(algorithm, hashes):
         for match in lib.near(algorithm, code):
             if match.set_name not in nearest or match.distance < nearest[match.set_name][0].distance:
-                nearest[match.set_name] = (match, orientation)
-    turned = {m: DIHEDRAL[o] for m, o in nearest.values() if o}
+                nearest[match.set_name] = (match, how)
+    turned = {m: how for m, how in nearest.values() if how}
     return [m for m, _ in nearest.values()], turned
+
+
+def _searched_codes(algorithm: str, hashes: ImageHashes) -> list[tuple[str, bytes]]:
+    """(how the image was turned or trimmed, "" for as is; code): PDQ in 8 orientations, each
+    also without the image's flat borders where it has any (trim.py)."""
+    codes = []
+    for trim, image in (("", hashes), ("flat borders trimmed", hashes.trimmed)):
+        if image is None:
+            continue
+        turns = image.pdq_dihedral if algorithm == "pdq" and image.pdq_dihedral else (image.code(algorithm),)
+        for orientation, code in enumerate(turns):
+            how = ", ".join(part for part in (trim, DIHEDRAL[orientation] if orientation else "") if part)
+            codes.append((how, code))
+    return codes
 
 
 def log_match(

@@ -1,0 +1,41 @@
+"""Flat borders and letterboxing are trimmed before hashing; pictures without them are untouched."""
+
+from __future__ import annotations
+
+from PIL import Image, ImageOps
+
+from tests.perceptual.images import scene
+from triage.match.perceptual.hashes import compute_hashes
+from triage.match.perceptual.trim import trim_borders
+
+
+def test_a_white_frame_comes_off_exactly():
+    picture = scene(3, (300, 200))
+    framed = ImageOps.expand(picture, border=(15, 10, 15, 10), fill=(255, 255, 255))
+    assert trim_borders(framed).size == picture.size
+
+
+def test_letterbox_bars_of_any_colour_come_off():
+    picture = scene(4, (320, 180))
+    canvas = Image.new("RGB", (320, 240), (8, 8, 8))
+    canvas.paste(picture, (0, 30))
+    assert trim_borders(canvas).size == (320, 180)
+
+
+def test_a_picture_without_flat_edges_is_returned_as_it_is():
+    picture = scene(5, (300, 200))
+    assert trim_borders(picture) is picture
+    assert compute_hashes(picture).trimmed is None
+
+
+def test_no_more_than_forty_percent_of_an_axis_goes():
+    canvas = Image.new("RGB", (300, 300), (200, 10, 10))
+    canvas.paste(scene(6, (300, 150)), (0, 0))  # bottom half flat: 50% of the height
+    assert trim_borders(canvas).size == (300, 300)
+
+
+def test_bordered_copies_carry_the_hashes_of_the_trimmed_picture():
+    picture = scene(7, (300, 200))
+    framed = compute_hashes(ImageOps.expand(picture, border=20, fill=(255, 255, 255)))
+    assert framed.trimmed is not None
+    assert framed.trimmed.pdq == compute_hashes(picture).pdq
