@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from triage.cli import cli
 from triage.library.perceptual import load_perceptual_set
+from triage.library.perceptual.crops import VARIANTS_PER_REFERENCE
 from triage.library.perceptual.formats import PERCEPTUAL_FORMATS, PerceptualLine
 from triage.library.perceptual.index import BRUTE_FORCE_BELOW, HammingIndex
 
@@ -104,6 +105,10 @@ def test_build_perceptual_command(tmp_path: Path):
     assert [line.rsplit(",", 1)[1] for line in pdq[2:]] == ["one.png", "sub/two_2.dat"]
     assert load_perceptual_set(tmp_path / "known.pdq.txt", "k", "known-bad", "pdq").bad_lines == []
     assert len(load_perceptual_set(tmp_path / "known.dhash.txt", "k", "known-bad", "dhash").index) == 2
+    crops = load_perceptual_set(tmp_path / "known.pdq-crops.txt", "k", "known-bad", "pdq")
+    assert (len(crops.index), crops.bad_lines) == (2 * VARIANTS_PER_REFERENCE, [])
+    assert crops.categories[:2] == ["one.png (crop left 3%)", "one.png (crop left 6%)"]
+    assert crops.categories[-1] == "sub/two_2.dat (crop evenly 16%)"
 
 
 @settings(max_examples=40, deadline=None)

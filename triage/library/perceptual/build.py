@@ -3,7 +3,9 @@
 Hashes every image under FOLDER (by content type, whatever its name) with the same decode and
 hashes the scan uses (``triage.match.perceptual``), and writes three lists a profile can name in
 ``[[perceptual_sets]]``: ``<out>.pdq.txt`` in ThreatExchange's text form (``hash,quality,name``),
-``<out>.phash.txt`` and ``<out>.dhash.txt`` (``hash name``). Images that cannot be decoded are
+``<out>.phash.txt`` and ``<out>.dhash.txt`` (``hash name``), and ``<out>.pdq-crops.txt``: PDQ
+hashes of cropped versions of each image (crops.py), which a profile names as a fourth set so
+copies cut by up to 15% from a side or corner are found. Images that cannot be decoded are
 listed on stderr and counted; they never stop the build.
 """
 
@@ -16,6 +18,7 @@ from pathlib import Path
 import click
 
 from triage.identify import MAGIC_BYTES, identify
+from triage.library.perceptual.crops import crop_lines
 from triage.library.perceptual.settings import PerceptualSettings
 from triage.match.perceptual import IMAGE_MIMES
 from triage.match.perceptual.decode import decode_for_hashing
@@ -25,12 +28,15 @@ from triage.match.perceptual.hashes import ImageHashes, compute_hashes
 @dataclass
 class BuiltSets:
     hashed: list[tuple[str, ImageHashes]] = field(default_factory=list)
+    crops: list[str] = field(default_factory=list)  # PDQ lines of the crop variants (crops.py)
     failed: list[str] = field(default_factory=list)  # "name: why"
     skipped: int = 0  # files that are not images
 
     def lines(self, algorithm: str) -> list[str]:
         if algorithm == "pdq":
             return [f"{h.pdq.hex()},{h.pdq_quality},{name}" for name, h in self.hashed]
+        if algorithm == "pdq-crops":
+            return list(self.crops)
         return [f"{h.code(algorithm).hex()} {name}" for name, h in self.hashed]
 
 
@@ -44,7 +50,9 @@ def hash_folder(folder: Path, settings: PerceptualSettings | None = None) -> Bui
             built.skipped += 1
             continue
         try:
-            built.hashed.append((name, compute_hashes(decode_for_hashing(content, settings.max_pixels))))
+            rgb = decode_for_hashing(content, settings.max_pixels)
+            built.hashed.append((name, compute_hashes(rgb)))
+            built.crops.extend(crop_lines(name, rgb))
         except Exception as exc:  # a damaged reference image is reported, not fatal
             built.failed.append(f"{name}: {type(exc).__name__}: {exc}")
     return built
@@ -52,9 +60,12 @@ def hash_folder(folder: Path, settings: PerceptualSettings | None = None) -> Bui
 
 def write_sets(built: BuiltSets, out: Path, header: str) -> list[Path]:
     written = []
-    for algorithm in ("pdq", "phash", "dhash"):
+    for algorithm in ("pdq", "phash", "dhash", "pdq-crops") if built.crops else ("pdq", "phash", "dhash"):
         target = out.with_name(f"{out.name}.{algorithm}.txt")
-        lines = [f"# {header}", f"# {algorithm} hashes computed by triage library build-perceptual"]
+        what = (
+            "pdq hashes of crop variants (format pdq)" if algorithm == "pdq-crops" else f"{algorithm} hashes"
+        )
+        lines = [f"# {header}", f"# {what} computed by triage library build-perceptual"]
         target.write_text("\n".join([*lines, *built.lines(algorithm)]) + "\n")
         written.append(target)
     return written
@@ -66,7 +77,7 @@ def write_sets(built: BuiltSets, out: Path, header: str) -> list[Path]:
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
     required=True,
-    help="Prefix of the lists written: OUT.pdq.txt, OUT.phash.txt, OUT.dhash.txt.",
+    help="Prefix of the lists written: OUT.pdq.txt, OUT.phash.txt, OUT.dhash.txt, OUT.pdq-crops.txt.",
 )
 def build_perceptual(folder: Path, out: Path) -> None:
     """Compute PDQ, pHash and dHash lists from the reference images in FOLDER."""
