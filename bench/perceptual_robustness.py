@@ -34,12 +34,14 @@ from PIL import Image, ImageDraw, ImageOps
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from triage.library.perceptual.crops import crop_variants  # noqa: E402
 from triage.library.perceptual.index import HammingIndex  # noqa: E402
 from triage.match.perceptual.decode import decode_for_hashing  # noqa: E402
-from triage.match.perceptual.hashes import ImageHashes, compute_hashes  # noqa: E402
+from triage.match.perceptual.hashes import ImageHashes, compute_hashes, pdq_code  # noqa: E402
 
 PEER_PHOTOS = REPO.parent / "shared" / "peerdata" / "perception" / "perception" / "testing" / "images"
 ALGORITHMS = ("pdq", "phash", "dhash")
+METHODS = (*ALGORITHMS, "pdq-crops")  # pdq-crops: PDQ against each reference's crop variants (crops.py)
 BITS = {"pdq": 256, "phash": 64, "dhash": 64}
 MIN_QUALITY = 50
 
@@ -109,6 +111,81 @@ def _resize(img: Image.Image, f: float) -> Image.Image:
     return img.resize((max(8, round(img.width * f)), max(8, round(img.height * f))), Image.LANCZOS)
 
 
+SIDE_BOXES = {"left": (1, 0, 0, 0), "right": (0, 0, 1, 0), "top": (0, 1, 0, 0), "bottom": (0, 0, 0, 1)}
+CORNER_BOXES = {
+    "top-left": (1, 1, 0, 0),
+    "top-right": (0, 1, 1, 0),
+    "bottom-left": (1, 0, 0, 1),
+    "bottom-right": (0, 0, 1, 1),
+}
+
+
+def _rng(img: Image.Image) -> random.Random:
+    """The same choices for every transform of one picture, different ones across pictures."""
+    return random.Random(img.width * 7919 + img.height * 104729 + int(np.asarray(img)[0, 0].sum()))
+
+
+def _cut(img: Image.Image, fraction: float, box: tuple[int, int, int, int]) -> Image.Image:
+    left, top, right, bottom = (round(d * fraction * size) for d, size in zip(box, img.size * 2, strict=True))
+    return img.crop((left, top, img.width - right, img.height - bottom))
+
+
+def _side_crop(img: Image.Image, fraction: float) -> Image.Image:
+    return _cut(img, fraction, SIDE_BOXES[_rng(img).choice(sorted(SIDE_BOXES))])
+
+
+def _corner_crop(img: Image.Image, fraction: float) -> Image.Image:
+    return _cut(img, fraction, CORNER_BOXES[_rng(img).choice(sorted(CORNER_BOXES))])
+
+
+def _random_side_crop(img: Image.Image) -> Image.Image:
+    """Off the variants' grid: any share from 1% to 10%, from a random side."""
+    rng = _rng(img)
+    return _cut(img, rng.uniform(0.01, 0.10), SIDE_BOXES[rng.choice(sorted(SIDE_BOXES))])
+
+
+def _border(img: Image.Image, fraction: float) -> Image.Image:
+    colour = _rng(img).choice(((255, 255, 255), (0, 0, 0), (128, 128, 128), (200, 30, 30)))
+    return ImageOps.expand(img, round(img.width * fraction), colour)
+
+
+def _logo(img: Image.Image) -> Image.Image:
+    """A 12% coloured badge with a letter in the bottom-right corner."""
+    out = img.copy()
+    draw = ImageDraw.Draw(out)
+    side = max(16, img.width * 12 // 100)
+    x0, y0 = img.width - side - img.width // 40, img.height - side - img.height // 40
+    draw.rounded_rectangle((x0, y0, x0 + side, y0 + side), radius=side // 5, fill=(230, 40, 90))
+    draw.text((x0 + side // 4, y0 + side // 8), "W", fill=(255, 255, 255), font_size=side * 3 // 4)
+    return out
+
+
+def _caption(img: Image.Image) -> Image.Image:
+    """A black band over the bottom 12% with white caption text (as a meme or a forum post)."""
+    out = img.copy()
+    draw = ImageDraw.Draw(out)
+    band = max(14, img.height * 12 // 100)
+    draw.rectangle((0, img.height - band, img.width, img.height), fill=(0, 0, 0))
+    draw.text(
+        (img.width // 30, img.height - band + band // 6),
+        "look at this one lol",
+        fill=(255, 255, 255),
+        font_size=band * 2 // 3,
+    )
+    return out
+
+
+def _screenshot(img: Image.Image) -> Image.Image:
+    """The picture shown at 55-85% of its size on a flat desktop under a flat title bar, as a
+    screenshot of an image viewer; the screen is 1.3x the picture. No text on the bar."""
+    rng = _rng(img)
+    shown = _resize(img, rng.uniform(0.55, 0.85))
+    screen = Image.new("RGB", (round(img.width * 1.3), round(img.height * 1.3)), (rng.randrange(40, 90),) * 3)
+    ImageDraw.Draw(screen).rectangle((0, 0, screen.width, max(12, screen.height // 25)), fill=(30, 60, 120))
+    screen.paste(shown, ((screen.width - shown.width) // 2, (screen.height - shown.height) // 2))
+    return screen
+
+
 TRANSFORMS: dict[str, Callable[[Image.Image], bytes]] = {
     "resize 50%": lambda i: encode(_resize(i, 0.5), quality=85),
     "resize 25%": lambda i: encode(_resize(i, 0.25), quality=85),
@@ -124,6 +201,20 @@ TRANSFORMS: dict[str, Callable[[Image.Image], bytes]] = {
     "text overlay": lambda i: encode(_text(i), quality=85),
     "border 5%": lambda i: encode(ImageOps.expand(i, round(i.width * 0.05), (255, 255, 255)), quality=85),
     "horizontal flip": lambda i: encode(ImageOps.mirror(i), quality=85),
+    "crop 5% one side": lambda i: encode(_side_crop(i, 0.05), quality=85),
+    "crop 10% one side": lambda i: encode(_side_crop(i, 0.10), quality=85),
+    "crop 15% one side": lambda i: encode(_side_crop(i, 0.15), quality=85),
+    "crop 1-10% one side (random share)": lambda i: encode(_random_side_crop(i), quality=85),
+    "crop 5% corner": lambda i: encode(_corner_crop(i, 0.05), quality=85),
+    "crop 10% corner": lambda i: encode(_corner_crop(i, 0.10), quality=85),
+    "crop 15% corner": lambda i: encode(_corner_crop(i, 0.15), quality=85),
+    "border 5% (colour)": lambda i: encode(_border(i, 0.05), quality=85),
+    "border 10% (colour)": lambda i: encode(_border(i, 0.10), quality=85),
+    "rotate 90°": lambda i: encode(i.transpose(Image.Transpose.ROTATE_90), quality=85),
+    "mirror + crop 5% one side": lambda i: encode(ImageOps.mirror(_side_crop(i, 0.05)), quality=85),
+    "logo overlay": lambda i: encode(_logo(i), quality=85),
+    "caption overlay": lambda i: encode(_caption(i), quality=85),
+    "screenshot at another size": lambda i: encode(_screenshot(i), "PNG"),
 }
 
 
@@ -138,9 +229,11 @@ def _reference_images(count: int) -> list[Image.Image]:
     return images
 
 
-def _one_reference(seed_or_index: int) -> list[tuple[str, ImageHashes]]:
+def _one_reference(seed_or_index: int) -> list[tuple[str, object]]:
     img = _REFS[seed_or_index]
-    out = [("reference", hashes_of(encode(img, "PNG")))]
+    decoded = decode_for_hashing(encode(img, "PNG"), 64_000_000)
+    out: list[tuple[str, object]] = [("reference", compute_hashes(decoded))]
+    out.append(("crop variants", [pdq_code(variant)[0] for _, variant in crop_variants(decoded)]))
     out += [(name, hashes_of(t(img))) for name, t in TRANSFORMS.items()]
     return out
 
@@ -166,16 +259,16 @@ def robustness(references: int, unrelated: int, thresholds: dict[str, int]) -> N
         per_ref = pool.map(_one_reference, range(len(_REFS)), chunksize=8)
         others = pool.map(_unrelated, range(10_000_000, 10_000_000 + unrelated), chunksize=64)
     print(
-        f"\nhashed {len(_REFS)} references x {len(TRANSFORMS) + 1} and {unrelated} unrelated images "
-        f"in {time.perf_counter() - started:.0f} s\n"
+        f"\nhashed {len(_REFS)} references x {len(TRANSFORMS) + 1} (and each reference's crop variants)"
+        f" and {unrelated} unrelated images in {time.perf_counter() - started:.0f} s\n"
     )
     refs = [dict(r)["reference"] for r in per_ref]
-    good = [h for h in refs if h.pdq_quality >= MIN_QUALITY]
+    good = [dict(r) for r, h in zip(per_ref, refs, strict=True) if h.pdq_quality >= MIN_QUALITY]
     print(
         f"references with PDQ quality >= {MIN_QUALITY}: {len(good)} of {len(refs)}; "
         f"unrelated: {sum(h.pdq_quality >= MIN_QUALITY for h in others)} of {len(others)}\n"
     )
-    nearest = {a: _nearest_unrelated(a, good, others) for a in ALGORITHMS}
+    nearest = {m: _nearest_unrelated(m, good, others) for m in METHODS}
     usable = [r for r, h in zip(per_ref, refs, strict=True) if h.pdq_quality >= MIN_QUALITY]
     print(
         f"Recall is over the {len(usable)} references a set can use (PDQ quality >= {MIN_QUALITY}); a copy"
@@ -185,32 +278,36 @@ def robustness(references: int, unrelated: int, thresholds: dict[str, int]) -> N
     _sweep(usable, nearest)
 
 
-def _nearest_unrelated(algorithm: str, refs: list[ImageHashes], others: list[ImageHashes]) -> np.ndarray:
+def _reference_codes(ref: dict, method: str) -> list[bytes]:
+    """What a reference contributes to a set: its own hash, or (pdq-crops) its crop variants."""
+    return list(ref["crop variants"]) if method == "pdq-crops" else [ref["reference"].code(method)]
+
+
+def _nearest_unrelated(method: str, refs: list[dict], others: list[ImageHashes]) -> np.ndarray:
     """Per unrelated image (quality-gated), its distance to the nearest reference; 999 when gated out."""
-    index = HammingIndex(
-        np.frombuffer(b"".join(r.code(algorithm) for r in refs), np.uint8).reshape(len(refs), -1),
-        BITS[algorithm],
-    )
+    codes = [c for r in refs for c in _reference_codes(r, method)]
+    bits = BITS["pdq" if method == "pdq-crops" else method]
+    index = HammingIndex(np.frombuffer(b"".join(codes), np.uint8).reshape(len(codes), -1), bits)
     out = np.full(len(others), 999)
     for i, h in enumerate(others):
         if h.pdq_quality >= MIN_QUALITY:
-            found = [
-                n.distance for code in _codes(h, algorithm) for n in index.search(code, BITS[algorithm] // 2)
-            ]
+            found = [n.distance for code in _codes(h, method) for n in index.search(code, bits // 2)]
             out[i] = min(found, default=999)
     return out
 
 
-def _codes(h: ImageHashes, algorithm: str) -> tuple[bytes, ...]:
-    """What the scan searches: PDQ in all eight orientations, pHash and dHash as they are."""
-    return h.pdq_dihedral if algorithm == "pdq" else (h.code(algorithm),)
+def _codes(h: ImageHashes, method: str) -> tuple[bytes, ...]:
+    """What the scan searches: PDQ in all eight orientations, pHash and dHash as they are; each
+    also of the picture without its flat borders, where it has any."""
+    own = h.pdq_dihedral if method in ("pdq", "pdq-crops") else (h.code(method),)
+    return (*own, *(_codes(h.trimmed, method) if h.trimmed is not None else ()))
 
 
-def _distances(per_ref: list, algorithm: str, transform: str) -> np.ndarray:
+def _distances(per_ref: list, method: str, transform: str) -> np.ndarray:
     rows = [dict(r) for r in per_ref]
     return np.array(
         [
-            min(distance(r["reference"].code(algorithm), c) for c in _codes(r[transform], algorithm))
+            min(distance(ref, c) for ref in _reference_codes(r, method) for c in _codes(r[transform], method))
             if r[transform].pdq_quality >= MIN_QUALITY
             else 999
             for r in rows
@@ -220,41 +317,46 @@ def _distances(per_ref: list, algorithm: str, transform: str) -> np.ndarray:
 
 def _recall_table(per_ref: list, thresholds: dict[str, int], nearest: dict[str, np.ndarray]) -> None:
     print("Recall at the chosen threshold (share of transformed copies found), and false positives:\n")
-    print(
-        "| transform | " + " | ".join(f"{a} ≤ {thresholds[a]}" for a in ALGORITHMS) + " | any of the three |"
-    )
-    print("|---|" + "---:|" * (len(ALGORITHMS) + 1))
+    print("| transform | " + " | ".join(f"{m} ≤ {thresholds[m]}" for m in METHODS) + " | any |")
+    print("|---|" + "---:|" * (len(METHODS) + 1))
     for transform in TRANSFORMS:
-        hit = {a: _distances(per_ref, a, transform) <= thresholds[a] for a in ALGORITHMS}
+        hit = {m: _distances(per_ref, m, transform) <= thresholds[m] for m in METHODS}
         anyhit = np.logical_or.reduce(list(hit.values()))
-        cells = [f"{hit[a].mean():.1%}" for a in ALGORITHMS] + [f"{anyhit.mean():.1%}"]
+        cells = [f"{hit[m].mean():.1%}" for m in METHODS] + [f"{anyhit.mean():.1%}"]
         print(f"| {transform} | " + " | ".join(cells) + " |")
-    fp = {a: nearest[a] <= thresholds[a] for a in ALGORITHMS}
+    fp = {m: nearest[m] <= thresholds[m] for m in METHODS}
     anyfp = np.logical_or.reduce(list(fp.values()))
     n = len(next(iter(nearest.values())))
-    cells = [f"{fp[a].mean():.3%} ({fp[a].sum()})" for a in ALGORITHMS] + [
-        f"{anyfp.mean():.3%} ({anyfp.sum()})"
-    ]
+    cells = [f"{fp[m].mean():.3%} ({fp[m].sum()})" for m in METHODS] + [f"{anyfp.mean():.3%} ({anyfp.sum()})"]
     print(f"| **false positives** ({n:,} unrelated) | " + " | ".join(cells) + " |\n")
 
 
 def _sweep(per_ref: list, nearest: dict[str, np.ndarray]) -> None:
     groups = {
         "resize+JPEG": ["resize 50%", "resize 25%", "JPEG q90", "JPEG q70", "JPEG q40"],
-        "crop ≤10%": ["crop 5%", "crop 10%"],
+        "crop ≤10% side/corner": [
+            "crop 5% one side",
+            "crop 10% one side",
+            "crop 1-10% one side (random share)",
+            "crop 5% corner",
+            "crop 10% corner",
+        ],
     }
     print("Threshold sweep (recall per group; FP = share of unrelated images within the threshold):\n")
-    print("| algorithm | threshold | recall resize+JPEG | recall crop ≤10% | FP rate | FP count |")
+    print("| method | threshold | recall resize+JPEG | recall crop ≤10% side/corner | FP rate | FP count |")
     print("|---|---:|---:|---:|---:|---:|")
-    sweeps = {"pdq": range(16, 80, 8), "phash": range(4, 22, 2), "dhash": range(4, 22, 2)}
-    for algorithm, values in sweeps.items():
-        dist = {
-            g: np.concatenate([_distances(per_ref, algorithm, t) for t in ts]) for g, ts in groups.items()
-        }
+    sweeps = {
+        "pdq": range(16, 80, 8),
+        "phash": range(4, 22, 2),
+        "dhash": range(4, 22, 2),
+        "pdq-crops": range(16, 64, 4),
+    }
+    for method, values in sweeps.items():
+        dist = {g: np.concatenate([_distances(per_ref, method, t) for t in ts]) for g, ts in groups.items()}
         for t in values:
-            fp = nearest[algorithm] <= t
-            resize, crop = (dist["resize+JPEG"] <= t).mean(), (dist["crop ≤10%"] <= t).mean()
-            print(f"| {algorithm} | {t} | {resize:.1%} | {crop:.1%} | {fp.mean():.3%} | {fp.sum()} |")
+            fp = nearest[method] <= t
+            resize, crop = (dist["resize+JPEG"] <= t).mean(), (dist["crop ≤10% side/corner"] <= t).mean()
+            print(f"| {method} | {t} | {resize:.1%} | {crop:.1%} | {fp.mean():.3%} | {fp.sum()} |")
     print()
 
 
@@ -412,6 +514,7 @@ def main() -> None:
     parser.add_argument("--pdq", type=int, default=31)
     parser.add_argument("--phash", type=int, default=10)
     parser.add_argument("--dhash", type=int, default=10)
+    parser.add_argument("--pdq-crops", type=int, default=31)
     args = parser.parse_args()
     print(f"command: {' '.join(sys.argv)}")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
@@ -419,7 +522,7 @@ def main() -> None:
         robustness(
             args.references or 300,
             args.unrelated,
-            {"pdq": args.pdq, "phash": args.phash, "dhash": args.dhash},
+            {"pdq": args.pdq, "phash": args.phash, "dhash": args.dhash, "pdq-crops": args.pdq_crops},
         )
     if args.part in ("throughput", "all"):
         throughput(args.photos)

@@ -28,10 +28,17 @@ def test_a_picture_without_flat_edges_is_returned_as_it_is():
     assert compute_hashes(picture).trimmed is None
 
 
-def test_no_more_than_forty_percent_of_an_axis_goes():
-    canvas = Image.new("RGB", (300, 300), (200, 10, 10))
-    canvas.paste(scene(6, (300, 150)), (0, 0))  # bottom half flat: 50% of the height
-    assert trim_borders(canvas).size == (300, 300)
+def test_no_more_than_three_quarters_of_an_axis_goes():
+    canvas = Image.new("RGB", (300, 500), (200, 10, 10))
+    canvas.paste(scene(6, (300, 90)), (0, 0))  # the bottom 82% of the height is flat
+    assert trim_borders(canvas).size == (300, 500)
+
+
+def test_a_screenshot_loses_its_title_bar_and_desktop():
+    screen = Image.new("RGB", (500, 400), (60, 60, 60))
+    screen.paste(Image.new("RGB", (500, 16), (30, 60, 120)), (0, 0))
+    screen.paste(scene(8, (300, 200)), (100, 120))
+    assert trim_borders(screen).size == (300, 200)
 
 
 def test_bordered_copies_carry_the_hashes_of_the_trimmed_picture():

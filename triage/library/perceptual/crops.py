@@ -4,10 +4,11 @@ Why: PDQ is built to ignore resizing and recompression but not cropping: a copy 
 one side is already ~60 bits away (bench/RESULTS.md), and pHash/dHash, which bend further, cannot
 be loosened without breaking the false-positive budget. PDQ changes by about 12 bits per 1% of
 crop mismatch (measured: 1% 12-16, 2% 23-27, 3% 37-40, median over 20 generated pictures), so
-hashing each reference as it would look cut by 3, 6, 9, 12 and 15% from each side and from each
-corner, and 4-16% evenly (a 44-variant grid, at most 1.5% from any crop up to 16%), puts every
-such crop of a copy within PDQ's usual threshold of one variant. PDQ's false-positive rate is so
-low (none of 10,000 unrelated pictures within 72 of 310 references) that 45 times more
+hashing each reference as it would look cut by 3, 6, 9, 12 and 15% from each side, by 2.5-15% in
+steps of 2.5% from each corner (a corner cut misses in both directions), and 4-16% evenly (48
+variants, within 1.5% of any such crop up to 15-16%), puts such a crop of a copy within PDQ's
+usual threshold of one variant. PDQ's false-positive rate is so
+low (none of 10,000 unrelated pictures within 72 of 310 references) that 49 times more
 references stay inside the budget: measured in bench/perceptual_robustness.py.
 
 The variants are ordinary PDQ lines (``hash,quality,name``) whose name says the cut, e.g.
@@ -27,7 +28,8 @@ from PIL import Image
 from triage.match.perceptual.hashes import pdq_code
 from triage.match.perceptual.trim import trim_borders
 
-STEPS = (0.03, 0.06, 0.09, 0.12, 0.15)  # of the width (or height) cut from one side or a corner
+STEPS = (0.03, 0.06, 0.09, 0.12, 0.15)  # of the width (or height) cut from one side
+CORNER_STEPS = (0.025, 0.05, 0.075, 0.10, 0.125, 0.15)  # finer: a corner cut misses in two directions
 EVEN_STEPS = (0.04, 0.08, 0.12, 0.16)  # cut evenly, half from each side
 # (left, top, right, bottom) share of each cut
 SIDES = {
@@ -40,7 +42,8 @@ SIDES = {
     "bottom-left corner": (1, 0, 0, 1),
     "bottom-right corner": (0, 0, 1, 1),
 }
-VARIANTS_PER_REFERENCE = len(SIDES) * len(STEPS) + len(EVEN_STEPS)  # + the trimmed picture, if any
+# + the trimmed picture, where it has flat borders
+VARIANTS_PER_REFERENCE = 4 * len(STEPS) + 4 * len(CORNER_STEPS) + len(EVEN_STEPS)
 
 
 def crop_variants(rgb: Image.Image) -> Iterator[tuple[str, Image.Image]]:
@@ -49,7 +52,7 @@ def crop_variants(rgb: Image.Image) -> Iterator[tuple[str, Image.Image]]:
     if base is not rgb:
         yield "flat borders trimmed", base
     for side, (left, top, right, bottom) in SIDES.items():
-        for step in STEPS:
+        for step in CORNER_STEPS if "corner" in side else STEPS:
             yield f"crop {side} {step:.0%}", _cut(base, step * left, step * top, step * right, step * bottom)
     for step in EVEN_STEPS:
         yield f"crop evenly {step:.0%}", _cut(base, step / 2, step / 2, step / 2, step / 2)

@@ -17,24 +17,31 @@ import numpy as np
 from PIL import Image
 
 TOLERANCE = 24  # per channel, 0-255: JPEG noise on a flat bar stays within this
-MAX_TRIM = 0.4  # of the width (or height), both edges together
+MAX_TRIM = 0.75  # of the width (or height), both edges together: a screenshot may show a small picture
 
 
 def trim_borders(rgb: Image.Image) -> Image.Image:
-    """The image without its flat edge rows and columns (the same object when there are none)."""
+    """The image without its flat edge rows and columns (the same object when there are none).
+
+    Rows first, then columns of what is left, then rows again: a screenshot's title bar spans the
+    desktop's columns, so the columns only become flat once the rows above the picture are gone.
+    """
     pixels = np.asarray(rgb.convert("RGB"), dtype=np.int16)
-    flat_rows = _flat_lines(pixels)
-    flat_columns = _flat_lines(pixels.transpose(1, 0, 2))
-    top, bottom = _run(flat_rows), _run(flat_rows[::-1])
-    left, right = _run(flat_columns), _run(flat_columns[::-1])
     height, width = pixels.shape[:2]
-    if top + bottom > MAX_TRIM * height:
-        top = bottom = 0
-    if left + right > MAX_TRIM * width:
-        left = right = 0
+    top, bottom = _edges(pixels, height)
+    left, right = _edges(pixels[top : height - bottom].transpose(1, 0, 2), width)
+    inner = pixels[:, left : width - right]
+    top, bottom = _edges(inner, height)
     if not (top or bottom or left or right):
         return rgb
     return rgb.crop((left, top, width - right, height - bottom))
+
+
+def _edges(pixels: np.ndarray, full: int) -> tuple[int, int]:
+    """Flat rows at the start and end of pixels (h, w, 3); none if more than MAX_TRIM of full."""
+    flat = _flat_lines(pixels)
+    start, end = _run(flat), _run(flat[::-1])
+    return (0, 0) if start + end > MAX_TRIM * full else (start, end)
 
 
 def _flat_lines(pixels: np.ndarray) -> np.ndarray:
