@@ -425,6 +425,63 @@ def _draft_decode_only(content: bytes) -> None:
         img.load()
 
 
+# --- cost per evidence picture ------------------------------------------------------------------
+
+
+def cost(references: int, pictures: int) -> None:
+    """ms per evidence picture, one thread: decode + hashes + search, before and after issue 18."""
+    from triage.library.perceptual.crops import VARIANTS_PER_REFERENCE
+    from triage.match.perceptual.hashes import _plain_hashes
+
+    rng = np.random.default_rng(18)
+    sets = {
+        "pdq": HammingIndex(rng.integers(0, 256, (references, 32), dtype=np.uint8), 256),
+        "phash": HammingIndex(rng.integers(0, 256, (references, 8), dtype=np.uint8), 64),
+        "dhash": HammingIndex(rng.integers(0, 256, (references, 8), dtype=np.uint8), 64),
+    }
+    crops = HammingIndex(rng.integers(0, 256, (references * VARIANTS_PER_REFERENCE, 32), dtype=np.uint8), 256)
+    evidence = [
+        encode(ImageOps.expand(picture(s), 20, (255, 255, 255)) if s % 2 else picture(s), quality=85)
+        for s in range(pictures)
+    ]
+    radius = {"pdq": 31, "phash": 10, "dhash": 10}
+
+    def before(content: bytes) -> None:
+        h = _plain_hashes(decode_for_hashing(content, 64_000_000), None)
+        for method, index in sets.items():
+            for code in h.pdq_dihedral if method == "pdq" else (h.code(method),):
+                index.search(code, radius[method])
+
+    def after(content: bytes) -> None:
+        h = hashes_of(content)
+        for method, index in sets.items():
+            for code in _codes(h, method):
+                index.search(code, radius[method])
+        for code in _codes(h, "pdq-crops"):
+            crops.search(code, 31)
+
+    print(
+        f"\n{pictures} generated evidence JPEGs (every other one with a 20-pixel white border);"
+        f" {references:,} references per set, {references * VARIANTS_PER_REFERENCE:,} crop variants\n"
+    )
+    print("| pipeline | ms per picture (1 thread, best of 3) |")
+    print("|---|---:|")
+    for name, fn in (
+        ("before: hashes as they are, 3 sets", before),
+        ("after: + trimmed hashes, + crop set", after),
+    ):
+        best = min(_timed(fn, evidence) for _ in range(3))
+        print(f"| {name} | {best * 1000 / pictures:.1f} |")
+    print()
+
+
+def _timed(fn: Callable[[bytes], None], evidence: list[bytes]) -> float:
+    started = time.perf_counter()
+    for content in evidence:
+        fn(content)
+    return time.perf_counter() - started
+
+
 # --- index ---------------------------------------------------------------------------------------
 
 
@@ -505,7 +562,7 @@ def _multihash(faiss):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("robustness", "throughput", "index", "all"), default="all")
+    parser.add_argument("--part", choices=("robustness", "throughput", "index", "cost", "all"), default="all")
     parser.add_argument(
         "--references", type=int, default=0, help="reference images (robustness) or hashes (index)"
     )
@@ -526,6 +583,9 @@ def main() -> None:
         )
     if args.part in ("throughput", "all"):
         throughput(args.photos)
+    if args.part in ("cost", "all"):
+        for references in (310, 20_000):
+            cost(references, 60)
     if args.part in ("index", "all"):
         index_rate(args.references if args.part == "index" and args.references else 1_000_000, 4_000)
 
