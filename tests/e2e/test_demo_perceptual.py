@@ -58,7 +58,10 @@ def test_each_near_copy_is_found_once(result, item):
 def test_provenance_of_the_harder_ones(result):
     by_id = {i["id"]: near(result, i) for i in PERCEPTUAL}
     [cropped] = by_id["perceptual-fat-cropped"]
-    assert cropped.detail["algorithm"] == "phash"  # PDQ does not survive a crop
+    # PDQ of the whole picture does not survive a crop; PDQ of a crop variant does (issue 18)
+    assert (cropped.detail["algorithm"], cropped.detail["set"]) == ("pdq", "demo-known-bad-pdq-crops")
+    assert cropped.detail["category"] == "demo-category-1/known-1 (crop evenly 4%)", cropped.detail
+    assert cropped.detail["also"].startswith("pHash distance ")
     [exif] = by_id["perceptual-ntfs-exif-thumbnail"]
     assert exif.entry.container == ("exif:/Users/alex/Pictures/holiday-003.jpg", "exif-thumbnail")
     assert exif.detail["category"] == "demo-category-2/known-2"

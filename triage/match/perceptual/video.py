@@ -72,7 +72,8 @@ def sample_frames(content: bytes, lib: PerceptualLibrary) -> Iterator[tuple[floa
 
 
 def match_video(examined: Examined, content: bytes, ctx: ScanContext, lib: PerceptualLibrary) -> None:
-    """One finding per PDQ set any sampled frame is near, naming every matching timestamp."""
+    """One finding per label (as for images) any sampled frame is near, naming every matching
+    timestamp; the nearest reference over all PDQ sets (crop variants included) is the evidence."""
     hits: dict[str, list[tuple[float, NearMatch, int]]] = {}
     frames = low = 0
     try:
@@ -82,11 +83,11 @@ def match_video(examined: Examined, content: bytes, ctx: ScanContext, lib: Perce
                 low += 1
                 continue
             for match in lib.near("pdq", code):
-                hits.setdefault(match.set_name, []).append((seconds, match, quality))
+                hits.setdefault(match.label, []).append((seconds, match, quality))
     finally:
         lib.stats.bump("video frames hashed (PDQ)", frames)
         lib.stats.bump(f"video frames below PDQ quality {lib.settings.min_quality}: not matched", low)
         for found in hits.values():
             _, best, quality = min(found, key=lambda hit: hit[1].distance)
-            detail = video_detail(best, lib, quality, [seconds for seconds, _, _ in found])
+            detail = video_detail(best, lib, quality, sorted({seconds for seconds, _, _ in found}))
             log_match(examined, best, detail, ctx, "Video")
