@@ -12,8 +12,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from triage.match.keyword_list import load_keywords
-from triage.match.keywords import KeywordScanner
+from triage.match.keywords import KeywordScanner, load_keywords
 
 CHUNK = 1 << 20
 

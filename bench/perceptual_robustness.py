@@ -35,9 +35,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from triage.library.perceptual.crops import crop_variants  # noqa: E402
+from triage.library.perceptual.decode import decode_for_hashing  # noqa: E402
+from triage.library.perceptual.hashes import ImageHashes, compute_hashes, pdq_code  # noqa: E402
 from triage.library.perceptual.index import HammingIndex  # noqa: E402
-from triage.match.perceptual.decode import decode_for_hashing  # noqa: E402
-from triage.match.perceptual.hashes import ImageHashes, compute_hashes, pdq_code  # noqa: E402
 
 PEER_PHOTOS = REPO.parent / "shared" / "peerdata" / "perception" / "perception" / "testing" / "images"
 ALGORITHMS = ("pdq", "phash", "dhash")
@@ -431,7 +431,7 @@ def _draft_decode_only(content: bytes) -> None:
 def cost(references: int, pictures: int) -> None:
     """ms per evidence picture, one thread: decode + hashes + search, before and after issue 18."""
     from triage.library.perceptual.crops import VARIANTS_PER_REFERENCE
-    from triage.match.perceptual.hashes import _plain_hashes
+    from triage.library.perceptual.hashes import _plain_hashes
 
     rng = np.random.default_rng(18)
     sets = {

@@ -80,8 +80,8 @@ def write_perceptual_sets(known: dict[str, bytes], hashsets: Path) -> list[Path]
     sys.path.insert(0, str(REPO))
     from triage.library.perceptual.build import BuiltSets, write_sets
     from triage.library.perceptual.crops import crop_lines
-    from triage.match.perceptual.decode import decode_for_hashing
-    from triage.match.perceptual.hashes import compute_hashes
+    from triage.library.perceptual.decode import decode_for_hashing
+    from triage.library.perceptual.hashes import compute_hashes
 
     built = BuiltSets()
     for name, content in known.items():
@@ -94,8 +94,8 @@ def write_perceptual_sets(known: dict[str, bytes], hashsets: Path) -> list[Path]
 
 def check_separation(known: dict[str, bytes], should: dict[str, bytes], should_not: dict[str, bytes]) -> None:
     """Stop the build if a variant is not near a known image, or a benign picture is (pHash <= 10)."""
-    from triage.match.perceptual.decode import decode_for_hashing
-    from triage.match.perceptual.hashes import compute_hashes
+    from triage.library.perceptual.decode import decode_for_hashing
+    from triage.library.perceptual.hashes import compute_hashes
 
     def phash(content: bytes) -> int:
         return int.from_bytes(compute_hashes(decode_for_hashing(content, 10**8)).phash, "big")

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from triage.library.keywords import accent_variants, fold_accents, import_keywords, strip_accents
-from triage.match.keyword_list import load_keywords
-from triage.match.keywords import Keyword, KeywordListError, KeywordScanner
+from triage.match.keywords import Keyword, KeywordListError, KeywordScanner, load_keywords
 
 
 def test_a_txt_list_is_written_as_exchange_csv_and_reads_back(tmp_path: Path) -> None:
@@ -66,5 +65,5 @@ def test_a_profile_keyword_list_can_fold_accents(tmp_path: Path) -> None:
     profile = tmp_path / "p.toml"
     profile.write_text('[[keywords]]\nname = "b"\npath = "bespoke.txt"\nfold_accents = true\n')
     _, scanner, used = load_libraries(load_profile(str(profile)))
-    assert "Zoë Testcase" in {k.term for k in scanner.keywords}
-    assert used[0].entries == len(scanner.keywords) == 1 + len(accent_variants("Zoe Testcase"))
+    assert "Zoë Testcase" in {k.term for k in scanner}
+    assert used[0].entries == len(scanner) == 1 + len(accent_variants("Zoe Testcase"))

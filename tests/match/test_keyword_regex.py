@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from triage.library.keyword_lists import PatternError, compile_pattern, load_keywords
 from triage.library.keywords import import_keywords, to_exchange_csv
-from triage.match.keyword_list import load_keywords
-from triage.match.keyword_regex import MAX_MATCH_BYTES, PatternError, check_pattern
+from triage.match.keyword_regex import MAX_MATCH_BYTES
 from triage.match.keywords import Keyword, KeywordHit, KeywordListError, KeywordScanner
 
 PHONE = Keyword(r"07\d{3} ?\d{6}", "phone", 2.0, regex=True)
@@ -87,7 +87,7 @@ def test_regex_terms_match_paths_and_urls():
 )
 def test_patterns_re2_cannot_run_are_refused(pattern: str, why: str):
     with pytest.raises(PatternError) as error:
-        check_pattern(pattern, False)
+        compile_pattern(pattern, False)
     assert str(error.value) == why
 
 

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from triage.match.keyword_list import load_keywords
 from triage.match.keywords import (
     CONTEXT_BYTES,
     MAX_CONTEXT,
@@ -17,6 +16,7 @@ from triage.match.keywords import (
     KeywordHit,
     KeywordListError,
     KeywordScanner,
+    load_keywords,
 )
 
 KNIFE = Keyword("knife", category="weapon", weight=2.0)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PIL import Image, ImageOps
 
 from tests.perceptual.images import scene
-from triage.match.perceptual.hashes import compute_hashes
-from triage.match.perceptual.trim import trim_borders
+from triage.library.perceptual.hashes import compute_hashes
+from triage.library.perceptual.trim import trim_borders
 
 
 def test_a_white_frame_comes_off_exactly():

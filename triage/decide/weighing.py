@@ -29,7 +29,7 @@ CONTEXT_WORDS = {
 
 def rule_reasons(rule: Rule, findings: Sequence[Finding]) -> list[Reason]:
     """The reason the rule fires, or what it says for information; [] when it saw nothing."""
-    selected = [f for f in findings if selects(rule, f)]
+    selected = [f for f in findings if _of_kind(rule, f)]
     counting = [f for f in selected if context_of(f) not in rule.ignore_contexts]
     ignored = [f for f in selected if context_of(f) in rule.ignore_contexts]
     reasons = []
@@ -46,6 +46,15 @@ def rule_reasons(rule: Rule, findings: Sequence[Finding]) -> list[Reason]:
 
 
 def selects(rule: Rule, finding: Finding) -> bool:
+    """Whether a rule counts this finding: its kind, label, algorithm, distance and context.
+
+    With ``distinct_terms`` a term found again adds nothing; a caller adding up weights finding
+    by finding (the stop-on-seize tally) over-counts such a rule, so it is exact only without it.
+    """
+    return _of_kind(rule, finding) and context_of(finding) not in rule.ignore_contexts
+
+
+def _of_kind(rule: Rule, finding: Finding) -> bool:
     if finding.kind != rule.kind or (rule.label and finding.label != rule.label):
         return False
     if rule.algorithm and finding.detail.get("algorithm") != rule.algorithm:

@@ -27,8 +27,7 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from triage.match.keyword_list import load_keywords
-from triage.match.keywords import Keyword
+from triage.library.keyword_lists import Keyword, load_keywords
 
 COLUMNS = ("term", "category", "weight", "whole_word", "case_sensitive")
 REGEX_COLUMN = "regex"  # written only when a list has a regular-expression term

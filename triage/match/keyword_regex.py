@@ -2,9 +2,9 @@
 
 Why RE2: evidence is hostile and a backtracking engine (Python's ``re``) can take exponential
 time on a crafted file; RE2 guarantees time linear in the input and refuses what it cannot do
-that way (backreferences, lookaround), so ``check_pattern`` at import tells the examiner which
-line to fix. Literal terms stay on the Aho-Corasick automaton (triage/match/keywords.py); only
-terms marked ``regex`` come here.
+that way (backreferences, lookaround), so the list reader (triage/library/keyword_lists.py)
+refuses such a term at import, naming its line. Literal terms stay on the Aho-Corasick
+automaton (triage/match/keywords.py); only terms marked ``regex`` come here.
 
 Encodings: UTF-8 is matched on the raw bytes (RE2 in UTF-8 mode; invalid bytes simply do not
 match). UTF-16LE is matched on the bytes decoded at both alignments (text may start at an odd
@@ -18,36 +18,11 @@ its whole match and context in hand; a longer match is cut at MAX_MATCH_BYTES.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
 
-import re2
+from triage.library.keyword_lists import compile_pattern
 
 MAX_MATCH_BYTES = 512
 _Match = tuple[int, int, int, int]  # (start, end, keyword index, encoding index) in buf
-
-
-class PatternError(ValueError):
-    """The pattern is not valid RE2 syntax or cannot run in linear time."""
-
-
-def compile_pattern(pattern: str | bytes, case_sensitive: bool) -> Any:
-    """RE2 in UTF-8 mode: a str pattern matches str text, its UTF-8 bytes match raw bytes."""
-    options = re2.Options()
-    options.case_sensitive = case_sensitive
-    options.max_mem = 8 << 20
-    options.log_errors = False
-    try:
-        compiled = re2.compile(pattern, options)
-    except re2.error as error:
-        why = error.args[0].decode("utf-8", "replace") if isinstance(error.args[0], bytes) else error
-        raise PatternError(f"not a linear-time (RE2) regular expression: {why}") from None
-    if compiled.search(pattern[:0]) is not None:
-        raise PatternError("the pattern matches an empty string, so it would match everywhere")
-    return compiled
-
-
-def check_pattern(pattern: str, case_sensitive: bool) -> None:
-    compile_pattern(pattern, case_sensitive)
 
 
 class RegexTerms:

@@ -24,15 +24,17 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from triage.library.keyword_lists import Keyword, KeywordListError, load_keywords
 from triage.match.binary_text import BINARY_REACH, ESCAPED_REACH, escaped, looks_binary
 from triage.match.keyword_regex import MAX_MATCH_BYTES, RegexTerms
+
+__all__ = ["Keyword", "KeywordHit", "KeywordListError", "KeywordScanner", "KeywordStream", "load_keywords"]
 
 CONTEXT_CHARS = 40  # characters of context either side of a hit
 CONTEXT_BYTES = 4 * CONTEXT_CHARS  # bytes read either side: 40 characters of UTF-8 at most
 REACH = max(CONTEXT_BYTES, BINARY_REACH)  # bytes either side kept for a hit: context and entropy
 MAX_CONTEXT = 200  # a hit's context is never longer than this
 MAX_VARIANTS = 256  # case spellings per term before falling back to lower/upper/title only
-MAX_TERM_CHARS = 1000  # longer terms in a keyword list are refused: they would bloat the tail
 _WORD_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
 _SPACES = frozenset("\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029")
 _HIDDEN = frozenset(("Cc", "Cf", "Cs", "Co"))  # controls, bidi overrides, surrogates, private use
@@ -47,18 +49,6 @@ _Match = tuple[int, int, int, int]  # (end, start, keyword index, encoding index
 
 
 @dataclass(frozen=True)
-class Keyword:
-    """One term of an examiner's alert list, with how it must match and what it weighs."""
-
-    term: str
-    category: str = ""
-    weight: float = 1.0
-    whole_word: bool = False
-    case_sensitive: bool = False
-    regex: bool = False  # the term is an RE2 regular expression (triage/match/keyword_regex.py)
-
-
-@dataclass(frozen=True)
 class KeywordHit:
     """One occurrence of a keyword, located exactly enough to be found again."""
 
@@ -67,10 +57,6 @@ class KeywordHit:
     offset: int  # byte offset of the match start in the whole stream; char offset for "text"
     context: str  # ~40 printable characters either side of the match, at most MAX_CONTEXT
     binary: bool = False  # in random-looking or compressed bytes; context is then escaped bytes
-
-
-class KeywordListError(ValueError):
-    """A keyword list the operator must fix; the message names the file and the line."""
 
 
 @dataclass(frozen=True)

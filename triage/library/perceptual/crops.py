@@ -25,8 +25,8 @@ from collections.abc import Iterator
 
 from PIL import Image
 
-from triage.match.perceptual.hashes import pdq_code
-from triage.match.perceptual.trim import trim_borders
+from triage.library.perceptual.hashes import pdq_code
+from triage.library.perceptual.trim import trim_borders
 
 STEPS = (0.03, 0.06, 0.09, 0.12, 0.15)  # of the width (or height) cut from one side
 CORNER_STEPS = (0.025, 0.05, 0.075, 0.10, 0.125, 0.15)  # finer: a corner cut misses in two directions

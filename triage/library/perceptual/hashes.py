@@ -19,8 +19,8 @@ import numpy as np
 import pdqhash
 from PIL import Image
 
-from triage.match.perceptual.decode import Deadline
-from triage.match.perceptual.trim import trim_borders
+from triage.library.perceptual.decode import Deadline
+from triage.library.perceptual.trim import trim_borders
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,12 @@
-"""Reading an examiner's keyword list (.txt or .csv) into Keywords, checked line by line.
+"""Keyword lists as files: an examiner's alert list in .txt (one term a line) or .csv
+(term, category, weight, whole_word, case_sensitive, regex), read into ``Keyword`` records.
 
-Every error names the file and the line, so the operator can fix the list before any evidence
-is read. A term marked ``regex`` must compile as an RE2 (linear-time) regular expression
-(triage/match/keyword_regex.py): backreferences and lookaround are refused here, at import.
+A term marked ``regex`` must compile as an RE2 regular expression (google-re2, BSD): RE2 runs in
+time linear in the input and refuses what it cannot run that way (backreferences, lookaround),
+so such a term is refused here, at import, with its line, before any evidence is read.
+
+Matching them against evidence is ``triage.match.keywords``; importing and exchanging them
+as a library is ``triage.library.keywords``.
 """
 
 from __future__ import annotations
@@ -10,10 +14,29 @@ from __future__ import annotations
 import csv
 import io
 import math
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from triage.match.keyword_regex import PatternError, check_pattern
-from triage.match.keywords import MAX_TERM_CHARS, Keyword, KeywordListError
+import re2
+
+MAX_TERM_CHARS = 1000  # longer terms in a keyword list are refused: they would bloat the tail
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """One term of an examiner's alert list, with how it must match and what it weighs."""
+
+    term: str
+    category: str = ""
+    weight: float = 1.0
+    whole_word: bool = False
+    case_sensitive: bool = False
+    regex: bool = False  # the term is an RE2 regular expression (triage/match/keyword_regex.py)
+
+
+class KeywordListError(ValueError):
+    """A keyword list the operator must fix; the message names the file and the line."""
 
 
 def load_keywords(path: Path) -> list[Keyword]:
@@ -82,7 +105,7 @@ def _row_keyword(cells: dict[str, str], where: str) -> Keyword:
     )
     if keyword.regex:
         try:
-            check_pattern(keyword.term, keyword.case_sensitive)
+            compile_pattern(keyword.term, keyword.case_sensitive)
         except PatternError as error:
             raise KeywordListError(f"{where}: regex {keyword.term!r}: {error}") from None
     return keyword
@@ -115,3 +138,23 @@ def _flag(cells: dict[str, str], column: str, where: str) -> bool:
     if value in ("true", "1", "yes"):
         return True
     raise KeywordListError(f"{where}: {column} {cells[column].strip()!r} is not true or false")
+
+
+class PatternError(ValueError):
+    """The pattern is not valid RE2 syntax or cannot run in linear time."""
+
+
+def compile_pattern(pattern: str | bytes, case_sensitive: bool) -> Any:
+    """RE2 in UTF-8 mode: a str pattern matches str text, its UTF-8 bytes match raw bytes."""
+    options = re2.Options()
+    options.case_sensitive = case_sensitive
+    options.max_mem = 8 << 20
+    options.log_errors = False
+    try:
+        compiled = re2.compile(pattern, options)
+    except re2.error as error:
+        why = error.args[0].decode("utf-8", "replace") if isinstance(error.args[0], bytes) else error
+        raise PatternError(f"not a linear-time (RE2) regular expression: {why}") from None
+    if compiled.search(pattern[:0]) is not None:
+        raise PatternError("the pattern matches an empty string, so it would match everywhere")
+    return compiled
