@@ -15,6 +15,7 @@ from typing import Protocol
 
 from triage.match.inputs import StageInputs
 from triage.match.perceptual import PERCEPTUAL
+from triage.match.registry_keywords import REGISTRY_KEYWORDS
 from triage.records import Examined, Record
 
 
@@ -27,4 +28,4 @@ class ContentAnalyzer(Protocol):
     def analyze(self, examined: Examined, content: bytes, inputs: StageInputs) -> Iterator[Record]: ...
 
 
-ANALYZERS: tuple[ContentAnalyzer, ...] = (PERCEPTUAL,)
+ANALYZERS: tuple[ContentAnalyzer, ...] = (PERCEPTUAL, REGISTRY_KEYWORDS)
