@@ -11,6 +11,8 @@ The finding's detail "context" is one of ``triage.profile.HIT_CONTEXTS``, the fi
 * "binary": the hit sits in random-looking or compressed bytes (window entropy,
   triage/match/binary_text.py) or in a file type that cannot hold readable text;
 * "registry": the file is a registry hive (libmagic: "MS Windows registry file"), e.g. NTUSER.DAT;
+  a user's hive is also walked key by key (registry_keywords.py), so the report names the key
+  and value each term is in;
 * "text": anything else.
 
 The default policy (profiles/default.toml) does not count "system-file" and "binary"; a profile
