@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import pickle
 import random
 import sys
 import time
@@ -41,7 +42,16 @@ from triage.library.perceptual.index import HammingIndex  # noqa: E402
 
 PEER_PHOTOS = REPO.parent / "shared" / "peerdata" / "perception" / "perception" / "testing" / "images"
 ALGORITHMS = ("pdq", "phash", "dhash")
-METHODS = (*ALGORITHMS, "pdq-crops")  # pdq-crops: PDQ against each reference's crop variants (crops.py)
+METHODS = (*ALGORITHMS, "pdq-crops")
+# How far the nearest unrelated image is looked for (beyond the sweeps below): a radius of half
+# the bits returns half of all references per search, which for 49 crop variants per reference
+# made the false-positive count take most of an hour.
+NEAREST_UP_TO = {
+    "pdq": 80,
+    "phash": 24,
+    "dhash": 24,
+    "pdq-crops": 80,
+}  # pdq-crops: PDQ against each reference's crop variants (crops.py)
 BITS = {"pdq": 256, "phash": 64, "dhash": 64}
 MIN_QUALITY = 50
 
@@ -248,20 +258,17 @@ _REFS: list[Image.Image] = []
 
 
 def distance(a: bytes, b: bytes) -> int:
-    return int(np.unpackbits(np.frombuffer(bytes(x ^ y for x, y in zip(a, b, strict=True)), np.uint8)).sum())
+    return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).bit_count()
 
 
-def robustness(references: int, unrelated: int, thresholds: dict[str, int]) -> None:
-    global _REFS
-    _REFS = _reference_images(references)
-    started = time.perf_counter()
-    with get_context("fork").Pool(os.cpu_count() or 2) as pool:
-        per_ref = pool.map(_one_reference, range(len(_REFS)), chunksize=8)
-        others = pool.map(_unrelated, range(10_000_000, 10_000_000 + unrelated), chunksize=64)
-    print(
-        f"\nhashed {len(_REFS)} references x {len(TRANSFORMS) + 1} (and each reference's crop variants)"
-        f" and {unrelated} unrelated images in {time.perf_counter() - started:.0f} s\n"
-    )
+def robustness(references: int, unrelated: int, thresholds: dict[str, int], cache: Path | None) -> None:
+    if cache is not None and cache.exists():
+        per_ref, others = pickle.loads(cache.read_bytes())  # our own file from an earlier run
+        print(f"\nhashes read from {cache} ({len(per_ref)} references, {len(others)} unrelated)\n")
+    else:
+        per_ref, others = _hash_all(references, unrelated)
+        if cache is not None:
+            cache.write_bytes(pickle.dumps((per_ref, others)))
     refs = [dict(r)["reference"] for r in per_ref]
     good = [dict(r) for r, h in zip(per_ref, refs, strict=True) if h.pdq_quality >= MIN_QUALITY]
     print(
@@ -278,6 +285,21 @@ def robustness(references: int, unrelated: int, thresholds: dict[str, int]) -> N
     _sweep(usable, nearest)
 
 
+def _hash_all(references: int, unrelated: int) -> tuple[list, list]:
+    global _REFS
+    _REFS = _reference_images(references)
+    started = time.perf_counter()
+    with get_context("fork").Pool(os.cpu_count() or 2) as pool:
+        per_ref = pool.map(_one_reference, range(len(_REFS)), chunksize=8)
+        others = pool.map(_unrelated, range(10_000_000, 10_000_000 + unrelated), chunksize=64)
+    print(
+        f"\nhashed {len(_REFS)} references x {len(TRANSFORMS) + 1} (and each reference's crop variants)"
+        f" and {unrelated} unrelated images in {time.perf_counter() - started:.0f} s\n",
+        flush=True,
+    )
+    return per_ref, others
+
+
 def _reference_codes(ref: dict, method: str) -> list[bytes]:
     """What a reference contributes to a set: its own hash, or (pdq-crops) its crop variants."""
     return list(ref["crop variants"]) if method == "pdq-crops" else [ref["reference"].code(method)]
@@ -291,7 +313,9 @@ def _nearest_unrelated(method: str, refs: list[dict], others: list[ImageHashes])
     out = np.full(len(others), 999)
     for i, h in enumerate(others):
         if h.pdq_quality >= MIN_QUALITY:
-            found = [n.distance for code in _codes(h, method) for n in index.search(code, bits // 2)]
+            found = [
+                n.distance for code in _codes(h, method) for n in index.search(code, NEAREST_UP_TO[method])
+            ]
             out[i] = min(found, default=999)
     return out
 
@@ -572,6 +596,7 @@ def main() -> None:
     parser.add_argument("--phash", type=int, default=10)
     parser.add_argument("--dhash", type=int, default=10)
     parser.add_argument("--pdq-crops", type=int, default=31)
+    parser.add_argument("--cache", type=Path, help="keep the robustness hashes here and reuse them")
     args = parser.parse_args()
     print(f"command: {' '.join(sys.argv)}")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
@@ -580,6 +605,7 @@ def main() -> None:
             args.references or 300,
             args.unrelated,
             {"pdq": args.pdq, "phash": args.phash, "dhash": args.dhash, "pdq-crops": args.pdq_crops},
+            args.cache,
         )
     if args.part in ("throughput", "all"):
         throughput(args.photos)
