@@ -4,13 +4,18 @@ In the style of Thorn's perception library (thorn-oss/perception ``benchmarking`
 images are generated here (four families of synthetic pictures, nothing real) plus the ten
 permissively licensed photos in ../shared/peerdata/perception/ when present; each is transformed
 (resize 50%/25%, JPEG quality 90/70/40, crop 5%/10% evenly and 5% from one corner, grey, text
-overlay, border, horizontal flip) and hashed with the scan's own decode and hashes. Recall at a
+overlay, border, horizontal flip; and, for issue 18, crops of 5/10/15% from one side and from a
+corner and of a random 1-10% share, coloured borders of 5/10%, rotation by 90°, mirror + crop, a
+logo and a caption overlay, and a screenshot at another size) and hashed with the scan's own
+decode and hashes (a picture with flat borders also trimmed). The column ``pdq-crops`` matches
+against each reference's crop variants (triage/library/perceptual/crops.py). Recall at a
 threshold is the share of transformed copies within that distance of their own reference; the
 false-positive rate is the share of >= 10,000 unrelated generated images within that distance of
 *any* reference.
 
     .venv/bin/python bench/perceptual_robustness.py            # all three parts
     .venv/bin/python bench/perceptual_robustness.py --part index --references 1000000
+    .venv/bin/python bench/perceptual_robustness.py --part cost     # ms per evidence picture
 
 Prints Markdown tables (append them to bench/RESULTS.md with the command line).
 """
