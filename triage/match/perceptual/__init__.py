@@ -7,9 +7,10 @@ takes, by content type:
   with quality (hashes.py), searched against the profile's perceptual sets (matching.py); a
   JPEG's EXIF thumbnail (exif.py) is examined as content of its own;
 * videos (video.py, optional PyAV): PDQ of frames sampled at a fixed interval;
-* zip-based containers (zipped.py) and Windows thumbcache_*.db files (thumbcache.py): the images
-  inside are examined with ``examine_bytes`` like files, so exact hash sets and this analyser
-  both see them, each with its path through the container in ``Entry.container``.
+* Windows thumbcache_*.db files (thumbcache.py): the images inside are examined with
+  ``examine_bytes`` like files, so exact hash sets and this analyser both see them, each with its
+  path through the container in ``Entry.container``. Archives and documents are opened by
+  triage/match/containers (issue 16), whose members reach this analyser as content of their own.
 
 Nothing in the content raises out of here: refusals (caps) and damage become Problems.
 """
@@ -17,7 +18,7 @@ Nothing in the content raises out of here: refusals (caps) and damage become Pro
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from triage.library.perceptual import PerceptualLibrary
@@ -27,7 +28,6 @@ from triage.match.perceptual.hashes import compute_hashes
 from triage.match.perceptual.matching import match_image
 from triage.match.perceptual.thumbcache import is_thumbcache, thumbcache_entries
 from triage.match.perceptual.video import VIDEO_MIMES, match_video, video_supported
-from triage.match.perceptual.zipped import ZIP_MIMES, ContainerLimit, zip_members
 from triage.records import Entry, Examined, Problem
 
 if TYPE_CHECKING:
@@ -48,8 +48,6 @@ class PerceptualAnalyzer:
         if mime in IMAGE_MIMES or mime in VIDEO_MIMES:
             return True
         nested = bool(entry.container)
-        if mime in ZIP_MIMES:
-            return not nested
         name = entry.path.rsplit("/", 1)[-1].lower()
         return mime in CACHE_MIMES and not nested and name.startswith("thumbcache_") and name.endswith(".db")
 
@@ -73,10 +71,6 @@ class PerceptualAnalyzer:
             _image(examined, content, ctx, lib)
         elif mime in VIDEO_MIMES:
             _video(examined, content, ctx, lib)
-        elif mime in ZIP_MIMES:
-            refuse = _refusals(examined, ctx, lib)
-            members = zip_members(content, lib.settings, IMAGE_MIMES | VIDEO_MIMES, refuse)
-            _members(examined, "zip", members, ctx)
         elif is_thumbcache(content):
             _members(examined, "thumbcache", thumbcache_entries(content, lib.settings.max_member_bytes), ctx)
 
@@ -110,24 +104,13 @@ def _members(examined: Examined, kind: str, members: Iterator[tuple[str, bytes]]
     from triage.scan.examine import examine_bytes  # the scan imports the analysers: import late
 
     parent = examined.entry
-    try:
-        for name, data in members:
-            # the path stays the file on disk (as the cache parsers do); the container names the member
-            container = (*parent.container, f"{kind}:{parent.path}", name)
-            entry = dataclasses.replace(parent, size=len(data), container=container)
-            examine_bytes(entry, data, ctx)
-            if ctx.perceptual is not None:
-                ctx.perceptual.stats.bump(f"{kind} members examined")
-    except ContainerLimit as exc:
-        ctx.problem(Problem(_where(parent), f"{kind} container only partly examined: {exc}", "error"))
-
-
-def _refusals(examined: Examined, ctx: ScanContext, lib: PerceptualLibrary) -> Callable[[str], None]:
-    def refuse(why: str) -> None:
-        lib.stats.bump("container members refused (size or ratio cap)")
-        ctx.problem(Problem(_where(examined.entry), why, "error"))
-
-    return refuse
+    for name, data in members:
+        # the path stays the file on disk (as the cache parsers do); the container names the member
+        container = (*parent.container, f"{kind}:{parent.path}", name)
+        entry = dataclasses.replace(parent, size=len(data), container=container)
+        examine_bytes(entry, data, ctx)
+        if ctx.perceptual is not None:
+            ctx.perceptual.stats.bump(f"{kind} members examined")
 
 
 def _where(entry: Entry) -> str:

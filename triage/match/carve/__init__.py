@@ -1,0 +1,95 @@
+"""Carving: whole pictures, videos and SQLite databases found inside other bytes (issue 16).
+
+Register a carver by adding it to ``CARVERS`` (one module per format). ``find_carves`` runs one
+regular expression built from every carver's signature over a buffer and asks the carver whose
+signature matched to measure the object by its own structure (base.py); a carve starts only
+after the end of the previous one, so carves never overlap (an EXIF thumbnail inside a carved
+JPEG is the perceptual analyser's business, not a second carve).
+
+``CARVE_ANALYZER`` carves inside file content (a JPEG stored after other bytes, pictures inside an
+OLE stream, a database inside a backup): each carve is yielded as ``Content`` whose container path
+says ``carve:<file>`` and ``offset N (kind, L bytes)``, so it is hashed, matched and analysed like a
+file. Unallocated space is carved by triage/walk/unallocated.py with the same ``find_carves``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator
+
+from triage.match.carve.base import Carve, CarveLimits, Carver
+from triage.match.carve.bmff import BmffCarver
+from triage.match.carve.gif import GifCarver
+from triage.match.carve.jpeg import JpegCarver
+from triage.match.carve.png import PngCarver
+from triage.match.carve.riff import RiffCarver
+from triage.match.carve.sqlite import SqliteCarver
+from triage.records import Content, Entry, Examined, Record, Tally
+
+CARVERS: tuple[Carver, ...] = (
+    JpegCarver(),
+    PngCarver(),
+    GifCarver(),
+    RiffCarver("webp", b"WEBP"),
+    RiffCarver("avi", b"AVI "),
+    BmffCarver(),
+    SqliteCarver(),
+)
+_PATTERN = re.compile(b"|".join(b"(" + c.signature + b")" for c in CARVERS), re.DOTALL)
+_VIDEO = frozenset({"avi", "bmff"})
+SECTION = "Carving"
+
+
+def find_carves(data: bytes, limits: CarveLimits, start: int = 0, stop: int | None = None) -> Iterator[Carve]:
+    """Whole objects whose first byte lies in ``data[start:stop]``, in order, never overlapping.
+
+    An object may run past ``stop`` (to the end of ``data``): callers that read in overlapping
+    chunks pass the chunk's own part as ``start``/``stop`` and its margin after it.
+    """
+    free, found = start, 0
+    for match in _PATTERN.finditer(data, start, len(data) if stop is None else stop):
+        carver = CARVERS[match.lastindex - 1]  # type: ignore[operator]
+        begin = match.start() - carver.lead
+        if begin < free or begin < 0:
+            continue
+        cap = limits.max_video_bytes if carver.kind in _VIDEO else limits.max_object_bytes
+        length = carver.measure(data, begin, cap)
+        if length:
+            yield Carve(begin, length, carver.kind)
+            free, found = begin + length, found + 1
+            if found == limits.max_carves:
+                return
+
+
+class CarveAnalyzer:
+    name = "carve"
+    max_bytes = CarveLimits().max_file_bytes
+
+    def __init__(self, limits: CarveLimits | None = None) -> None:
+        self.limits = limits or CarveLimits()
+
+    def wants(self, examined: Examined) -> bool:
+        """Files that are not themselves a picture, video or sound, and not already a carve."""
+        if examined.mime.startswith(("image/", "video/", "audio/")):
+            return False
+        return not any(part.startswith(("carve:", "unallocated:")) for part in examined.entry.container)
+
+    def records(self, examined: Examined, content: bytes) -> Iterator[Record]:
+        entry = examined.entry
+        for carve in find_carves(content, self.limits):
+            if carve.offset == 0 and carve.length == len(content):
+                continue  # the file itself, already examined as what it is
+            yield carved_content(entry, carve, content[carve.offset : carve.offset + carve.length])
+            yield Tally(SECTION, f"{carve.kind} carved from inside files")
+
+
+def carved_content(entry: Entry, carve: Carve, data: bytes, origin: int = 0) -> Content:
+    """``origin`` is the buffer's own offset (in a volume, for unallocated space)."""
+    label = entry.container[-1] if entry.container else entry.path
+    at = f"offset {origin + carve.offset} ({carve.kind}, {carve.length:,} bytes)"
+    child = dataclasses.replace(entry, size=carve.length, container=(*entry.container, f"carve:{label}", at))
+    return Content(child, data)
+
+
+CARVE_ANALYZER = CarveAnalyzer()
