@@ -13,7 +13,8 @@ from dataclasses import fields
 from typing import TYPE_CHECKING, Protocol
 
 from triage.artefacts.carved import CARVED_DATABASES
-from triage.match.carve import CARVE_ANALYZER
+from triage.artefacts.registry import PARSERS
+from triage.match.carve import CarveAnalyzer
 from triage.match.containers import CONTAINERS_ANALYZER
 from triage.match.perceptual import PERCEPTUAL
 from triage.records import Artefact, Content, Examined, FindingDraft, Problem, Record
@@ -62,7 +63,7 @@ class AppliedRecords:
 
 ANALYZERS: tuple[ContentAnalyzer, ...] = (
     AppliedRecords(CONTAINERS_ANALYZER),
-    AppliedRecords(CARVE_ANALYZER),
+    AppliedRecords(CarveAnalyzer(parsed=lambda entry: any(p.selects(entry) for p in PARSERS))),
     AppliedRecords(CARVED_DATABASES),
     PERCEPTUAL,
 )

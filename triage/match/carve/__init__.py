@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from triage.match.carve.base import Carve, CarveLimits, Carver
 from triage.match.carve.bmff import BmffCarver
@@ -25,6 +25,9 @@ from triage.match.carve.jpeg import JpegCarver
 from triage.match.carve.png import PngCarver
 from triage.match.carve.riff import RiffCarver
 from triage.match.carve.sqlite import SqliteCarver
+from triage.match.containers import CONTAINERS
+from triage.match.containers.expand import find_format
+from triage.match.perceptual.thumbcache import is_thumbcache
 from triage.records import Content, Entry, Examined, Record, Tally
 
 CARVERS: tuple[Carver, ...] = (
@@ -66,17 +69,29 @@ class CarveAnalyzer:
     name = "carve"
     max_bytes = CarveLimits().max_file_bytes
 
-    def __init__(self, limits: CarveLimits | None = None) -> None:
+    def __init__(
+        self, limits: CarveLimits | None = None, parsed: Callable[[Entry], bool] | None = None
+    ) -> None:
+        """``parsed`` says which files an artefact parser reads whole (browser caches): their bodies
+        come out as content already, so carving them again would report each picture twice."""
         self.limits = limits or CarveLimits()
+        self.parsed = parsed or (lambda entry: False)
 
     def wants(self, examined: Examined) -> bool:
-        """Files that are not themselves a picture, video or sound, and not already a carve."""
+        """Files that are not themselves a picture, video or sound, not a container whose members are
+        examined one by one (containers.py), and not already a carve."""
         if examined.mime.startswith(("image/", "video/", "audio/")):
+            return False
+        if find_format(examined.mime, b"", CONTAINERS) is not None:
+            return False
+        if not examined.entry.container and self.parsed(examined.entry):
             return False
         return not any(part.startswith(("carve:", "unallocated:")) for part in examined.entry.container)
 
     def records(self, examined: Examined, content: bytes) -> Iterator[Record]:
         entry = examined.entry
+        if is_thumbcache(content):
+            return  # the perceptual analyser reads each thumbnail by the cache's own index
         for carve in find_carves(content, self.limits):
             if carve.offset == 0 and carve.length == len(content):
                 continue  # the file itself, already examined as what it is

@@ -72,7 +72,8 @@ class StreamFormat:
 def _copy_bounded(
     reader: BinaryIO, out: io.BytesIO, compressed: int, limits: ContainerLimits, name: str
 ) -> Skipped | None:
-    while chunk := reader.read(STEP):
+    read = getattr(reader, "read1", reader.read)  # read1: what has been decompressed so far
+    while chunk := read(STEP):
         out.write(chunk)
         if out.tell() > limits.max_member_bytes:
             return Skipped(name, f"expands past the {limits.max_member_bytes:,}-byte member cap", -1)

@@ -1,7 +1,9 @@
 """PDF: the images on each page and the embedded files, with ``pypdf`` (BSD-3-Clause, tested 7.1).
 
-A JPEG image (``/DCTDecode``) comes out as the very bytes stored in the PDF, so a known JPEG put in
-a PDF keeps its hash; other images are re-encoded by pypdf (perceptual matching still sees them).
+Image XObjects are found through each page's resources (and the form XObjects it draws). A JPEG
+(``/DCTDecode``) or JPEG 2000 image comes out as the very bytes stored in the PDF, so a known JPEG
+put in a PDF keeps its hash; other images are decoded by pypdf and saved as PNG (perceptual
+matching still sees them), after a pixel-count check.
 Attachments (``/EmbeddedFiles``) are members too. An encrypted PDF is opened with the empty user
 password (most are: "owner password only"); otherwise it is reported as an encrypted container.
 pypdf bounds its own decompression (``pypdf.filters`` output limits) against Flate bombs.
@@ -12,9 +14,12 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 from triage.match.containers.base import ContainerLimits, Damaged, Member, Skipped, safe_name
 
+MAX_FORM_DEPTH = 4
+MAX_PIXELS = 64_000_000
 PDF_MIMES = frozenset({"application/pdf", "application/x-pdf"})
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged PDFs are reported by us, once
 
@@ -49,21 +54,50 @@ class PdfFormat:
         yield from _attachments(reader, limits)
 
 
-def _page_images(page, number: int) -> Iterator[Member | Skipped]:
+def _page_images(page: Any, number: int) -> Iterator[Member | Skipped]:
     try:
-        images = list(page.images)
+        resources = page.get("/Resources")
+        found = list(_image_objects(resources.get_object() if resources else None, f"page {number}", 0))
     except Exception as exc:
         yield Skipped(f"page {number}", f"images not readable: {exc}")
         return
-    for image in images:
-        label = safe_name(f"page {number}/{image.name}")
-        try:
-            yield Member(label, image.data)
-        except Exception as exc:
-            yield Skipped(label, f"image not decodable: {exc}")
+    for label, image in found:
+        yield _image_member(safe_name(label), image)
 
 
-def _attachments(reader, limits: ContainerLimits) -> Iterator[Member | Skipped]:
+def _image_objects(resources: Any, prefix: str, depth: int) -> Iterator[tuple[str, Any]]:
+    """Image XObjects of a resource dictionary, and of the form XObjects it draws (4 deep at most)."""
+    xobjects = resources.get("/XObject") if resources is not None else None
+    if xobjects is None or depth > MAX_FORM_DEPTH:
+        return
+    for name, reference in xobjects.get_object().items():
+        xobject = reference.get_object()
+        subtype = xobject.get("/Subtype")
+        if subtype == "/Image":
+            yield f"{prefix}/{name.lstrip('/')}", xobject
+        elif subtype == "/Form":
+            inner = xobject.get("/Resources")
+            yield from _image_objects(inner.get_object() if inner else None, f"{prefix}/{name}", depth + 1)
+
+
+def _image_member(label: str, image: Any) -> Member | Skipped:
+    """A JPEG or JPEG 2000 image as stored; other images decoded and saved as PNG (pixel-capped)."""
+    try:
+        filters = image.get("/Filter")
+        last = filters[-1] if isinstance(filters, list) and filters else filters
+        if last in ("/DCTDecode", "/JPXDecode"):
+            return Member(label, image.get_data())
+        pixels = int(image.get("/Width", 0)) * int(image.get("/Height", 0))
+        if pixels > MAX_PIXELS:
+            return Skipped(label, f"image of {pixels:,} pixels, over the decoding cap")
+        buffer = io.BytesIO()
+        image.decode_as_image().save(buffer, "PNG")
+        return Member(label + ".png", buffer.getvalue())
+    except Exception as exc:  # pypdf and Pillow raise many types on hostile input
+        return Skipped(label, f"image not decodable: {exc}")
+
+
+def _attachments(reader: Any, limits: ContainerLimits) -> Iterator[Member | Skipped]:
     try:
         attachments = reader.attachments
         items = [(name, blob) for name, blobs in attachments.items() for blob in blobs]
