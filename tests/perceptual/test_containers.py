@@ -36,8 +36,10 @@ def test_image_inside_a_docx_is_matched_with_its_container_path(lists):
     h.examine(content, "/Users/a/x.docx")
     assert {f.entry.container for f in h.findings} == {("zip:/Users/a/x.docx", "word/media/image1.jpeg")}
     assert {f.entry.path for f in h.findings} == {"/Users/a/x.docx"}
-    member = [e for e in h.ctx.inventory if e.entry.container]
-    assert [(e.entry.size, e.mime) for e in member] == [(member[0].bytes_read, "image/jpeg")]
+    members = {e.entry.container[-1]: e for e in h.ctx.inventory if e.entry.container}
+    assert sorted(members) == ["[Content_Types].xml", "word/document.xml", "word/media/image1.jpeg", "word/x.xml"]
+    picture = members["word/media/image1.jpeg"]
+    assert (picture.entry.size, picture.mime) == (picture.bytes_read, "image/jpeg")
     assert not h.problems
 
 
