@@ -15,12 +15,12 @@ from tests.library.helpers import build_set
 from tests.perceptual.images import encode, scene
 from triage.library import CompiledSet, HashLibrary
 from triage.library.formats.base import HashRecord
+from triage.match.inputs import StageInputs
 from triage.match.keywords import Keyword, KeywordScanner
 from triage.profile import load_profile
-from triage.records import Entry, Examined, Finding, Problem
-from triage.scan.context import ScanContext
-from triage.scan.examine import examine_bytes
-from triage.scan.findings import FindingLog
+from triage.records import Content, Entry, Examined, Finding, Problem
+from triage.scan.collect import Collector
+from triage.scan.examine import examine_content
 
 
 def known_jpeg(seed: int = 7) -> bytes:
@@ -33,25 +33,38 @@ def sha256(data: bytes) -> str:
 
 @dataclass
 class Harness:
-    ctx: ScanContext
-    problems: list[Problem] = field(default_factory=list)
+    """Content examined as the pipeline examines it (scan.examine), the records collected."""
+
+    inputs: StageInputs
+    collected: Collector = field(default_factory=Collector)
 
     @property
     def matches(self) -> list[Finding]:
-        return [f for f in self.ctx.log.findings if f.kind == "hash-match"]
+        return [f for f in self.collected.findings if f.kind == "hash-match"]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.collected.problems
+
+    @property
+    def inventory(self) -> list[Examined]:
+        return self.collected.inventory
 
     def examine(self, content: bytes, path: str) -> Examined:
-        return examine_bytes(Entry("disk.dd", 1, path, len(content)), content, self.ctx)
+        records = list(
+            examine_content(Content(Entry("disk.dd", 1, path, len(content)), content), self.inputs)
+        )
+        self.collected.apply(records)
+        return next(r for r in records if isinstance(r, Examined))
+
+
+def known_library(tmp: Path, known: list[bytes]) -> HashLibrary:
+    """Hash set "t" (known-bad) holding the SHA-256 of each of ``known``."""
+    return HashLibrary([CompiledSet(build_set(tmp, [HashRecord(sha256=sha256(k)) for k in known]))])
 
 
 def harness(tmp: Path, known: list[bytes], keywords: tuple[Keyword, ...] = ()) -> Harness:
-    """A context whose hash set "t" (known-bad) holds the SHA-256 of each of ``known``."""
-    library = HashLibrary([CompiledSet(build_set(tmp, [HashRecord(sha256=sha256(k)) for k in known]))])
-    problems: list[Problem] = []
-    ctx = ScanContext(
-        load_profile("default"), library, KeywordScanner(keywords), FindingLog(), problems.append
-    )
-    return Harness(ctx, problems)
+    return Harness(StageInputs(load_profile("default"), known_library(tmp, known), KeywordScanner(keywords)))
 
 
 def pdf_with_jpeg(jpeg: bytes, width: int = 160, height: int = 120) -> bytes:

@@ -42,7 +42,7 @@ def records(content: bytes, path: str, mime: str, limits: ContainerLimits | None
     analyzer = ContainerAnalyzer(limits) if limits else CONTAINERS_ANALYZER
     examined = Examined(Entry("disk.dd", 1, path, len(content)), mime)
     assert analyzer.wants(examined)
-    return list(analyzer.records(examined, content))
+    return list(analyzer.analyze(examined, content))
 
 
 def test_jpeg_in_a_tar_gz_is_a_hash_match_with_its_container_path(tmp_path: Path) -> None:
@@ -63,7 +63,7 @@ def test_jpeg_in_a_docx_is_a_hash_match(tmp_path: Path) -> None:
     h.examine(docx, "/Users/a/Documents/report.docx")
     [match] = h.matches
     assert match.entry.container == ("zip:/Users/a/Documents/report.docx", "word/media/image1.jpeg")
-    inside = sorted(e.entry.container[-1] for e in h.ctx.inventory if e.entry.container)
+    inside = sorted(e.entry.container[-1] for e in h.inventory if e.entry.container)
     assert inside == ["[Content_Types].xml", "word/document.xml", "word/media/image1.jpeg"]
 
 

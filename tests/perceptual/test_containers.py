@@ -36,8 +36,13 @@ def test_image_inside_a_docx_is_matched_with_its_container_path(lists):
     h.examine(content, "/Users/a/x.docx")
     assert {f.entry.container for f in h.findings} == {("zip:/Users/a/x.docx", "word/media/image1.jpeg")}
     assert {f.entry.path for f in h.findings} == {"/Users/a/x.docx"}
-    members = {e.entry.container[-1]: e for e in h.ctx.inventory if e.entry.container}
-    assert sorted(members) == ["[Content_Types].xml", "word/document.xml", "word/media/image1.jpeg", "word/x.xml"]
+    members = {e.entry.container[-1]: e for e in h.inventory if e.entry.container}
+    assert sorted(members) == [
+        "[Content_Types].xml",
+        "word/document.xml",
+        "word/media/image1.jpeg",
+        "word/x.xml",
+    ]
     picture = members["word/media/image1.jpeg"]
     assert (picture.entry.size, picture.mime) == (picture.bytes_read, "image/jpeg")
     assert not h.problems
@@ -91,7 +96,7 @@ def test_thumbcache_entries_are_examined(lists, version):
     )
     containers = {f.entry.container[-1] for f in h.findings}
     assert containers == {"0000000000001000"}
-    assert h.ctx.perceptual.stats.table["thumbcache members examined"] == 2
+    assert h.stats["thumbcache members examined"] == 2
     assert not h.problems
 
 
@@ -99,6 +104,6 @@ def test_damaged_thumbcache_entry_is_a_problem_after_the_good_ones(lists):
     h = harness(lists)
     data = thumbcache([encode(KNOWN["known-1.png"], "PNG"), encode(scene(9), "PNG")])
     h.examine(data[:-100], "/x/thumbcache_96.db")
-    assert h.ctx.perceptual.stats.table["thumbcache members examined"] == 1
+    assert h.stats["thumbcache members examined"] == 1
     [problem] = h.problems
     assert problem.kind == "damaged" and "thumbcache entry at" in problem.what

@@ -18,6 +18,8 @@ from triage.artefacts.browser.firefox_formhistory import FirefoxFormHistory
 from triage.artefacts.browser.firefox_places import FirefoxPlaces
 from triage.artefacts.browser.safari_history import SafariHistory
 from triage.artefacts.common import FileParser
+from triage.match.artefact_text import with_keyword_findings
+from triage.match.inputs import StageInputs
 from triage.records import Artefact, Examined, Problem, Record, Tally
 from triage.walk.files import FileHandle
 
@@ -38,7 +40,9 @@ class CarvedDatabases:
         carved = any(part.startswith(("carve:", "unallocated:")) for part in examined.entry.container)
         return carved and examined.mime in SQLITE_MIMES
 
-    def records(self, examined: Examined, content: bytes) -> Iterator[Record]:
+    def analyze(
+        self, examined: Examined, content: bytes, inputs: StageInputs | None = None
+    ) -> Iterator[Record]:
         tables = _tables(content)
         if tables is None:
             yield Problem(examined.entry.location, "carved SQLite database is not readable", "damaged")
@@ -47,7 +51,10 @@ class CarvedDatabases:
             if needed <= tables:
                 yield Tally("Carving", f"carved databases parsed as {parser.name}")
                 handle = FileHandle(examined.entry, lambda at, n: content[at : at + n])
-                for record in parser.records(handle, None):  # type: ignore[arg-type]
+                records: Iterator[Record] = parser.records(handle, None)  # type: ignore[arg-type]
+                if inputs is not None:  # what the artefacts say goes through the keyword list too
+                    records = with_keyword_findings(records, inputs.keywords)
+                for record in records:
                     yield (
                         dataclasses.replace(record, recovered=True)
                         if isinstance(record, Artefact)

@@ -27,6 +27,7 @@ from triage.match.carve.riff import RiffCarver
 from triage.match.carve.sqlite import SqliteCarver
 from triage.match.containers import CONTAINERS
 from triage.match.containers.expand import find_format
+from triage.match.inputs import StageInputs
 from triage.match.perceptual.thumbcache import is_thumbcache
 from triage.records import Content, Entry, Examined, Record, Tally
 
@@ -88,7 +89,9 @@ class CarveAnalyzer:
             return False
         return not any(part.startswith(("carve:", "unallocated:")) for part in examined.entry.container)
 
-    def records(self, examined: Examined, content: bytes) -> Iterator[Record]:
+    def analyze(
+        self, examined: Examined, content: bytes, inputs: StageInputs | None = None
+    ) -> Iterator[Record]:
         entry = examined.entry
         if is_thumbcache(content):
             return  # the perceptual analyser reads each thumbnail by the cache's own index

@@ -23,6 +23,7 @@ from triage.match.containers.ole import OleFormat
 from triage.match.containers.pdf import PdfFormat
 from triage.match.containers.tarred import TarFormat
 from triage.match.containers.zipped import ZipFormat
+from triage.match.inputs import StageInputs
 from triage.records import Examined, Record
 
 CONTAINERS: tuple[ContainerFormat, ...] = (
@@ -56,7 +57,9 @@ class ContainerAnalyzer:
             return False
         return find_format(examined.mime, b"", CONTAINERS) is not None
 
-    def records(self, examined: Examined, content: bytes) -> Iterator[Record]:
+    def analyze(
+        self, examined: Examined, content: bytes, inputs: StageInputs | None = None
+    ) -> Iterator[Record]:
         return expand(examined.entry, content, examined.mime, CONTAINERS, self.limits)
 
 
