@@ -181,3 +181,21 @@ def _tallies(volume: Volume, layout: VolumeLayout, stream: SegmentStream, reache
     if read < stream.length:
         what = f"unallocated space and slack: stopped after {read:,} of {stream.length:,} bytes"
         yield Problem(volume.name, what, "error", stream.length - read)
+
+
+Pass = Callable[[list[Entry], KeywordScanner, Callable[[], bool]], Iterator[Record]]
+
+
+def unallocated_pass(fs: pytsk3.FS_Info, volume: Volume, media_read: VolumeReader) -> Pass:
+    """What the pipeline keeps per volume and runs after the live files: ``media_read`` reads the
+    source at absolute offsets; the pass is handed the walk's entries, the keywords and the stop check."""
+
+    def read(offset: int, length: int) -> bytes:
+        return media_read(volume.offset + offset, length)
+
+    def run(
+        entries: list[Entry], keywords: KeywordScanner, should_stop: Callable[[], bool]
+    ) -> Iterator[Record]:
+        return scan_unallocated(fs, volume, entries, read, keywords, should_stop)
+
+    return run

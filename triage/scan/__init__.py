@@ -51,6 +51,7 @@ class ScanOptions:
     journal: str = ""  # path of the scan journal (report folder/scan.journal); "" for none
     resume: bool = False  # continue the scan in ``journal``
     hash_only: bool = False  # digests and hash sets only: no type, keywords, analysers, parsers
+    unallocated: bool = True  # issue 16: read unallocated space and slack after the live files
     workers: int = field(default_factory=lambda: min(os.cpu_count() or 2, 4))
     agent_alerts: str | None = None  # remote agent exchange files (triage.agent); None: no cross-check
     agent_heartbeats: str | None = None
@@ -76,6 +77,7 @@ def run_scan(
     state = ScanState(
         inputs, stages, collected, progress, stop, journal, options.hash_only, max(1, options.workers)
     )
+    state.unallocated = options.unallocated  # issue 16
     restored = journal.restored if journal is not None else Restored()
     volumes: list[VolumeCoverage] = []
     try:
