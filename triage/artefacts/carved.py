@@ -13,16 +13,22 @@ import dataclasses
 import sqlite3
 from collections.abc import Iterator
 
+from triage.artefacts.browser.chrome_blockfile import ChromeBlockfileCache
 from triage.artefacts.browser.chrome_history import ChromeHistory
+from triage.artefacts.browser.chrome_simplecache import ChromeSimpleCache
+from triage.artefacts.browser.firefox_cache2 import FirefoxCache2
 from triage.artefacts.browser.firefox_formhistory import FirefoxFormHistory
 from triage.artefacts.browser.firefox_places import FirefoxPlaces
 from triage.artefacts.browser.safari_history import SafariHistory
 from triage.artefacts.common import FileParser
 from triage.match.artefact_text import with_keyword_findings
 from triage.match.inputs import StageInputs
-from triage.records import Artefact, Examined, Problem, Record, Tally
+from triage.records import Artefact, Entry, Examined, Problem, Record, Tally
 from triage.walk.files import FileHandle
 
+# parsers that yield a file's embedded bodies as Content themselves: carving those files again would
+# report each cached picture twice
+BODY_PARSERS: tuple[FileParser, ...] = (ChromeSimpleCache(), ChromeBlockfileCache(), FirefoxCache2())
 SQLITE_MIMES = frozenset({"application/vnd.sqlite3", "application/x-sqlite3"})
 BY_TABLES: tuple[tuple[frozenset[str], FileParser], ...] = (
     (frozenset({"urls", "visits"}), ChromeHistory()),
@@ -61,6 +67,11 @@ class CarvedDatabases:
                         else record
                     )
                 return
+
+
+def bodies_parsed(entry: Entry) -> bool:
+    """Whether a cache parser yields this file's bodies (so the carver leaves it alone)."""
+    return any(parser.selects(entry) for parser in BODY_PARSERS)
 
 
 def _tables(content: bytes) -> set[str] | None:

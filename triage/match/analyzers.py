@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol
 
-from triage.artefacts.carved import CARVED_DATABASES
-from triage.artefacts.registry import PARSERS
+from triage.artefacts.carved import CARVED_DATABASES, bodies_parsed
 from triage.match.carve import CarveAnalyzer
 from triage.match.containers import CONTAINERS_ANALYZER
 from triage.match.inputs import StageInputs
@@ -33,7 +32,7 @@ class ContentAnalyzer(Protocol):
 
 ANALYZERS: tuple[ContentAnalyzer, ...] = (
     CONTAINERS_ANALYZER,  # issue 16: archive and document members, as Content
-    CarveAnalyzer(parsed=lambda entry: any(p.selects(entry) for p in PARSERS)),  # issue 16: carves
+    CarveAnalyzer(parsed=bodies_parsed),  # issue 16: pictures, videos, databases inside other files
     CARVED_DATABASES,  # issue 16: carved browser databases through the artefact parsers
     PERCEPTUAL,
 )

@@ -8,8 +8,10 @@ them is still found, as bulk_extractor finds it in ``blkls`` output.
 
 * Keywords: one ``KeywordStream`` for the whole stream, so the same whole-word rules, UTF-8 and
   UTF-16LE, and its tail between chunks (the overlap margin: a match across a chunk boundary is
-  found once). Each hit is mapped back to its volume byte offset, cluster, area (unallocated or
-  the slack of a named file) and, where a deleted file's runs still name the cluster, that file.
+  found once). Each hit is mapped back to its volume byte offset, cluster and area (unallocated,
+  or the slack of a named file). Free clusters a deleted file still names are not in the stream:
+  the pipeline examined them as that deleted file, so a hit there is reported on the deleted
+  file itself, by its path (the "last owner"), and never twice.
 * Carving: ``find_carves`` over each chunk plus a look-ahead of ``max_carve`` bytes (an object that
   starts in this chunk may end in the next); carves never overlap, also across chunks. Each is
   ``Content`` with ``unallocated:<volume>`` and ``offset N (kind, L bytes), cluster C`` as its
@@ -110,10 +112,8 @@ def _carved(
     kind = carve.kind
     segment, at = stream.locate(base + carve.offset)
     cluster = at // layout.cluster
-    owner = layout.owners.of(cluster)
     area = f"slack of {segment.path}" if segment.kind == "slack" else segment.kind
     label = f"offset {at} ({kind}, {carve.length:,} bytes), cluster {cluster}, {area}"
-    label += f", last owned by deleted {owner}" if owner else ""
     data = window[carve.offset : carve.offset + carve.length]
     entry = Entry(
         volume.source,
@@ -163,9 +163,6 @@ def _context(layout: VolumeLayout, stream: SegmentStream, hit: KeywordHit) -> di
     area = f"slack of {segment.path}" if segment.kind == "slack" else segment.kind
     found: dict[str, object] = {"encoding": hit.encoding, "offset": at, "cluster": cluster, "area": area}
     found["text"] = hit.context
-    owner = layout.owners.of(cluster) if segment.kind != "slack" else ""
-    if owner:
-        found["deleted_owner"] = owner
     return found
 
 
@@ -174,6 +171,11 @@ def _tallies(volume: Volume, layout: VolumeLayout, stream: SegmentStream, reache
     for segment in layout.segments:
         by_kind[segment.kind] += segment.length
     yield Tally(SECTION, f"{volume.name}: bytes in live files' clusters", layout.live_bytes)
+    yield Tally(
+        SECTION,
+        f"{volume.name}: free bytes deleted files still name (read as those files)",
+        layout.deleted_bytes,
+    )
     read = min(reached, stream.length)
     for kind, total in sorted(by_kind.items()):
         yield Tally(SECTION, f"{volume.name}: {kind} bytes", total)

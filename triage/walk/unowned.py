@@ -7,13 +7,13 @@ Analysis", ch. 12), read in 1 MiB steps. Elsewhere (FAT, exFAT, ext2/3/4, HFS+) 
 file the walk found are subtracted from the volume: what is left is unallocated space *or*
 file-system metadata (FAT tables, inode tables, directories), and is reported as "outside any file".
 
-Slack is the part of a file's last cluster(s) past its size, found from its data runs; the
-owners of unallocated clusters are the deleted files whose runs still name them.
+Slack is the part of a file's last cluster(s) past its size, found from its data runs. Free
+clusters that a deleted file (found by the walk) still names are examined as that file and left
+out here.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -110,41 +110,31 @@ def invert(owned: Iterable[Run], first: int, last: int) -> Iterator[Run]:
         yield Run(at, last + 1 - at)
 
 
-class Owners:
-    """Which deleted file's runs still name a cluster (the last owner, as ``ifind -d`` says)."""
-
-    def __init__(self, owned: list[tuple[Run, str]]) -> None:
-        owned.sort(key=lambda item: item[0].first)
-        self._owned = owned
-        self._starts = [run.first for run, _ in owned]
-        self._reach: list[int] = []  # the furthest cluster end among runs[0..i]
-        furthest = 0
-        for run, _ in owned:
-            furthest = max(furthest, run.first + run.count)
-            self._reach.append(furthest)
-
-    def of(self, cluster: int) -> str:
-        at = bisect.bisect_right(self._starts, cluster) - 1
-        while at >= 0 and self._reach[at] > cluster:
-            run, path = self._owned[at]
-            if cluster < run.first + run.count:
-                return path
-            at -= 1
-        return ""
+def subtract(free: Iterable[Run], taken: Iterable[Run]) -> Iterator[Run]:
+    """The parts of ``free`` that no run of ``taken`` covers (both in any order)."""
+    cuts = sorted(taken, key=lambda r: r.first)
+    for run in sorted(free, key=lambda r: r.first):
+        yield from invert(
+            (c for c in cuts if c.first < run.first + run.count and c.first + c.count > run.first),
+            run.first,
+            run.first + run.count - 1,
+        )
 
 
 @dataclass(frozen=True)
 class VolumeLayout:
     segments: list[Segment]  # in volume order: unallocated (or outside any file) and slack
-    owners: Owners
     cluster: int
-    live_bytes: int  # bytes allocated to the live files' data runs
+    live_bytes: int  # bytes in the clusters of live files' data runs
+    deleted_bytes: int  # bytes in free clusters a deleted file still names (examined as that file)
 
 
 def volume_layout(fs: pytsk3.FS_Info, fs_type: str, entries: Iterable[Entry]) -> VolumeLayout:
+    """Clusters a deleted file the walk found still names are left out: the pipeline examined them
+    as that deleted file, whose path the finding carries (the "last owner"), so each byte is read once."""
     cluster = int(fs.info.block_size)
     owned: list[Run] = []
-    deleted: list[tuple[Run, str]] = []
+    deleted: list[Run] = []
     slack: list[Segment] = []
     seen: set[int] = set()
     for entry in entries:
@@ -154,16 +144,18 @@ def volume_layout(fs: pytsk3.FS_Info, fs_type: str, entries: Iterable[Entry]) ->
         base = entry.path.split(":", 1)[0] if entry.stream else entry.path
         for size, runs in file_runs(fs, entry.inode):
             if entry.deleted:
-                deleted.extend((run, base) for run in runs)
+                deleted.extend(runs)
             else:
                 owned.extend(runs)
                 slack.extend(slack_segments(size, runs, cluster, base))
     first, last = int(fs.info.first_block), int(fs.info.last_block)
     if fs_type == "NTFS":
-        free, kind = list(ntfs_free_clusters(fs)), "unallocated"
+        unowned, kind = list(ntfs_free_clusters(fs)), "unallocated"
     else:
-        free, kind = list(invert(owned, first, last)), "outside any file"
+        unowned, kind = list(invert(owned, first, last)), "outside any file"
+    free = list(subtract(unowned, deleted))
     segments = [Segment(r.first * cluster, r.count * cluster, kind) for r in free] + slack
     segments.sort(key=lambda s: s.start)
     live = sum(r.count for r in owned) * cluster
-    return VolumeLayout(segments, Owners(deleted), cluster, live)
+    deleted_bytes = (sum(r.count for r in unowned) - sum(r.count for r in free)) * cluster
+    return VolumeLayout(segments, cluster, live, deleted_bytes)
