@@ -30,7 +30,8 @@ class Carve:
 
 class Carver(Protocol):
     kind: str
-    signature: bytes  # a regular expression (bytes) matching the object's first bytes
+    literal: bytes  # fixed bytes every object holds at ``lead`` (searched with bytes.find: fast)
+    signature: bytes  # a regular expression (bytes) the object's first bytes match, from the literal on
     lead: int  # bytes before the signature match where the object starts (ISO-BMFF: 4)
 
     def measure(self, data: bytes, start: int, cap: int) -> int:

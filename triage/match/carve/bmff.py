@@ -16,6 +16,7 @@ TOP_LEVEL = frozenset(
 
 class BmffCarver:
     kind = "bmff"
+    literal = b"ftyp"
     signature = (
         rb"ftyp(?:isom|iso[2-9]|mp4[12]|avc1|qt  |M4V |M4VP|3gp[4-9]|3g2a|heic|heix|mif1|msf1|hevc|f4v |MSNV)"
     )

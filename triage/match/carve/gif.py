@@ -5,6 +5,7 @@ from __future__ import annotations
 
 class GifCarver:
     kind = "gif"
+    literal = b"GIF8"
     signature = rb"GIF8[79]a"
     lead = 0
 

@@ -13,6 +13,7 @@ STANDALONE = frozenset({0x01, *range(0xD0, 0xD8)})
 
 class JpegCarver:
     kind = "jpeg"
+    literal = b"\xff\xd8\xff"
     signature = rb"\xff\xd8\xff[\xc0-\xfe]"
     lead = 0
 

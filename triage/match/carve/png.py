@@ -9,6 +9,7 @@ SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 class PngCarver:
     kind = "png"
+    literal = SIGNATURE
     signature = rb"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"
     lead = 0
 

@@ -7,11 +7,12 @@ FIRST_CHUNKS = {b"WEBP": (b"VP8 ", b"VP8L", b"VP8X"), b"AVI ": (b"LIST",)}
 
 
 class RiffCarver:
-    signature = rb"RIFF....(?:WEBP|AVI )"
+    literal = b"RIFF"
     lead = 0
 
     def __init__(self, kind: str, form: bytes) -> None:
         self.kind, self._form = kind, form
+        self.signature = b"RIFF...." + form
 
     def measure(self, data: bytes, start: int, cap: int) -> int:
         if data[start + 8 : start + 12] != self._form:

@@ -9,6 +9,7 @@ MAGIC = b"SQLite format 3\x00"
 
 class SqliteCarver:
     kind = "sqlite"
+    literal = MAGIC
     signature = rb"SQLite format 3\x00"
     lead = 0
 
