@@ -11,7 +11,7 @@ from tests.conftest import peerdata_path
 from tests.deep.image import CLUSTER, FACTS, FREE, at, plant, unpack
 from tests.deep.support import known_jpeg, sha256
 from triage.match.keywords import Keyword, KeywordScanner
-from triage.match.unallocated import SegmentStream, UnallocatedLimits, scan_unallocated
+from triage.match.unallocated import SECTION, SegmentStream, UnallocatedLimits, scan_unallocated
 from triage.records import Content, FindingDraft, Problem, Tally
 from triage.scan import ScanOptions, run_scan
 from triage.sources import open_source
@@ -120,7 +120,14 @@ def test_jpeg_and_history_are_carved_from_unallocated_space(image: Path) -> None
 
 def test_byte_accounting(image: Path) -> None:
     records, stream = run_pass(image)
-    tallies = {r.name.split(": ", 1)[1]: r.count for r in records if isinstance(r, Tally)}
+    tallies = {
+        r.name.split(": ", 1)[1]: r.count for r in records if isinstance(r, Tally) and r.section == SECTION
+    }
+    carved = {r.name: r.count for r in records if isinstance(r, Tally) and r.section == "Carving"}
+    assert carved == {
+        "jpeg carved from unallocated space and slack": 1,
+        "sqlite carved from unallocated space and slack": 1,
+    }
     assert tallies["unallocated and slack bytes examined"] == stream.length
     assert tallies["unallocated bytes"] + tallies["slack bytes"] == stream.length
     assert tallies["slack bytes"] >= CLUSTER - 1000  # slack.txt alone leaves 3,096

@@ -34,6 +34,7 @@ from triage.records import Content, Entry, FindingDraft, Problem, Record, Tally,
 from triage.walk.unowned import Segment, VolumeLayout, volume_layout
 
 SECTION = "Coverage in bytes"
+CARVING = "Carving"
 MAX_CONTEXTS = 5
 VolumeReader = Callable[[int, int], bytes]  # (offset from the volume start, length) -> bytes
 
@@ -96,9 +97,13 @@ def scan_unallocated(
         fresh = stream.read(position + len(ahead), size + limits.max_carve - len(ahead))
         window = ahead + fresh
         hits.feed(window[:size])
+        count = 0
         for carve in find_carves(window, carving, start=max(carve_free - position, 0), stop=size):
             yield _carved(volume, layout, stream, window, position, carve)
-            carve_free = position + carve.offset + carve.length
+            yield Tally(CARVING, f"{carve.kind} carved from unallocated space and slack")
+            carve_free, count = position + carve.offset + carve.length, count + 1
+        if count == carving.max_carves:
+            yield Tally(CARVING, f"chunks of unallocated space where carving stopped at {count:,} objects")
         ahead = window[size:]
         position += size
     yield from _keyword_findings(volume, layout, stream, hits.finish(), hits.counts)

@@ -119,11 +119,15 @@ class CarveAnalyzer:
         entry = examined.entry
         if is_thumbcache(content):
             return  # the perceptual analyser reads each thumbnail by the cache's own index
+        count = 0
         for carve in find_carves(content, self.limits):
+            count += 1
             if carve.offset == 0 and carve.length == len(content):
                 continue  # the file itself, already examined as what it is
             yield carved_content(entry, carve, content[carve.offset : carve.offset + carve.length])
             yield Tally(SECTION, f"{carve.kind} carved from inside files")
+        if count == self.limits.max_carves:
+            yield Tally(SECTION, f"files where carving stopped at {count:,} objects")
 
 
 def carved_content(entry: Entry, carve: Carve, data: bytes, origin: int = 0) -> Content:
