@@ -12,6 +12,7 @@ from pathlib import Path
 import libarchive
 import pytest
 
+from tests.deep.cfb import compound_file
 from tests.deep.support import harness, known_jpeg, pdf_with_jpeg, sha256
 from triage.match.containers import CONTAINERS_ANALYZER, ContainerAnalyzer
 from triage.match.containers.base import ContainerLimits
@@ -207,3 +208,32 @@ def test_members_of_a_walk_are_not_opened_again() -> None:
     carved = Examined(Entry("d", 1, "/x", 10, container=("carve:/x", "offset 4 (zip)")), "application/zip")
     assert not CONTAINERS_ANALYZER.wants(nested)
     assert CONTAINERS_ANALYZER.wants(carved)
+
+
+def test_thumbs_db_picture_is_carved_from_its_ole_stream(tmp_path: Path) -> None:
+    """Thumbs.db keeps each thumbnail in a stream of its own behind a 12-byte header."""
+    thumbs = compound_file(
+        {"1": b"\x0c\x00\x00\x00\x01\x00\x00\x00" + len(JPEG).to_bytes(4, "little") + JPEG}
+    )
+    h = harness(tmp_path, [JPEG])
+    h.examine(thumbs, "/Users/a/Pictures/Thumbs.db")
+    [match] = h.matches
+    assert match.entry.container == (
+        "ole:/Users/a/Pictures/Thumbs.db",
+        "1",
+        "carve:1",
+        f"offset 12 (jpeg, {len(JPEG):,} bytes)",
+    )
+
+
+def test_password_protected_office_document_is_an_encrypted_container() -> None:
+    """MS-OFFCRYPTO 2.3.4: an encrypted docx is an OLE file with EncryptionInfo and EncryptedPackage."""
+    document = compound_file({"EncryptionInfo": b"\x04\x00\x04\x00", "EncryptedPackage": b"\x9a" * 6000})
+    found = records(document, "/Users/a/secret.docx", "application/encrypted")
+    [finding] = [r for r in found if isinstance(r, FindingDraft)]
+    assert (finding.label, finding.detail["names"]) == ("encryption", ["EncryptedPackage"])
+    assert finding.summary == "Encrypted container: ole with 1 encrypted member(s) that could not be read"
+    assert [r.entry.container[-1] for r in found if isinstance(r, Content)] == [
+        "EncryptedPackage",
+        "EncryptionInfo",
+    ]

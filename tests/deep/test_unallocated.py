@@ -204,3 +204,15 @@ def test_no_unallocated_says_it_was_not_read(image: Path, tmp_path: Path) -> Non
         "unallocated space and slack not read (--no-unallocated)"
     ]
     assert not [f for f in result.findings if f.entry and f.entry.path == "/$Unallocated"]
+
+
+@pytest.mark.parametrize("into", [-3, 1, 100])  # the chunk boundary falls just before or inside the JPEG
+def test_a_picture_across_a_chunk_boundary_is_carved_once(image: Path, into: int) -> None:
+    _, stream = run_pass(image)
+    index = next(i for i, s in enumerate(stream.segments) if s.start <= at(FREE + 5) < s.start + s.length)
+    in_stream = sum(s.length for s in stream.segments[:index]) + at(FREE + 5) - stream.segments[index].start
+    records, _ = run_pass(image, UnallocatedLimits(chunk=in_stream + into, max_carve=1 << 20))
+    jpegs = [r for r in records if isinstance(r, Content) and r.data.startswith(b"\xff\xd8")]
+    assert [(r.entry.container[1], r.data == JPEG) for r in jpegs] == [
+        (f"offset {at(FREE + 5)} (jpeg, {len(JPEG):,} bytes), cluster {FREE + 5}, unallocated", True)
+    ]

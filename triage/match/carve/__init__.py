@@ -81,13 +81,14 @@ def _literal_hits(
     data: bytes, literal: bytes, users: list[tuple[re.Pattern[bytes], Carver]], start: int, stop: int
 ) -> Iterator[tuple[int, Carver]]:
     lead = users[0][1].lead
-    at = data.find(literal, max(start + lead, 0), stop + lead)
+    end = stop + lead + len(literal) - 1  # a literal that *starts* before stop + lead, whole
+    at = data.find(literal, max(start + lead, 0), end)
     while at >= 0:
         for pattern, carver in users:
             if pattern.match(data, at) and at - carver.lead >= start:
                 yield at - carver.lead, carver
                 break
-        at = data.find(literal, at + 1, stop + lead)
+        at = data.find(literal, at + 1, end)
 
 
 class CarveAnalyzer:

@@ -20,7 +20,7 @@ class JpegCarver:
     def measure(self, data: bytes, start: int, cap: int) -> int:
         end = min(len(data), start + cap)
         at, seen_frame = start + 2, False
-        while at + 4 <= end:
+        while at + 2 <= end:
             if data[at] != 0xFF:
                 return 0
             marker = data[at + 1]
@@ -33,7 +33,7 @@ class JpegCarver:
                 at += 2
                 continue
             length = int.from_bytes(data[at + 2 : at + 4], "big")
-            if length < 2:
+            if length < 2 or at + 4 > end:
                 return 0
             seen_frame = seen_frame or marker in SOF
             at += 2 + length
