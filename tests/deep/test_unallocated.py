@@ -216,3 +216,15 @@ def test_a_picture_across_a_chunk_boundary_is_carved_once(image: Path, into: int
     assert [(r.entry.container[1], r.data == JPEG) for r in jpegs] == [
         (f"offset {at(FREE + 5)} (jpeg, {len(JPEG):,} bytes), cluster {FREE + 5}, unallocated", True)
     ]
+
+
+def test_stop_on_seize_before_the_pass_says_it_was_not_read(image: Path, tmp_path: Path) -> None:
+    """The JPEG carved from /keep/carrier.bin (a live file) is SEIZE-grade: the pass never starts."""
+    options = ScanOptions((str(image),), str(profile(tmp_path)), hash_sources=False, stop_on_seize=True)
+    result = run_scan(options)
+    assert [f.entry.container[0] for f in result.findings if f.kind == "hash-match"] == [
+        "carve:/keep/carrier.bin"
+    ]
+    assert [p.what for p in result.problems if "unallocated" in p.what] == [
+        "unallocated space and slack not read (the scan stopped early)"
+    ]

@@ -150,13 +150,15 @@ def scan_unallocated_space(works: list[VolumeWork], state: ScanState, restored: 
             continue
         state.progress.area("unallocated")
         entries = [h.entry for h in work.handles]
+        records: list[Record] = []
         try:
             passed = work.unallocated(entries, state.inputs.keywords, state.stop.should_stop)
-            records = list(expand(_guarded("unallocated", passed), state.inputs))
+            for record in expand(_guarded("unallocated", passed), state.inputs):
+                records.append(record)  # applied one by one: a SEIZE-grade carve stops the pass
+                state.stop.check_findings(state.collected.apply([record]))
         except KeyboardInterrupt:
             state.stop.interrupted(INTERRUPTED)
-            records = [Problem(work.volume.name, f"unallocated space and slack not read ({INTERRUPTED})")]
-        state.stop.check_findings(state.collected.apply(records))
+            state.collected.apply([Problem(work.volume.name, f"unallocated space and slack: {INTERRUPTED}")])
         if state.journal is not None and not state.stop.reason:
             state.journal.volume(name, records)
 
