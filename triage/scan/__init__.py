@@ -39,6 +39,8 @@ from triage.sources import EvidenceSource, describe_source, hash_media, open_sou
 
 __all__ = ["ScanOptions", "ScanResult", "run_scan"]
 RESUMED_SECTION = "Scan resumed from its journal"
+# sources a forked worker can read through the inherited handles: pread, no file position of their own
+FORKABLE = frozenset({"raw", "split-raw", "device", "directory"})
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ class ScanOptions:
     journal: str = ""  # path of the scan journal (report folder/scan.journal); "" for none
     resume: bool = False  # continue the scan in ``journal``
     hash_only: bool = False  # digests and hash sets only: no type, keywords, analysers, parsers
-    workers: int = field(default_factory=lambda: min(os.cpu_count() or 2, 4))
+    workers: int = field(default_factory=lambda: min(os.cpu_count() or 2, 16))
+    processes: bool = True  # examine files in forked processes where the sources allow (scan/workers.py)
     agent_alerts: str | None = None  # remote agent exchange files (triage.agent); None: no cross-check
     agent_heartbeats: str | None = None
     agent_install: str | None = None
@@ -80,8 +83,17 @@ def run_scan(
     journal = _open_journal(options, profile.sha256, used)
     collected = Collector()
     stop = StopRules(options.budget_seconds, options.stop_on_seize, rules=profile.rules, request=stop_request)
+    processes = options.processes and all(source.kind in FORKABLE for source in sources)
     state = ScanState(
-        inputs, stages, collected, progress, stop, journal, options.hash_only, max(1, options.workers)
+        inputs,
+        stages,
+        collected,
+        progress,
+        stop,
+        journal,
+        options.hash_only,
+        max(1, options.workers),
+        processes,
     )
     restored = journal.restored if journal is not None else Restored()
     volumes: list[VolumeCoverage] = []
