@@ -8,7 +8,7 @@ import pytest
 
 from tests.artefacts.helpers import context, gzip_head_handle, handle_of
 from triage.artefacts import VolumeFiles
-from triage.artefacts.indicators import library_path, load_library
+from triage.artefacts.indicators import indicators_of
 from triage.artefacts.indicators.checks import OrderConditionChecks
 from triage.artefacts.indicators.encrypted import encryption_signature
 from triage.profile import load_profile
@@ -106,7 +106,7 @@ def test_missing_monitoring_agent_is_reported_on_a_windows_volume(tmp_path):
 
 
 def test_library_ships_every_condition_the_profiles_weigh():
-    library = load_library(library_path(load_profile("default")))
+    library = indicators_of(load_profile("default"))
     conditions = {i.condition for i in library.indicators}
     assert conditions == {
         "anonymising-tools",
@@ -178,5 +178,5 @@ def test_monitoring_agent_services_disabled_or_absent_in_a_real_system_hive(peer
     ],
 )
 def test_path_patterns(path, indicator):
-    found = load_library(library_path(load_profile("default"))).match_path(path)
+    found = indicators_of(load_profile("default")).match_path(path)
     assert (found.id if found else None) == indicator

@@ -28,13 +28,11 @@ from triage.agent.records import AgentInputs
 from triage.agent.report import add_findings, add_sections
 from triage.agent.schema import AgentInputError
 from triage.agent.status import StatusCheck, agent_status, heartbeat_checks, volume_path
+from triage.profile import ScanSettings
 from triage.records import Examined, Problem
 
 if TYPE_CHECKING:
     from triage.scan.context import ScanContext
-
-DEFAULT_TOLERANCE_SECONDS = 300
-DEFAULT_GAP_MINUTES = 60
 
 
 @dataclass(frozen=True)
@@ -97,7 +95,7 @@ def _stamp(path: str | Path) -> tuple[int, int]:
 
 
 def cross_check(ctx: ScanContext, inputs: AgentInputs, now: datetime) -> CrossCheck:
-    tolerance, gap = _thresholds(ctx.profile.options, inputs)
+    tolerance, gap = _thresholds(ctx.profile.scan, inputs)
     own = frozenset(volume_path(f.path) for f in inputs.install.files) if inputs.install else frozenset()
     records = device_records(ctx.artefacts, ctx.inventory, ctx.log.findings, _files_wanted(inputs, own))
     results = classify_alerts(inputs.alerts, DeviceIndex(records, len(ctx.inventory)), tolerance)
@@ -147,12 +145,10 @@ def _files_wanted(inputs: AgentInputs, own: frozenset[str]) -> Callable[[Examine
     return wanted
 
 
-def _thresholds(options: dict[str, Any], inputs: AgentInputs) -> tuple[timedelta, timedelta]:
+def _thresholds(settings: ScanSettings, inputs: AgentInputs) -> tuple[timedelta, timedelta]:
     """The time tolerance and the heartbeat gap threshold, from the profile and the install facts."""
-    tolerance = timedelta(
-        seconds=float(options.get("agent_time_tolerance_seconds", DEFAULT_TOLERANCE_SECONDS))
-    )
-    gap = timedelta(minutes=float(options.get("agent_heartbeat_gap_minutes", DEFAULT_GAP_MINUTES)))
+    tolerance = timedelta(seconds=settings.agent_time_tolerance_seconds)
+    gap = timedelta(minutes=settings.agent_heartbeat_gap_minutes)
     if inputs.install and inputs.install.heartbeat_interval_seconds:
         gap = max(gap, timedelta(seconds=3 * inputs.install.heartbeat_interval_seconds))
     return tolerance, gap

@@ -19,7 +19,8 @@ from triage import __version__
 from triage.agent.check import cross_check_agent
 from triage.decide import decide
 from triage.identify import libmagic_version
-from triage.library.loading import load_libraries
+from triage.library.indicators import load_indicators
+from triage.library.loading import load_libraries, open_bundles
 from triage.library.perceptual.loading import load_perceptual
 from triage.profile import load_profile
 from triage.progress import QuietProgress, ScanProgress
@@ -68,12 +69,14 @@ def run_scan(options: ScanOptions, progress: ScanProgress | None = None) -> Scan
     progress = progress or QuietProgress()
     started = datetime.now(UTC)
     profile = load_profile(options.profile)
-    library, keywords, used = load_libraries(profile, options.allow_unsigned)
-    sources = [open_source(s) for s in options.sources]
-    journal = _open_journal(options, profile.sha256, used)
+    bundles = open_bundles(profile, options.allow_unsigned)
+    library, keywords, used = load_libraries(profile, options.allow_unsigned, bundles)
     tally = _Tally()
     ctx = ScanContext(profile, library, keywords, FindingLog(), tally.problems.append)
-    ctx.perceptual = load_perceptual(profile, used, ctx.sections)
+    ctx.perceptual = load_perceptual(profile, used, ctx.sections, bundles)
+    ctx.indicators = load_indicators(profile, used, bundles)
+    sources = [open_source(s) for s in options.sources]
+    journal = _open_journal(options, profile.sha256, used)
     try:
         infos = [_identify_source(s, options, progress, journal) for s in sources]
         _scan_sources(sources, ctx, tally, progress, options, journal)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from triage.library import HashLibrary
+from triage.library.indicators import IndicatorLibrary
 from triage.library.perceptual import PerceptualLibrary
 from triage.match.keywords import KeywordScanner
 from triage.profile import Profile
@@ -30,3 +31,4 @@ class ScanContext:
     artefacts: list[Artefact] = field(default_factory=list)  # parsed user activity, in order found
     inventory: list[Examined] = field(default_factory=list)  # every file examined (hashes, type)
     perceptual: PerceptualLibrary | None = None  # perceptual hash sets and thresholds (issue 9)
+    indicators: IndicatorLibrary | None = None  # the indicator library (None: load the profile's)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from triage.artefacts.indicators import Indicator, IndicatorLibrary, library_path, load_library
+from triage.artefacts.indicators import Indicator, IndicatorLibrary, indicators_of
 from triage.artefacts.indicators.agents import missing_agents
 from triage.artefacts.indicators.encrypted import HEAD_BYTES, encryption_signature, looks_like_container
 from triage.artefacts.users import user_for_path
@@ -45,7 +45,7 @@ class OrderConditionChecks:
         return not entry.stream
 
     def parse(self, selected: list[FileHandle], files: VolumeFiles, ctx: ScanContext) -> None:
-        library = load_library(library_path(ctx.profile))
+        library = ctx.indicators or indicators_of(ctx.profile)
         traces: dict[str, _Traces] = {}
         for handle in selected:
             indicator = library.match_path(handle.entry.path)
