@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -69,9 +70,10 @@ def bundled_indicators() -> Path:
 
 
 def resolve_profile(name_or_path: str, base: Path | None = None) -> Path:
-    """A bundled profile's name, or a path (relative to ``base`` when given, else the working folder)."""
+    """A bundled profile's name, or a path (relative to ``base`` when given, else the working
+    folder); absolute, so the report names the file and its paths stay right whatever the folder."""
     if "/" in name_or_path or "\\" in name_or_path or name_or_path.endswith(".toml"):
-        return (base or Path()) / name_or_path
+        return Path(os.path.normpath((base or Path()) / name_or_path)).absolute()
     return data_root() / "profiles" / f"{name_or_path}.toml"
 
 
