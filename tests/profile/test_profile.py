@@ -99,7 +99,7 @@ def test_scan_settings_and_monitoring_agents_are_typed(tmp_path: Path) -> None:
             "[[rules]] 'R' verdict must be SEIZE",
         ),
         (
-            '[[rules]]\nid = "R"\nverdict = "SEIZE"\nkind = "k"\n[[rules]]\nid = "R"\nverdict = "SEIZE"\nkind = "k"\n',
+            '[[rules]]\nid = "R"\nverdict = "SEIZE"\nkind = "k"\n' * 2,
             "[[rules]] 'R' appears twice",
         ),
         (
