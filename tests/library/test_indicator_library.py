@@ -160,3 +160,11 @@ def test_the_import_commands_check_the_file_first(tmp_path: Path) -> None:
         "manifest.json",
         "perceptual/p.txt",
     ]
+
+
+def test_info_lists_indicators_and_perceptual_sets(signed_bundle: Path) -> None:
+    output = CliRunner().invoke(library, ["info", str(signed_bundle)]).output.splitlines()
+    assert output[-2:] == [
+        "indicators unit-indicators: 12 indicators (indicators/unit-indicators.toml)",
+        f"perceptual unit-pdq (pdq, known-bad): {len(_lines(PDQ))} hashes (perceptual/unit-pdq.txt)",
+    ]

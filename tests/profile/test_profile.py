@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -186,3 +187,28 @@ def test_the_cli_exits_3_with_one_line_before_reading_evidence(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: profile {profile}: ") and message in lines[0]
     assert not list((tmp_path / "out").rglob("scan.journal"))  # stopped before the journal began
+
+
+def test_default_toml_documents_every_field() -> None:
+    """A new setting is a field in triage/profile/model.py and a line in profiles/default.toml."""
+    import dataclasses
+
+    from triage.profile import HashSetRef, KeywordListRef, PerceptualSetRef, PerceptualSettings
+    from triage.profile.merge import Removals
+
+    text = (DATA / "profiles" / "default.toml").read_text()
+    documented = set(re.findall(r"[a-z_]+", text))
+    classes = (
+        ScanSettings,
+        MonitoringAgent,
+        Rule,
+        BundleRef,
+        HashSetRef,
+        KeywordListRef,
+        PerceptualSetRef,
+        Removals,
+    )
+    fields = {f.name for cls in classes for f in dataclasses.fields(cls)}
+    fields |= {f.name for f in dataclasses.fields(PerceptualSettings)} - {"max_distance"}
+    fields |= {"pdq_max_distance", "phash_max_distance", "dhash_max_distance", "extends", "remove", "name"}
+    assert sorted(fields - documented) == []

@@ -142,7 +142,7 @@ def sign(
     help="Trusted issuer public key (repeatable). Without one the signature is not checked.",
 )
 def info(bundle_dir: Path, issuers: tuple[Path, ...]) -> None:
-    """Show BUNDLE's name, version, source, sets and keyword lists, and check it with --issuer."""
+    """Show BUNDLE's name, version, source and contents, and check it with --issuer."""
     manifest = read_manifest(bundle_dir)
     for key in ("name", "version", "source", "date", "issuer"):
         click.echo(f"{key:8} {manifest.get(key, '-')}")
@@ -153,6 +153,13 @@ def info(bundle_dir: Path, issuers: tuple[Path, ...]) -> None:
         )
     for entry in manifest["keywords"]:
         click.echo(f"keywords {entry['name']}: {entry.get('entries', 0):,} terms ({entry['file']})")
+    for entry in manifest["indicators"]:
+        click.echo(f"indicators {entry['name']}: {entry.get('entries', 0):,} indicators ({entry['file']})")
+    for entry in manifest["perceptual"]:
+        what = f"{entry['format']}, {entry.get('label', 'known-bad')}"
+        click.echo(
+            f"perceptual {entry['name']} ({what}): {entry.get('entries', 0):,} hashes ({entry['file']})"
+        )
     if issuers:
         check = verify_bundle(bundle_dir, issuers)
         click.echo(f"VERIFIED by {check.fingerprint}" if check.ok else "VERIFICATION FAILED")
