@@ -212,3 +212,15 @@ def test_default_toml_documents_every_field() -> None:
     fields |= {f.name for f in dataclasses.fields(PerceptualSettings)} - {"max_distance"}
     fields |= {"pdq_max_distance", "phash_max_distance", "dhash_max_distance", "extends", "remove", "name"}
     assert sorted(fields - documented) == []
+
+
+def test_batch_checks_the_profile_once_before_any_device(tmp_path: Path) -> None:
+    profile = write(tmp_path, "[scan]\nmax_keyword_hits_per_file = 1.5\n")
+    result = triage(
+        "batch", str(tmp_path / "none"), "--profile", str(profile), "--out", str(tmp_path / "out")
+    )
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: profile {profile}: [scan] max_keyword_hits_per_file must be a whole number >= 0, not 1.5"
+    ]
+    assert not (tmp_path / "out").exists()
