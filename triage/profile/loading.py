@@ -122,10 +122,12 @@ def _read(path: Path, asked: str) -> _Layer:
 
 def _chain_sha256(layers: list[_Layer]) -> str:
     """One file: its own SHA-256. Extended: the SHA-256 of ``sha256sum``-style lines
-    ("<sha256>  <path>"), the profile first, then each profile it extends."""
+    ("<sha256>  <file name>"), the profile first, then each profile it extends. File names, not
+    paths: the same files give the same digest wherever they are (a frozen build unpacks to a new
+    temporary folder each run, and a resumed scan or a rematch compares this digest)."""
     if len(layers) == 1:
         return layers[0].file.sha256
-    lines = "".join(f"{x.file.sha256}  {x.file.path}\n" for x in layers)
+    lines = "".join(f"{x.file.sha256}  {x.file.path.name}\n" for x in layers)
     return hashlib.sha256(lines.encode("utf-8")).hexdigest()
 
 
