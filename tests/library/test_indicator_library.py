@@ -94,7 +94,7 @@ def test_indicators_and_perceptual_sets_in_a_signed_bundle_are_verified(
     bundles = open_bundles(profile)
     used: list = []
     indicators = load_indicators(profile, used, bundles)  # the bundle's only: it carries indicators
-    perceptual = load_perceptual(profile, used, None, bundles)
+    perceptual = load_perceptual(profile, used, bundles)
     assert len(indicators.indicators) == 12 and [s.name for s in perceptual.sets] == ["unit-pdq"]
     assert [(u.kind, u.name, u.version, u.signed) for u in used] == [
         (KIND, "unit-indicators", "unit-lib 2026.2", "verified"),

@@ -18,8 +18,8 @@ from pathlib import Path
 from triage.library import CompiledSet, HashLibrary, load_hashset
 from triage.library.bundle import OpenBundle, open_bundle, verify_bundle
 from triage.library.importer import sha256_file
+from triage.library.keyword_lists import Keyword, load_keywords
 from triage.library.keywords import fold_accents
-from triage.match.keywords import Keyword, KeywordScanner, load_keywords
 from triage.profile import BundleRef, HashSetRef, KeywordListRef, Profile, ProfileError
 from triage.result import LibraryUsed
 
@@ -34,8 +34,9 @@ def open_bundles(profile: Profile, allow_unsigned: bool = False) -> tuple[Checke
 
 def load_libraries(
     profile: Profile, allow_unsigned: bool = False, bundles: Sequence[CheckedBundle] | None = None
-) -> tuple[HashLibrary, KeywordScanner, list[LibraryUsed]]:
-    """Raises ProfileError naming the file when a library the profile needs cannot be used."""
+) -> tuple[HashLibrary, tuple[Keyword, ...], list[LibraryUsed]]:
+    """The hash sets, the keywords (in list order, duplicates removed) and what was used.
+    Raises ProfileError naming the file when a library the profile needs cannot be used."""
     used: list[LibraryUsed] = []
     sets: list[CompiledSet] = []
     keywords: list[Keyword] = []
@@ -45,8 +46,7 @@ def load_libraries(
         sets.append(_load_loose_hashset(profile, ref, used))
     for keyword_ref in profile.keywords:
         keywords.extend(_load_loose_keywords(profile, keyword_ref, used))
-    limit = profile.scan.max_keyword_hits_per_file
-    return HashLibrary(sets), KeywordScanner(keywords, max_hits_per_keyword=limit), used
+    return HashLibrary(sets), tuple(dict.fromkeys(keywords)), used
 
 
 def _load_loose_hashset(profile: Profile, ref: HashSetRef, used: list[LibraryUsed]) -> CompiledSet:

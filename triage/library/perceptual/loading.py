@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from triage.library.bundle import add_file
 from triage.library.loading import CheckedBundle
@@ -18,21 +17,16 @@ from triage.library.perceptual import (
     LABELS,
     PerceptualLibrary,
     PerceptualSet,
-    PerceptualStats,
     load_perceptual_set,
 )
 from triage.profile import Profile, ProfileError
 from triage.result import LibraryUsed
 
-SECTION = "Perceptual matching"
 KIND = "perceptual hash set"
 
 
 def load_perceptual(
-    profile: Profile,
-    used: list[LibraryUsed],
-    sections: dict[str, Any] | None = None,
-    bundles: Sequence[CheckedBundle] = (),
+    profile: Profile, used: list[LibraryUsed], bundles: Sequence[CheckedBundle] = ()
 ) -> PerceptualLibrary:
     """Raises ProfileError naming the file when a set the profile needs cannot be used."""
     sets = []
@@ -53,10 +47,7 @@ def load_perceptual(
             used.append(
                 checked.used(KIND, loaded.name, loaded.path, len(loaded.index), loaded.label, _bad(loaded))
             )
-    table: dict[str, int] = {}
-    if sections is not None and sets:
-        sections[SECTION] = table
-    return PerceptualLibrary(sets, profile.perceptual, PerceptualStats(table))
+    return PerceptualLibrary(sets, profile.perceptual)
 
 
 def import_perceptual(bundle: Path, source: Path, name: str, format_name: str, label: str) -> int:
