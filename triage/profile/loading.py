@@ -15,9 +15,10 @@ import hashlib
 import os
 import sys
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from triage.profile.fields import read_path, read_table, read_value
 from triage.profile.merge import Removals, check_unique, merge_profiles, merge_tables
@@ -32,7 +33,7 @@ from triage.profile.model import (
     Rule,
     ScanSettings,
 )
-from triage.profile.perceptual import settings_from
+from triage.profile.perceptual import PerceptualSettings, settings_from
 from triage.records import Verdict
 
 TOP_LEVEL = (
@@ -49,6 +50,7 @@ TOP_LEVEL = (
     "rules",
 )
 MAX_EXTENDS = 8
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ def _layer_profile(layer: _Layer) -> Profile:
     return _checked(layer, lambda: _build(layer))
 
 
-def _checked(layer: _Layer, build: Any) -> Any:
+def _checked(layer: _Layer, build: Callable[[], T]) -> T:
     try:
         return build()
     except ProfileError as exc:
@@ -221,7 +223,7 @@ def _indicators(value: Any, key: str, base: Path) -> tuple[Path, ...]:
     return tuple(read_value(tuple[Path, ...], value, key, base))
 
 
-def _perceptual_settings(table: Any) -> Any:
+def _perceptual_settings(table: Any) -> PerceptualSettings:
     if not isinstance(table, dict):
         raise ProfileError("[perceptual] must be a table")
     try:
