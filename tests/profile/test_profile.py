@@ -83,7 +83,14 @@ def test_scan_settings_and_monitoring_agents_are_typed(tmp_path: Path) -> None:
             "[scan]\nmax_keyword_hits_per_file = -1\n",
             "[scan] max_keyword_hits_per_file must be a whole number >= 0",
         ),
-        ("[scan]\nthumbnails = true\n", "[scan]: unknown key 'thumbnails'"),
+        (
+            "[scan]\nthumbnails = true\n",
+            "[scan]: unknown key 'thumbnails' (known: max_keyword_hits_per_file, ",
+        ),
+        (
+            "[scan]\nmax_keyword_hits = 5\n",
+            "unknown key 'max_keyword_hits' (did you mean 'max_keyword_hits_per_file'?)",
+        ),
         ("colour = 1\n", "unknown key 'colour'"),
         ('[scan]\nindicators = "missing.toml"\n', "[scan] indicators: no such file or folder "),
         ("[scan]\nindicators = 3\n", "[scan] indicators must be a list, not 3"),

@@ -12,9 +12,10 @@ message must name the key in profile terms (``[scan] agent_time_tolerance_second
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -38,7 +39,7 @@ def read_table(
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}  # type: ignore[arg-type]
     unknown = sorted(set(table) - set(fields))
     if unknown:
-        raise ProfileError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(fields)})")
+        raise ProfileError(f"{where}: {unknown_key(unknown[0], fields)}")
     values = {}
     for name, spec in fields.items():
         key = f"{where} {name}"
@@ -50,6 +51,14 @@ def read_table(
         elif spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING:
             raise ProfileError(f"{where}: missing required key {name!r}")
     return cls(**values)
+
+
+def unknown_key(key: str, known: Iterable[str]) -> str:
+    """ "unknown key 'x'", with the nearest known key when one is close (a typo), else them all."""
+    names = list(known)
+    close = difflib.get_close_matches(key, names, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(names)}"
+    return f"unknown key {key!r} ({hint})"
 
 
 def _by_hint(hint: Any) -> Converter:

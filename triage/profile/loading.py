@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from triage.profile.fields import read_path, read_table, read_value
+from triage.profile.fields import read_path, read_table, read_value, unknown_key
 from triage.profile.merge import Removals, check_unique, merge_profiles, merge_tables
 from triage.profile.model import (
     BundleRef,
@@ -118,7 +118,7 @@ def _read(path: Path, asked: str) -> _Layer:
         raise ProfileError(f"profile {path}: not valid TOML: {exc}") from exc
     unknown = sorted(set(doc) - set(TOP_LEVEL))
     if unknown:
-        raise ProfileError(f"profile {path}: unknown key {unknown[0]!r} (known: {', '.join(TOP_LEVEL)})")
+        raise ProfileError(f"profile {path}: {unknown_key(unknown[0], TOP_LEVEL)}")
     return _Layer(ProfileFile(path, hashlib.sha256(data).hexdigest()), doc)
 
 
