@@ -231,3 +231,14 @@ def test_batch_checks_the_profile_once_before_any_device(tmp_path: Path) -> None
         f"error: profile {profile}: [scan] max_keyword_hits_per_file must be a whole number >= 0, not 1.5"
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_an_unknown_hash_set_format_names_the_profile_and_set(tmp_path: Path) -> None:
+    from triage.library.loading import load_libraries
+
+    write(tmp_path, "0123456789abcdef0123456789abcdef\n", "h.txt")
+    path = write(tmp_path, '[[hashsets]]\nname = "h"\npath = "h.txt"\nformat = "nope"\n')
+    with pytest.raises(
+        ProfileError, match=rf"^profile {path}: \[\[hashsets\]\] 'h': unknown hash-set format 'nope'"
+    ):
+        load_libraries(load_profile(str(path)))

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from triage.library import CompiledSet, HashLibrary, load_hashset
+from triage.library import CompiledSet, HashLibrary, HashSetFormatError, load_hashset
 from triage.library.bundle import OpenBundle, open_bundle, verify_bundle
 from triage.library.importer import sha256_file
 from triage.library.keyword_lists import Keyword, load_keywords
@@ -52,7 +52,10 @@ def load_libraries(
 def _load_loose_hashset(profile: Profile, ref: HashSetRef, used: list[LibraryUsed]) -> CompiledSet:
     if not ref.path.exists():
         raise ProfileError(f"profile {profile.path}: hash set {ref.name!r} not found at {ref.path}")
-    hash_set = load_hashset(ref.path, ref.name, ref.label, ref.format)
+    try:
+        hash_set = load_hashset(ref.path, ref.name, ref.label, ref.format)
+    except HashSetFormatError as exc:
+        raise ProfileError(f"profile {profile.path}: [[hashsets]] {ref.name!r}: {exc}") from exc
     sha256 = hash_set.info["sources"][0]["sha256"]
     bad = int(hash_set.info["bad_lines"])
     used.append(
