@@ -20,7 +20,8 @@ from typing import Any
 from triage import __version__
 from triage.decide import decide
 from triage.identify import libmagic_version
-from triage.library.loading import load_libraries
+from triage.library.indicators import load_indicators
+from triage.library.loading import load_libraries, open_bundles
 from triage.library.perceptual.loading import load_perceptual
 from triage.match import findings
 from triage.match.inputs import ScanSoFar, StageInputs, Stages
@@ -74,10 +75,13 @@ def run_scan(
     progress = progress or QuietProgress()
     started = datetime.now(UTC)
     profile = load_profile(options.profile)
-    library, keywords, used = load_libraries(profile, options.allow_unsigned)
-    perceptual = load_perceptual(profile, used)
-    limit = int(profile.options.get("max_keyword_hits_per_file", 20))
-    inputs = StageInputs(profile, library, KeywordScanner(keywords, max_hits_per_keyword=limit), perceptual)
+    bundles = open_bundles(profile, options.allow_unsigned)  # each verified once, for every loader
+    library, keywords, used = load_libraries(profile, options.allow_unsigned, bundles)
+    perceptual = load_perceptual(profile, used, bundles)
+    indicators = load_indicators(profile, used, bundles)
+    limit = profile.scan.max_keyword_hits_per_file
+    scanner = KeywordScanner(keywords, max_hits_per_keyword=limit)
+    inputs = StageInputs(profile, library, scanner, perceptual, indicators)
     stages = stages if stages is not None else _default_stages(options)
     sources = [open_source(s) for s in options.sources]
     journal = _open_journal(options, profile.sha256, used)
