@@ -16,6 +16,12 @@ from triage.artefacts.browser.firefox_formhistory import FirefoxFormHistory
 from triage.artefacts.browser.firefox_places import FirefoxPlaces
 from triage.artefacts.browser.safari_history import SafariHistory
 from triage.artefacts.indicators.checks import OrderConditionChecks
+from triage.artefacts.windows.jumplist_auto import AutomaticDestinations
+from triage.artefacts.windows.jumplist_custom import CustomDestinations
+from triage.artefacts.windows.prefetch import PrefetchFiles
+from triage.artefacts.windows.recycle_bin import RecycleBin
+from triage.artefacts.windows.recycler_info2 import RecyclerInfo2
+from triage.artefacts.windows.shortcuts import Shortcuts
 from triage.artefacts.windows.system_hive import SystemHive
 from triage.artefacts.windows.user_hives import UserHives
 
@@ -32,5 +38,11 @@ PARSERS: tuple[ArtefactParser, ...] = (
     SafariHistory(),
     SystemHive(),
     UserHives(),
+    Shortcuts(),
+    AutomaticDestinations(),
+    CustomDestinations(),
+    RecycleBin(),
+    RecyclerInfo2(),
+    PrefetchFiles(),
     OrderConditionChecks(),
 )
