@@ -1,7 +1,7 @@
 """The registered artefact parsers, in the order they run on each volume (one line each).
 
-Order matters once: the indicator checks run last, so they see the installed programs
-the registry parsers found on the same volume.
+Order matters once: the indicator checks and the removable-volume check run last, so they
+see the installed programs, Prefetch runs, shortcuts and USB devices the parsers found.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from triage.artefacts.windows.jumplist_custom import CustomDestinations
 from triage.artefacts.windows.prefetch import PrefetchFiles
 from triage.artefacts.windows.recycle_bin import RecycleBin
 from triage.artefacts.windows.recycler_info2 import RecyclerInfo2
+from triage.artefacts.windows.removable import RemovableNotPresent
 from triage.artefacts.windows.shortcuts import Shortcuts
 from triage.artefacts.windows.system_hive import SystemHive
 from triage.artefacts.windows.user_hives import UserHives
@@ -45,4 +46,5 @@ PARSERS: tuple[ArtefactParser, ...] = (
     RecyclerInfo2(),
     PrefetchFiles(),
     OrderConditionChecks(),
+    RemovableNotPresent(),
 )

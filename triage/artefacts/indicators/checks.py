@@ -87,13 +87,17 @@ def _check_container(traces: dict[str, _Traces], handle: FileHandle) -> None:
 def _check_software(
     traces: dict[str, _Traces], library: IndicatorLibrary, first: Entry, ctx: ScanContext
 ) -> None:
-    """Installed or executed programs (Uninstall keys, Amcache) and mounted volumes (MountedDevices,
-    MountPoints2: a VeraCrypt or TrueCrypt volume mounted in the past) named in the library."""
+    """Installed or executed programs (Uninstall keys, Amcache, Prefetch) and mounted volumes
+    (MountedDevices, MountPoints2: a VeraCrypt or TrueCrypt volume mounted in the past) named in
+    the library."""
     for artefact in ctx.artefacts:
         source = artefact.source
-        if not artefact.kind.startswith(("software/", "volume/")) or source is None:
+        if not artefact.kind.startswith(("software/", "volume/", "windows/prefetch")) or source is None:
             continue
         if (source.source, source.volume_index) != (first.source, first.volume_index):
+            continue
+        if artefact.kind == "windows/prefetch":
+            _check_executed(traces, library, artefact, source)
             continue
         if artefact.kind.startswith("software/"):
             text, what = str(artefact.values.get("name", "")), "program"
@@ -102,6 +106,26 @@ def _check_software(
         indicator = library.match_software(text)
         if indicator:
             _add(traces, indicator, source, f"{what}: {text[:200]}", artefact.user)
+
+
+def _check_executed(
+    traces: dict[str, _Traces], library: IndicatorLibrary, run: Artefact, source: Entry
+) -> None:
+    """A program Prefetch says ran (it stays after an uninstall): its name against ``software``,
+    its path (``\\USERS\\A\\TOR BROWSER\\...``) against ``paths``."""
+    name, path = str(run.values.get("name", "")), str(run.values.get("path", ""))
+    indicator = library.match_software(name) or (
+        library.match_path(path.replace("\\", "/")) if path else None
+    )
+    if indicator:
+        when = run.time.strftime(" last %Y-%m-%d %H:%M UTC") if run.time else ""
+        _add(
+            traces,
+            indicator,
+            source,
+            f"ran: {path or name} ({run.values.get('run_count', '?')} runs{when})",
+            run.user,
+        )
 
 
 def _report(found: _Traces, ctx: ScanContext) -> None:

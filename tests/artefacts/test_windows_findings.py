@@ -1,0 +1,132 @@
+"""Findings from Windows file artefacts: a removable volume that is not here, a program that ran
+(Prefetch) matching the indicator library, and a keyword in a shortcut's target."""
+
+from __future__ import annotations
+
+import struct
+from datetime import UTC, datetime
+
+from tests.artefacts.helpers import context, handle_of
+from tests.artefacts.windows_writer import REMOVABLE, prefetch_v23, shortcut
+from triage.artefacts import VolumeFiles
+from triage.artefacts.emit import emit_records
+from triage.artefacts.indicators.checks import OrderConditionChecks
+from triage.artefacts.windows.prefetch import PrefetchFiles
+from triage.artefacts.windows.removable import RemovableNotPresent, boot_serial, removable_findings
+from triage.artefacts.windows.shortcuts import Shortcuts
+from triage.match.keywords import Keyword
+from triage.records import Artefact, FindingDraft
+
+RECENT = "/Users/bob/AppData/Roaming/Microsoft/Windows/Recent"
+STICK = 0x5A3C0F21
+
+
+def _link(target: str, serial: int = STICK, drive_type: int = REMOVABLE, user: str = "bob") -> Artefact:
+    handle = handle_of(
+        shortcut(target, drive_type=drive_type, serial=serial, label="KINGSTON"), f"/Users/{user}/x.lnk"
+    )
+    (artefact,) = Shortcuts().records(handle, VolumeFiles([handle]))
+    return artefact
+
+
+def _usb(volume_serial: str = "") -> Artefact:
+    values = {"vendor": "Kingston", "product": "DataTraveler", "serial": "0019E06B9C85F9A0F7160A0A"}
+    values["last_connected"] = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    if volume_serial:
+        values["volume_serial"] = volume_serial
+    return Artefact("usb/device", "windows/system-hive", None, None, "", values)
+
+
+def test_files_opened_from_a_removable_volume_not_present_give_one_finding():
+    opened = [_link("E:\\pics\\beach.jpg"), _link("E:\\pics\\pool.jpg"), _link("C:\\a.txt", 0x1111, 3)]
+    finding, indicator = removable_findings(opened, [_usb()], present=set())
+    assert isinstance(finding, FindingDraft) and (finding.kind, finding.label) == (
+        "indicator",
+        "removable-storage-not-present",
+    )
+    assert finding.summary == (
+        "2 files or folders opened by bob from removable volume 5A3C-0F21 “KINGSTON”, which is not here,"
+        " e.g. E:\\pics\\beach.jpg"
+    )
+    assert finding.detail["examples"] == ["E:\\pics\\beach.jpg", "E:\\pics\\pool.jpg"]
+    assert finding.detail["usb_device"] == ""
+    assert finding.detail["usb_devices_known"] == [
+        "Kingston DataTraveler serial 0019E06B9C85F9A0F7160A0A, last connected 2026-11-20 09:00 UTC"
+    ]
+    assert indicator.kind == "indicator/removable-storage-not-present" and indicator.user == "bob"
+
+
+def test_a_usb_device_with_the_same_volume_serial_is_named():
+    (finding, _) = removable_findings([_link("E:\\v.mp4")], [_usb("5A3C0F21")], present=set())
+    assert finding.summary.endswith(
+        "(USB device Kingston DataTraveler serial 0019E06B9C85F9A0F7160A0A, "
+        "last connected 2026-11-20 09:00 UTC)"
+    )
+
+
+def test_a_removable_volume_that_is_present_gives_nothing():
+    assert list(removable_findings([_link("E:\\v.mp4")], [], present={"5A3C0F21"})) == []
+
+
+def _boot_sector(kind: str, serial: int) -> bytes:
+    sector = bytearray(512)
+    if kind == "NTFS":
+        sector[3:11] = b"NTFS    "
+        struct.pack_into("<Q", sector, 0x48, 0xABCD0000_00000000 | serial)
+    else:
+        sector[0x52:0x57] = b"FAT32"
+        struct.pack_into("<I", sector, 0x43, serial)
+    return bytes(sector)
+
+
+def test_boot_serials_as_windows_shows_them():
+    assert boot_serial(handle_of(_boot_sector("NTFS", STICK), "/$Boot")) == "5A3C0F21"
+    assert boot_serial(handle_of(_boot_sector("FAT32", 0x0BADF00D), "/$MBR")) == "0BADF00D"
+    assert boot_serial(handle_of(b"\0" * 512, "/$MBR")) == ""
+
+
+def _run(handles, parsers, keywords=()):
+    ctx, problems = context(keywords)
+    files = VolumeFiles(handles)
+    for parser in parsers:
+        chosen = [h for h in handles if parser.selects(h.entry)]
+        if chosen:
+            parser.parse(chosen, files, ctx)
+    return ctx, problems
+
+
+def test_check_after_the_parsers_uses_the_volume_serials_present():
+    link = handle_of(
+        shortcut("E:\\pics\\beach.jpg", drive_type=REMOVABLE, serial=STICK), f"{RECENT}/beach.lnk"
+    )
+    ctx, problems = _run([link], [Shortcuts(), RemovableNotPresent()])
+    (finding,) = ctx.log.findings
+    assert finding.label == "removable-storage-not-present" and finding.detail["users"] == ["bob"]
+    assert not problems
+    same_stick = handle_of(_boot_sector("FAT32", STICK), "/$MBR")  # a scan of the stick itself
+    ctx, _ = _run([link, same_stick], [Shortcuts(), RemovableNotPresent()])
+    assert ctx.log.findings == []
+
+
+def test_tor_run_from_prefetch_after_it_was_uninstalled():
+    tor = "\\USERS\\BOB\\DESKTOP\\TOR BROWSER\\BROWSER\\TORBROWSER\\TOR\\TOR.EXE"
+    data = prefetch_v23("TOR.EXE", [tor], 3, datetime(2026, 11, 1, 20, 5, tzinfo=UTC))
+    ctx, problems = _run(
+        [handle_of(data, "/Windows/Prefetch/TOR.EXE-1234ABCD.pf")], [PrefetchFiles(), OrderConditionChecks()]
+    )
+    (finding,) = ctx.log.findings
+    assert (finding.kind, finding.label) == ("indicator", "anonymising-tools")
+    assert finding.detail["examples"] == [f"ran: {tor} (3 runs last 2026-11-01 20:05 UTC)"]
+    assert finding.detail["users"] == ["BOB"] and not problems
+
+
+def test_keyword_in_a_shortcut_target_is_found_by_the_artefact_keyword_scan():
+    keyword = Keyword("lolita", "csam-terms")
+    ctx, _ = context((keyword,))
+    handle = handle_of(
+        shortcut("E:\\stuff\\lolita set 4\\001.jpg", drive_type=REMOVABLE), f"{RECENT}/001.lnk"
+    )
+    emit_records(list(Shortcuts().records(handle, VolumeFiles([handle]))), handle.entry, ctx)
+    (finding,) = ctx.log.findings
+    assert (finding.kind, finding.label, finding.detail["term"]) == ("keyword", "csam-terms", "lolita")
+    assert finding.detail["contexts"][0]["encoding"] == "windows/shortcut target"
