@@ -40,7 +40,7 @@ class PrefetchFiles(FileParser):
     def parse_file(self, handle: FileHandle, files: VolumeFiles) -> Iterator[Record]:
         prefetch = parse_prefetch(read_all(handle, MAX_PF))
         values = prefetch_values(prefetch)
-        user = user_for_path(values["path"])  # a program run from a profile folder
+        user = _profile_user(values["path"], files)
         yield Artefact("windows/prefetch", NAME, handle.entry, values["last_run"], user, values)
 
 
@@ -66,6 +66,14 @@ def prefetch_values(prefetch: Prefetch) -> dict[str, Any]:
         "files_count": len(prefetch.files),
         "files": list(prefetch.files[:MAX_LISTED]),
     }
+
+
+def _profile_user(path: str, files: VolumeFiles) -> str:
+    """The user of a program run from a profile folder, as that folder is spelled on the volume
+    (Prefetch upper-cases paths: ``\\USERS\\BOB\\...`` is the profile ``/Users/bob``)."""
+    user = user_for_path(path)
+    hive = files.get(f"/Users/{user}/NTUSER.DAT") if user else None
+    return user_for_path(hive.entry.path) if hive else user
 
 
 def executable_path(prefetch: Prefetch) -> str:
