@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from tests.artefacts.helpers import context, handle_of
 from tests.artefacts.windows_writer import REMOVABLE, prefetch_v23, shortcut
 from triage.artefacts import VolumeFiles
-from triage.artefacts.emit import emit_records
 from triage.artefacts.indicators.checks import OrderConditionChecks
 from triage.artefacts.windows.prefetch import PrefetchFiles
 from triage.artefacts.windows.removable import RemovableNotPresent, boot_serial, removable_findings
@@ -86,13 +85,13 @@ def test_boot_serials_as_windows_shows_them():
 
 
 def _run(handles, parsers, keywords=()):
-    ctx, problems = context(keywords)
-    files = VolumeFiles(handles)
+    """The parsers in order over the files each selects, as the artefact stage runs them."""
+    run, problems = context(keywords)
     for parser in parsers:
         chosen = [h for h in handles if parser.selects(h.entry)]
         if chosen:
-            parser.parse(chosen, files, ctx)
-    return ctx, problems
+            run.parse(parser, chosen)
+    return run, problems
 
 
 def test_check_after_the_parsers_uses_the_volume_serials_present():
@@ -121,12 +120,9 @@ def test_tor_run_from_prefetch_after_it_was_uninstalled():
 
 
 def test_keyword_in_a_shortcut_target_is_found_by_the_artefact_keyword_scan():
-    keyword = Keyword("lolita", "csam-terms")
-    ctx, _ = context((keyword,))
-    handle = handle_of(
-        shortcut("E:\\stuff\\lolita set 4\\001.jpg", drive_type=REMOVABLE), f"{RECENT}/001.lnk"
-    )
-    emit_records(list(Shortcuts().records(handle, VolumeFiles([handle]))), handle.entry, ctx)
-    (finding,) = ctx.log.findings
+    target = "E:\\stuff\\lolita set 4\\001.jpg"
+    handle = handle_of(shortcut(target, drive_type=REMOVABLE), f"{RECENT}/001.lnk")
+    run, _ = _run([handle], [Shortcuts()], (Keyword("lolita", "csam-terms"),))
+    (finding,) = run.findings
     assert (finding.kind, finding.label, finding.detail["term"]) == ("keyword", "csam-terms", "lolita")
     assert finding.detail["contexts"][0]["encoding"] == "windows/shortcut target"

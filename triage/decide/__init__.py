@@ -28,7 +28,7 @@ def decide(findings: Sequence[Finding], coverage: Coverage, rules: Iterable[Rule
 
 
 def apply_rule(rule: Rule, findings: Sequence[Finding]) -> Reason | None:
-    matching = [f for f in findings if _selects(rule, f)]
+    matching = [f for f in findings if selects(rule, f)]
     weight = sum(f.weight for f in matching)
     if len(matching) < rule.min_count or weight < rule.min_weight or not matching:
         return None
@@ -36,7 +36,8 @@ def apply_rule(rule: Rule, findings: Sequence[Finding]) -> Reason | None:
     return Reason(rule.id, rule.verdict, f"{rule.text} ({count})", tuple(f.id for f in matching))
 
 
-def _selects(rule: Rule, finding: Finding) -> bool:
+def selects(rule: Rule, finding: Finding) -> bool:
+    """Whether a rule counts this finding (its kind, label, algorithm and distance)."""
     if finding.kind != rule.kind or (rule.label and finding.label != rule.label):
         return False
     if rule.algorithm and finding.detail.get("algorithm") != rule.algorithm:

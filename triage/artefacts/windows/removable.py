@@ -3,13 +3,14 @@ that is not here"): one finding per such volume, for the officer to ask about.
 
 A shortcut or jump-list entry records the volume its target was on: drive type (2 =
 removable), serial number and label (``triage.artefacts.windows.lnk``). This check runs
-after the parsers of a volume (PARSERS order), groups those artefacts by removable volume
-serial and drops the volumes that are present: the serials of the file systems this scan
-read, from their boot sectors (NTFS ``/$Boot`` at 0x48, FAT12/16 ``/$MBR`` at 0x27, FAT32 at
+after the parsers of a volume (PARSERS order: it reads what they found on this volume from
+``ArtefactInputs.earlier``), groups those artefacts by removable volume serial and drops the
+volumes that are present: the serials of the file systems this scan read, from their boot
+sectors (NTFS ``/$Boot`` at 0x48, FAT12/16 ``/$MBR`` at 0x27, FAT32 at
 0x43, exFAT at 0x64, as The Sleuth Kit shows them). Each remaining volume gives a finding
 (kind "indicator", label ``removable-storage-not-present``: the profile's rules weigh it)
 naming the files, users and times, and the USB storage devices the SYSTEM hive records
-(``usb/device`` from ``system_hive``): a device whose values carry the same
+on this volume (``usb/device`` from ``system_hive``): a device whose values carry the same
 ``volume_serial`` (ReadyBoost's EMDMgmt key records it) is named as the one; otherwise the
 devices are listed as candidates.
 """
@@ -24,12 +25,11 @@ from typing import TYPE_CHECKING, Any
 from triage.artefacts.windows.jumplist_auto import AutomaticDestinations
 from triage.artefacts.windows.jumplist_custom import CustomDestinations
 from triage.artefacts.windows.shortcuts import Shortcuts
-from triage.records import Artefact, Entry, FindingDraft
+from triage.records import Artefact, Entry, FindingDraft, Record
 from triage.walk.files import FileHandle
 
 if TYPE_CHECKING:
-    from triage.artefacts import VolumeFiles
-    from triage.scan.context import ScanContext
+    from triage.artefacts import ArtefactInputs, VolumeFiles
 
 NAME = "windows/removable-not-present"
 CONDITION = "removable-storage-not-present"
@@ -45,20 +45,12 @@ class RemovableNotPresent:
     def selects(self, entry: Entry) -> bool:
         return entry.path.lower() in BOOT_FILES or any(p.selects(entry) for p in _LINK_FILES)
 
-    def parse(self, selected: list[FileHandle], files: VolumeFiles, ctx: ScanContext) -> None:
-        """The present shape's adapter: artefacts from ctx, findings to ctx.log (the records
-        shape passes this volume's artefacts to ``removable_findings`` and applies its records)."""
+    def parse(
+        self, selected: list[FileHandle], files: VolumeFiles, inputs: ArtefactInputs
+    ) -> Iterator[Record]:
         present = {s for h in selected if h.entry.path.lower() in BOOT_FILES for s in [boot_serial(h)] if s}
-        volume = (selected[0].entry.source, selected[0].entry.volume_index)
-        mine = [a for a in ctx.artefacts if a.source and (a.source.source, a.source.volume_index) == volume]
-        usb = [a for a in ctx.artefacts if a.kind == "usb/device"]
-        for record in removable_findings(mine, usb, present):
-            if isinstance(record, FindingDraft):
-                ctx.log.add(
-                    **{k: getattr(record, k) for k in ("kind", "label", "summary", "entry", "detail")}
-                )
-            else:
-                ctx.artefacts.append(record)
+        usb = [a for a in inputs.earlier if a.kind == "usb/device"]
+        yield from removable_findings(inputs.earlier, usb, present)
 
 
 def boot_serial(handle: FileHandle) -> str:
