@@ -2,7 +2,7 @@
 
     python bench/artefacts_bench.py --files 300000 --visits 100000 [--append]
 
-1. the artefact stage (``triage.artefacts.ARTEFACTS``) over one synthetic volume of F file handles
+1. the artefact stage (``triage.artefacts.ARTEFACTS``) over one synthetic volume of F file handles whose paths look like
    a Windows disk (users' profiles, Program Files, caches), all content empty except the few
    artefact files: path selection by every parser plus the indicator library (one combined
    regex over every path). Baseline: one pass that lower-cases every path and tests it against
