@@ -28,9 +28,10 @@ def _link(target: str, serial: int = STICK, drive_type: int = REMOVABLE, user: s
     return artefact
 
 
-def _usb(volume_serial: str = "") -> Artefact:
+def _usb(volume_serial: str = "", removed: datetime | None = None) -> Artefact:
     values = {"vendor": "Kingston", "product": "DataTraveler", "serial": "0019E06B9C85F9A0F7160A0A"}
     values["last_connected"] = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    values["last_removed"] = removed
     if volume_serial:
         values["volume_serial"] = volume_serial
     return Artefact("usb/device", "windows/system-hive", None, None, "", values)
@@ -61,6 +62,16 @@ def test_a_usb_device_with_the_same_volume_serial_is_named():
         "(USB device Kingston DataTraveler serial 0019E06B9C85F9A0F7160A0A, "
         "last connected 2026-11-20 09:00 UTC)"
     )
+
+
+def test_a_usb_device_connected_when_the_file_was_last_opened_is_named():
+    opened = _link("E:\\v.mp4")  # the .lnk has no file-system times here: the target's access time
+    assert opened.time == datetime(2026, 11, 20, 10, 15, 30, tzinfo=UTC)
+    later, earlier = datetime(2026, 11, 20, 11, 0, tzinfo=UTC), datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    (finding, _) = removable_findings([opened], [_usb(removed=later)], present=set())
+    assert finding.detail["usb_connected_then"] == finding.detail["usb_devices_known"]
+    (finding, _) = removable_findings([opened], [_usb(removed=earlier), _usb()], present=set())
+    assert finding.detail["usb_connected_then"] == []
 
 
 def test_a_removable_volume_that_is_present_gives_nothing():

@@ -12,7 +12,9 @@ sectors (NTFS ``/$Boot`` at 0x48, FAT12/16 ``/$MBR`` at 0x27, FAT32 at
 naming the files, users and times, and the USB storage devices the SYSTEM hive records
 on this volume (``usb/device`` from ``system_hive``): a device whose values carry the same
 ``volume_serial`` (ReadyBoost's EMDMgmt key records it) is named as the one; otherwise the
-devices are listed as candidates.
+devices are listed as candidates, and those whose last connection spans the last opening
+(last connected before it, last removed after it: Windows 8+ records both) are named as
+connected then.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import struct
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from triage.artefacts.windows.jumplist_auto import AutomaticDestinations
@@ -115,11 +118,19 @@ def _volume_records(serial: str, opened: list[Artefact], devices: list[Artefact]
         "sources": sorted({a.source.path for a in opened if a.source})[:MAX_SHOWN],
         "usb_device": _device(matched[0]) if matched else "",
         "usb_devices_known": [_device(d) for d in devices[:MAX_SHOWN]],
+        "usb_connected_then": [_device(d) for d in devices if _connected_at(d, opened[0].time)][:MAX_SHOWN],
     }
     first = opened[0].source
     yield FindingDraft("indicator", CONDITION, summary, entry=first, detail=detail)
     values = {"name": f"Removable volume {serial}{label}", "traces": len(targets), "example": targets[0]}
     yield Artefact(f"indicator/{CONDITION}", NAME, first, opened[0].time, ", ".join(users), values)
+
+
+def _connected_at(device: Artefact, when: datetime | None) -> bool:
+    connected, removed = device.values.get("last_connected"), device.values.get("last_removed")
+    if not (isinstance(connected, datetime) and isinstance(removed, datetime) and when):
+        return False
+    return connected <= when <= removed
 
 
 def _device(device: Artefact) -> str:
