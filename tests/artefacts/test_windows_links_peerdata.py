@@ -106,7 +106,7 @@ def test_automatic_destinations_v1(peerdata):
     assert len(records) == 7 and all(isinstance(r, Artefact) and r.user == "bperry" for r in records)
     first = records[0].values  # plaso [4]: the DestList entry at offset 32
     assert (first["entry_offset"], first["entry_number"], first["hostname"]) == (32, 7, "student-pc1")
-    assert first["path"] == first["target"] == "C:\\Users\\bperry\\Downloads"
+    assert first["destlist_path"] == first["target"] == "C:\\Users\\bperry\\Downloads"
     assert first["exact_times"]["last_used"] == "2015-08-29T15:32:44.0343008" and not first["pinned"]
     assert first["droid_volume"] == first["birth_droid_volume"] == "fb6af886-05d7-402d-9741-d1ee9e64c41f"
     assert first["droid_file"] == first["birth_droid_file"] == "9b1ce584-4a4c-11e5-b5c9-080027ac3d7f"
@@ -125,7 +125,7 @@ def test_automatic_destinations_v1(peerdata):
     )
     assert (stream_1["size"], stream_1["attributes"], stream_1["volume_serial"]) == (3541, 0x2020, "885029E6")
     assert stream_1["drive_type"] == "fixed"
-    paths = {r.values["path"] for r in records}
+    paths = {r.values["destlist_path"] for r in records}
     assert {"C:\\Users\\bperry\\Documents\\Poultry Studies", "C:\\Users\\bperry\\Documents\\Sailing"} < paths
 
 

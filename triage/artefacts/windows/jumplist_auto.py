@@ -4,8 +4,9 @@ Location: ``AppData/Roaming/Microsoft/Windows/Recent/AutomaticDestinations/
 <AppID>.automaticDestinations-ms`` (Windows 7 to 11; the AppID names the program, e.g.
 ``1b4dd67f29cb1962`` Windows Explorer). An OLE compound file (read with olefile, BSD): one
 shell link per stream (named by its entry number in hex) and a ``DestList`` stream that says,
-per entry, the path, the computer name, the last use (FILETIME), the pin state and the link
-tracker's droid identifiers. DestList format: version 1 (Windows 7, 8: path length at entry
+per entry, the path (``values["destlist_path"]``, and ``values["target"]`` for the keyword
+scan), the computer name, the last use (FILETIME), the pin state and the link tracker's droid
+identifiers. DestList format: version 1 (Windows 7, 8: path length at entry
 offset 0x70) and 3 or 4 (Windows 10, 11: at 0x80, 4 bytes after the path), after
 libyal's "Jump lists format" and plaso's ``olecf_automatic_destinations``; decoded with
 ``struct`` (no library reads it). Tested on plaso's 1b4dd67f29cb1962 (v1, 7 entries) and
@@ -117,7 +118,7 @@ def _dest_entry(data: bytes, offset: int, version: int) -> tuple[dict[str, Any],
         "entry_offset": offset,
         "entry_number": number,
         "hostname": hostname,
-        "path": utf16(raw),
+        "destlist_path": utf16(raw),
         "pinned": pin != -1,
         "last_used": last_used,
         "exact_last_used": exact,
@@ -147,6 +148,6 @@ def _artefact(entry: Entry, app_id: str, item: dict[str, Any]) -> Artefact:
     link = item.pop("link")
     exact = {**link.pop("exact_times", {}), "last_used": item.pop("exact_last_used", "")}
     values = {**link, "link_target": link.get("target", ""), **item, "app_id": app_id, "exact_times": exact}
-    values["target"] = item.get("path") or link.get("target", "")
+    values["target"] = item.get("destlist_path") or link.get("target", "")
     time = values.get("last_used") or link.get("accessed")
     return Artefact("windows/jumplist", NAME, entry, time, user_for_path(entry.path), values)
