@@ -5,9 +5,11 @@ A shortcut or jump-list entry records the volume its target was on: drive type (
 removable), serial number and label (``triage.artefacts.windows.lnk``). This check runs
 after the parsers of a volume (PARSERS order: it reads what they found on this volume from
 ``ArtefactInputs.earlier``), groups those artefacts by removable volume serial and drops the
-volumes that are present: the serials of the file systems this scan read, from their boot
-sectors (NTFS ``/$Boot`` at 0x48, FAT12/16 ``/$MBR`` at 0x27, FAT32 at
-0x43, exFAT at 0x64, as The Sleuth Kit shows them). Each remaining volume gives a finding
+volumes that are present: the serial of this volume, from its boot sector (NTFS ``/$Boot`` at
+0x48, the file the walk yields; FAT12/16 at 0x27, FAT32 at 0x43 and exFAT at 0x64 are read
+when a ``/$MBR`` is offered, but The Sleuth Kit's FAT boot sector is a virtual file the walk
+does not yield, and other volumes of the scan are not seen here: a serial on ``Volume`` would
+let this compare against every volume scanned). Each remaining volume gives a finding
 (kind "indicator", label ``removable-storage-not-present``: the profile's rules weigh it)
 naming the files, users and times, and the USB storage devices the SYSTEM hive records
 on this volume (``usb/device`` from ``system_hive``): a device whose values carry the same
