@@ -4,6 +4,7 @@ and jump lists, the Recycle Bin, Prefetch and the SYSTEM hive, scanned end to en
 The shortcuts, jump lists, Recycle Bin ``$I`` file and most Prefetch files are plaso's (peerdata);
 a shortcut to a picture on a USB stick that is not here, a shortcut whose target holds a demo
 keyword and a Tor Browser Prefetch file are built by ``tests/artefacts/windows_writer.py``.
+An NTFS image (mkntfs + ntfscp) checks that a stick scanned itself counts as present.
 """
 
 from __future__ import annotations
@@ -134,3 +135,39 @@ def test_tor_run_from_prefetch_is_an_anonymising_tool_finding(scanned):
     result, _ = scanned
     (finding,) = [f for f in result.findings if f.label == "anonymising-tools"]
     assert finding.detail["examples"] == [f"ran: {TOR} (3 runs last 2026-11-01 20:05 UTC)"]
+
+
+def _ntfs_with_links(work: Path, links: dict[str, bytes], serial: int) -> Path:
+    """An NTFS image (mkntfs + ntfscp, no mount) holding links at its root, with the volume
+    serial set in its boot sector and the backup copy in its last sector."""
+    for tool in ("mkntfs", "ntfscp"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} not installed (install.sh installs ntfs-3g)")
+    image = work / "stick.img"
+    with image.open("wb") as out:
+        out.truncate(8 * 1024 * 1024)
+    subprocess.run(["mkntfs", "-F", "-Q", "-q", "-L", "STICK", str(image)], check=True, capture_output=True)
+    with image.open("r+b") as disk:
+        for sector in (0, image.stat().st_size - 512):
+            disk.seek(sector + 3)
+            assert disk.read(8) == b"NTFS    "
+            disk.seek(sector + 0x48)
+            disk.write(serial.to_bytes(8, "little"))
+    for name, data in links.items():
+        (work / name).write_bytes(data)
+        subprocess.run(["ntfscp", "-f", str(image), str(work / name), name], check=True, capture_output=True)
+    return image
+
+
+def test_a_stick_scanned_itself_is_present(tmp_path):
+    """NTFS's /$Boot gives the volume's serial: links to this volume are not 'not here'."""
+    here = shortcut("E:\\pics\\beach.jpg", drive_type=REMOVABLE, serial=0x5A3C0F21)
+    elsewhere = shortcut("F:\\other.jpg", drive_type=REMOVABLE, serial=0x5A3C0F20)
+    image = _ntfs_with_links(tmp_path, {"here.lnk": here, "elsewhere.lnk": elsewhere}, 0x5A3C0F21)
+    result = run_scan(ScanOptions((str(image),), "demo", hash_sources=False))
+    assert {a.values["target"] for a in result.artefacts if a.kind == "windows/shortcut"} == {
+        "E:\\pics\\beach.jpg",
+        "F:\\other.jpg",
+    }
+    (finding,) = [f for f in result.findings if f.label == "removable-storage-not-present"]
+    assert finding.detail["examples"] == ["F:\\other.jpg"] and finding.detail["volume_serial"] == "5A3C0F20"
