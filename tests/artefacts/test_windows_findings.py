@@ -14,7 +14,8 @@ from triage.artefacts.windows.prefetch import PrefetchFiles
 from triage.artefacts.windows.removable import RemovableNotPresent, boot_serial, removable_findings
 from triage.artefacts.windows.shortcuts import Shortcuts
 from triage.match.keywords import Keyword
-from triage.records import Artefact, FindingDraft
+from triage.records import Artefact, Entry, FindingDraft
+from triage.walk.files import FileHandle
 
 RECENT = "/Users/bob/AppData/Roaming/Microsoft/Windows/Recent"
 STICK = 0x5A3C0F21
@@ -137,3 +138,11 @@ def test_keyword_in_a_shortcut_target_is_found_by_the_artefact_keyword_scan():
     (finding,) = run.findings
     assert (finding.kind, finding.label, finding.detail["term"]) == ("keyword", "csam-terms", "lolita")
     assert finding.detail["contexts"][0]["encoding"] == "windows/shortcut target"
+
+
+def test_a_deleted_shortcut_is_recovered_evidence():
+    data = shortcut("E:\\pics\\beach.jpg", drive_type=REMOVABLE)
+    entry = Entry("test", 1, f"{RECENT}/beach.lnk", len(data), deleted=True)
+    handle = FileHandle(entry, lambda offset, size: data[offset : offset + size])
+    (artefact,) = Shortcuts().records(handle, VolumeFiles([handle]))
+    assert artefact.recovered and artefact.values["target"] == "E:\\pics\\beach.jpg"

@@ -127,6 +127,7 @@ def _shortcut(a: Artefact) -> dict[str, Any]:
         "Volume": _volume(v),
         "Arguments": v.get("arguments", ""),
         "Target modified": _stamp(v.get("modified")),
+        "Recovered": "yes (deleted)" if a.recovered else "",
         "Source": _where(a),
     }
 

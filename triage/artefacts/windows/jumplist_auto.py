@@ -150,4 +150,4 @@ def _artefact(entry: Entry, app_id: str, item: dict[str, Any]) -> Artefact:
     values = {**link, "link_target": link.get("target", ""), **item, "app_id": app_id, "exact_times": exact}
     values["target"] = item.get("destlist_path") or link.get("target", "")
     time = values.get("last_used") or link.get("accessed")
-    return Artefact("windows/jumplist", NAME, entry, time, user_for_path(entry.path), values)
+    return Artefact("windows/jumplist", NAME, entry, time, user_for_path(entry.path), values, entry.deleted)

@@ -64,7 +64,9 @@ class CustomDestinations(FileParser):
                 app_id=app_id, entry_number=number, entry_offset=start, link_target=values["target"]
             )
             time = values["accessed"] or values["modified"]
-            yield Artefact("windows/jumplist", NAME, entry, time, user_for_path(entry.path), values)
+            yield Artefact(
+                "windows/jumplist", NAME, entry, time, user_for_path(entry.path), values, entry.deleted
+            )
         if categories and not data.endswith(FOOTER):
             yield damaged(entry, f"{NAME}: no footer: the file is cut short")
 

@@ -41,7 +41,9 @@ class PrefetchFiles(FileParser):
         prefetch = parse_prefetch(read_all(handle, MAX_PF))
         values = prefetch_values(prefetch)
         user = _profile_user(values["path"], files)
-        yield Artefact("windows/prefetch", NAME, handle.entry, values["last_run"], user, values)
+        yield Artefact(
+            "windows/prefetch", NAME, handle.entry, values["last_run"], user, values, handle.entry.deleted
+        )
 
 
 def prefetch_values(prefetch: Prefetch) -> dict[str, Any]:

@@ -93,4 +93,6 @@ def recycled_artefact(
     original = str(values["name"])
     owner = posixpath.basename(posixpath.dirname(entry.path))  # the SID folder
     values = {**values, "deleted": time, "exact_times": {"deleted": exact}, "sid": owner, **content}
-    return Artefact("windows/recycled", parser, entry, time, user_for_path(original) or owner, values)
+    return Artefact(
+        "windows/recycled", parser, entry, time, user_for_path(original) or owner, values, entry.deleted
+    )

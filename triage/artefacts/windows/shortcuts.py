@@ -39,4 +39,6 @@ class Shortcuts(FileParser):
         entry = handle.entry
         values = link_values(parse_lnk(read_all(handle, MAX_LNK)))
         time = entry.mtime or values["accessed"] or values["modified"]
-        yield Artefact("windows/shortcut", NAME, entry, time, user_for_path(entry.path), values)
+        yield Artefact(
+            "windows/shortcut", NAME, entry, time, user_for_path(entry.path), values, entry.deleted
+        )
