@@ -8,6 +8,8 @@ tracker; each test says how the counts correspond.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from tests.artefacts.helpers import files_of, handle_of
 from triage.artefacts.windows.jumplist_auto import AutomaticDestinations
 from triage.artefacts.windows.jumplist_custom import CustomDestinations
@@ -31,7 +33,8 @@ def _one_shortcut(peerdata, name: str) -> dict:
 
 
 def test_nero_infotool_link(peerdata):
-    """plaso 7 = 1 link + 5 shell items + 1 tracker; we emit 1 shortcut with target and tracker."""
+    """plaso 7 = 1 link + 5 shell items + 1 tracker; we emit 1 shortcut carrying the target, the
+    5 file-entry shell items (values["shell_items"]) and the tracker."""
     v = _one_shortcut(peerdata, "NeroInfoTool.lnk")
     path = "C:\\Program Files (x86)\\Nero\\Nero 9\\Nero InfoTool\\InfoTool.exe"
     assert v["target"] == v["local_path"] == v["icon_location"] == path
@@ -52,18 +55,37 @@ def test_nero_infotool_link(peerdata):
     assert v["arguments"] == "-ScParameter=30002  "
     assert len(v["description"]) == 236
     assert v["description"].startswith("Nero InfoTool provides you with information about the most important")
-    assert v["id_list"] == "<My Computer> C:\\PROGRA~2\\Nero\\NERO9~1\\NEROIN~1\\InfoTool.exe"
+    assert v["id_list"] == f"<My Computer> {path}"  # plaso [4] shell_item_path
+    assert len(v["shell_items"]) == 5
+    assert v["shell_items"][4] == {
+        "name": "InfoTool.exe",
+        "long_name": "InfoTool.exe",
+        "file_reference": "81349-1",
+        "created": datetime(2009, 6, 5, 20, 13, 20, tzinfo=UTC),
+        "accessed": datetime(2010, 1, 29, 21, 30, 12, tzinfo=UTC),
+        "modified": datetime(2009, 6, 5, 20, 13, 20, tzinfo=UTC),
+    }
     tracker = v["tracker"]
     assert tracker["droid_file"] == "958705b5-0d19-11df-9fe4-705ab616a5f3"
     assert (tracker["mac"], tracker["created"]) == ("70:5a:b6:16:a5:f3", "2010-01-29T21:02:17.8401717")
 
 
 def test_unpaired_surrogate_is_escaped(peerdata):
-    """plaso 4 = link + 2 shell items + tracker; the lone U+D800 shows as \\U0000d800, never U+FFFD."""
+    """plaso 4 = link + 2 shell items + tracker: one shortcut with both items and the tracker; the
+    lone U+D800 shows as \\U0000d800, never U+FFFD."""
     v = _one_shortcut(peerdata, "unpaired_surrogate.lnk")
     assert v["local_path"] == v["target"] == "C:\\test\\unicode_U+0000d800_\\U0000d800.exe"
     assert v["relative_path"] == ".\\unicode_U+0000d800_\\U0000d800.exe"
     assert v["working_dir"] == "C:\\test" and "description" not in v
+    assert len(v["shell_items"]) == 2
+    assert v["shell_items"][1] == {  # plaso [1]
+        "name": "UNICOD~1.EXE",
+        "long_name": "unicode_U+0000d800_\\U0000d800.exe",
+        "file_reference": "386618-63",
+        "created": datetime(2023, 7, 10, 4, 1, 22, tzinfo=UTC),
+        "accessed": datetime(2023, 7, 10, 4, 1, 28, tzinfo=UTC),
+        "modified": datetime(2019, 12, 6, 21, 29, 0, tzinfo=UTC),
+    }
     assert v["exact_times"]["created"] == "2023-07-10T04:01:20.7971076"
     assert (v["size"], v["attributes"], v["drive_type"], v["volume_serial"]) == (
         11264,
@@ -150,7 +172,8 @@ def test_automatic_destinations_v3(peerdata):
 
 
 def test_custom_destinations_nine_links(peerdata):
-    """plaso 45 = 9 x (3 shell items + link + tracker); we emit 9 jump-list entries."""
+    """plaso 45 = 9 x (3 shell items + link + tracker); we emit 9 jump-list entries, each with its
+    3 shell items and tracker."""
     name = "5afe4de1b92fc382.customDestinations-ms"
     records = _records(CustomDestinations(), peerdata, "customDestinations-ms", name, RECENT)
     assert len(records) == 9 and all(isinstance(r, Artefact) for r in records)
@@ -173,6 +196,12 @@ def test_custom_destinations_nine_links(peerdata):
         "885029E6",
         "fixed",
     )
+    assert v["id_list"] == "<My Computer> C:\\Windows\\System32\\GettingStarted.exe"  # plaso link_target
+    assert all(len(r.values["shell_items"]) == 3 for r in records)
+    system32 = v["shell_items"][1]  # plaso [41]
+    assert (system32["long_name"], system32["file_reference"]) == ("System32", "2305-1")
+    assert system32["created"] == datetime(2009, 7, 14, 3, 20, 12, tzinfo=UTC)
+    assert system32["accessed"] == system32["modified"] == datetime(2015, 8, 24, 10, 46, 16, tzinfo=UTC)
     tracker = records[0].values["tracker"]  # plaso [4], the first link's tracker
     assert (tracker["droid_file"], tracker["mac"]) == (
         "4f6fe1af-7034-11de-b675-001d09fa5a1c",
@@ -182,12 +211,17 @@ def test_custom_destinations_nine_links(peerdata):
 
 
 def test_custom_destinations_folder_links(peerdata):
-    """plaso 9 = 3 x (shell item + link + tracker); we emit 3."""
+    """plaso 9 = 3 x (shell item + link + tracker); we emit 3, each with its shell item and tracker."""
     name = "368d807282ccde9d.customDestinations-ms"
     records = _records(CustomDestinations(), peerdata, "customDestinations-ms", name, RECENT)
     assert len(records) == 3 and all(isinstance(r, Artefact) for r in records)
     v = records[0].values  # plaso [1] and [2]
     assert v["target"] == v["local_path"] == "C:\\test" and v["id_list"] == "<My Computer> C:\\test"
+    (folder,) = v["shell_items"]  # plaso [0]
+    assert (folder["long_name"], folder["file_reference"]) == ("test", "407354-78")
+    assert folder["created"] == datetime(2023, 7, 12, 18, 11, 20, tzinfo=UTC)
+    assert folder["accessed"] == datetime(2024, 1, 16, 6, 12, 42, tzinfo=UTC)
+    assert folder["modified"] == datetime(2023, 7, 14, 4, 4, 2, tzinfo=UTC)
     assert (v["arguments"], v["icon_location"], v["env_location"]) == ("My Arguments", "My Icon", "")
     assert "description" not in v
     assert v["exact_times"] == {

@@ -30,7 +30,8 @@ import olefile
 from triage.artefacts.common import Damaged, FileParser, Record, damaged, read_all
 from triage.artefacts.users import user_for_path
 from triage.artefacts.windows.filetime import time_and_exact, uuid1_mac
-from triage.artefacts.windows.lnk import link_values, parse_lnk, utf16
+from triage.artefacts.windows.lnk import link_values, parse_lnk
+from triage.artefacts.windows.lnk_text import utf16
 from triage.records import Artefact, Entry
 from triage.walk.files import FileHandle
 

@@ -23,6 +23,8 @@ from LnkParse3.text_processor import TextProcessor
 
 from triage.artefacts.common import Damaged
 from triage.artefacts.windows.filetime import exact, time_and_exact, uuid1_mac, uuid1_ticks
+from triage.artefacts.windows.lnk_text import utf16
+from triage.artefacts.windows.shell_items import id_list
 
 HEADER_SIZE = 0x4C
 LINK_CLSID = bytes.fromhex("0114020000000000c000000000000046")
@@ -54,7 +56,8 @@ class ShellLink:
     volume_serial: int | None = None
     volume_label: str = ""
     env_location: str = ""
-    id_list: str = ""  # the target ID list as a path, e.g. "<My Computer> C:\\PROGRA~2\\Nero"
+    id_list: str = ""  # the target ID list as a path, e.g. "<My Computer> C:\\Program Files (x86)\\Nero"
+    shell_items: tuple[dict[str, Any], ...] = ()  # its file entries (shell_items.file_entry)
     tracker: dict[str, str] | None = None  # machine_id and the four droid identifiers
 
     @property
@@ -67,17 +70,6 @@ class ShellLink:
             or self.id_list
             or self.strings.get("relative_path", "")
         )
-
-
-def escape_surrogates(text: str) -> str:
-    """Lone UTF-16 surrogates (kept by 'surrogatepass') as the six characters \\U0000d800."""
-    return "".join(f"\\U{ord(c):08x}" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
-
-
-def utf16(raw: bytes) -> str:
-    """UTF-16LE text up to its first NUL, an unpaired surrogate escaped, never an error."""
-    end = next((i for i in range(0, len(raw) - 1, 2) if raw[i : i + 2] == b"\0\0"), len(raw) & ~1)
-    return escape_surrogates(raw[:end].decode("utf-16-le", "surrogatepass"))
 
 
 class _EscapingText(TextProcessor):  # type: ignore[misc]
@@ -102,7 +94,7 @@ def parse_lnk(data: bytes) -> ShellLink:
             info = _link_info(link)
             extra = link.extras.as_dict()
             strings = _strings(link, data, flags)
-            id_list = _id_list(link)
+            id_path, items = id_list(link.targets)
     except _ERRORS as exc:
         raise Damaged(f"shell link: {type(exc).__name__}: {exc}") from exc
     env = extra.get("ENVIRONMENTAL_VARIABLES_LOCATION_BLOCK", {})
@@ -114,7 +106,8 @@ def parse_lnk(data: bytes) -> ShellLink:
         attributes,
         strings,
         env_location=str(env.get("target_unicode") or env.get("target_ansi") or ""),
-        id_list=id_list,
+        id_list=id_path,
+        shell_items=tuple(items),
         tracker=_tracker(extra.get("DISTRIBUTED_LINK_TRACKER_BLOCK")),
         **info,
     )
@@ -176,20 +169,6 @@ def _strings(link: Any, data: bytes, flags: int) -> dict[str, str]:
     return found
 
 
-def _id_list(link: Any) -> str:
-    if not link.targets:
-        return ""
-    roots, parts = [], []
-    for item in link.targets.as_list():
-        if item.get("class") == "Root Folder":
-            roots.append(f"<{item.get('sort_index') or item.get('guid', '')}>")
-        elif item.get("class") == "Volume Item":
-            parts.append(str(item.get("volume_name", "")).rstrip("\\"))
-        elif item.get("primary_name"):
-            parts.append(str(item["primary_name"]))
-    return " ".join([*roots, "\\".join(parts)]).strip()
-
-
 def _tracker(block: dict[str, Any] | None) -> dict[str, str] | None:
     if not block:
         return None
@@ -214,6 +193,7 @@ def link_values(link: ShellLink) -> dict[str, Any]:
     values: dict[str, Any] = {"target": link.target, **link.strings}
     values.update(size=link.size, attributes=link.attributes, local_path=link.local_path)
     values.update(network_path=link.network_path, env_location=link.env_location, id_list=link.id_list)
+    values["shell_items"] = [dict(item) for item in link.shell_items]
     if link.drive_type >= 0:
         values["drive_type"] = _drive_type_name(link.drive_type)
         values["volume_serial"] = f"{link.volume_serial or 0:08X}"

@@ -25,7 +25,7 @@ import struct
 from dataclasses import dataclass
 
 from triage.artefacts.common import Damaged
-from triage.artefacts.windows.lnk import utf16
+from triage.artefacts.windows.lnk_text import utf16
 from triage.artefacts.windows.lzxpress_huffman import decompress
 
 VERSIONS = (17, 23, 26, 30, 31)

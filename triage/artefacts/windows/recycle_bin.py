@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from triage.artefacts.common import Damaged, FileParser, Record, read_all
 from triage.artefacts.users import user_for_path
 from triage.artefacts.windows.filetime import time_and_exact
-from triage.artefacts.windows.lnk import utf16
+from triage.artefacts.windows.lnk_text import utf16
 from triage.records import Artefact, Entry
 from triage.walk.files import FileHandle
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from triage.artefacts.common import Damaged, FileParser, Record, damaged, read_all
-from triage.artefacts.windows.lnk import utf16
+from triage.artefacts.windows.lnk_text import utf16
 from triage.artefacts.windows.recycle_bin import content_link, recycled_artefact
 from triage.records import Artefact, Entry
 from triage.walk.files import FileHandle
