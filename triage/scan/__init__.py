@@ -188,6 +188,8 @@ def _coverage(volumes: list[VolumeCoverage], collected: Collector, stop_reason: 
         bytes_read=sum(v.bytes_read for v in volumes),
         skipped=dict(collected.skipped),
         problems=len(collected.problems),
+        gaps=sum(1 for p in collected.problems if p.is_gap),
+        gap_bytes=sum(max(p.size, 0) for p in collected.problems if p.is_gap),
         partial=bool(stop_reason),
         partial_reason=_partial_reason(stop_reason, tuple(volumes)),
     )
