@@ -7,7 +7,7 @@ import struct
 from datetime import UTC, datetime
 
 from tests.artefacts.helpers import context, handle_of
-from tests.artefacts.windows_writer import REMOVABLE, prefetch_v23, shortcut
+from tests.artefacts.windows_writer import REMOVABLE, network_shortcut, prefetch_v23, shortcut
 from triage.artefacts import VolumeFiles
 from triage.artefacts.indicators.checks import OrderConditionChecks
 from triage.artefacts.windows.prefetch import PrefetchFiles
@@ -146,3 +146,12 @@ def test_a_deleted_shortcut_is_recovered_evidence():
     handle = FileHandle(entry, lambda offset, size: data[offset : offset + size])
     (artefact,) = Shortcuts().records(handle, VolumeFiles([handle]))
     assert artefact.recovered and artefact.values["target"] == "E:\\pics\\beach.jpg"
+
+
+def test_a_shortcut_to_a_network_share():
+    data = network_shortcut("\\\\NAS\\photos", "Z:", "2019\\beach.jpg")
+    (artefact,) = Shortcuts().records(handle_of(data, f"{RECENT}/beach.lnk"), VolumeFiles([]))
+    v = artefact.values
+    assert v["target"] == v["network_path"] == "\\\\NAS\\photos\\2019\\beach.jpg"
+    assert (v["network_drive"], v["local_path"]) == ("Z:", "") and "drive_type" not in v
+    assert list(removable_findings([artefact], [], present=set())) == []

@@ -40,6 +40,23 @@ def shortcut(
     return header + link_info + strings + b"\0\0\0\0"
 
 
+def network_shortcut(share: str, device: str, suffix: str) -> bytes:
+    """A shortcut to ``share\\suffix`` (e.g. ``\\\\nas\\photos`` + ``2019\\a.jpg``) mapped as device."""
+    when = filetime(datetime(2026, 11, 20, 10, 15, 30, tzinfo=UTC))
+    header = struct.pack(
+        "<I16sIIQQQIiIHHII", 0x4C, CLSID, HAS_LINK_INFO, 0x20, when, when, when, 1, 0, 1, 0, 0, 0, 0
+    )
+    names = share.encode("cp1252") + b"\0" + device.encode("cp1252") + b"\0"
+    relative = struct.pack("<5I", 20 + len(names), 1 | 2, 20, 20 + len(share) + 1, 0x20000) + names
+    relative_at = 0x1C
+    suffix_at = relative_at + len(relative)
+    tail = suffix.encode("cp1252") + b"\0"
+    link_info = (
+        struct.pack("<7I", suffix_at + len(tail), 0x1C, 2, 0, 0, relative_at, suffix_at) + relative + tail
+    )
+    return header + link_info + b"\0\0\0\0"
+
+
 def prefetch_v23(executable: str, files: list[str], run_count: int, last_run: datetime) -> bytes:
     """A Windows 7 (version 23) prefetch file: one volume, file metrics without references."""
     device = "\\DEVICE\\HARDDISKVOLUME2"

@@ -51,7 +51,8 @@ class ShellLink:
     attributes: int
     strings: dict[str, str]  # description, relative_path, working_dir, arguments, icon_location
     local_path: str = ""
-    network_path: str = ""
+    network_path: str = ""  # \\server\share\path for a target on a network share
+    network_drive: str = ""  # the drive letter it was mapped to, e.g. "Z:"
     drive_type: int = -1  # -1 where the link has no volume information
     volume_serial: int | None = None
     volume_label: str = ""
@@ -121,7 +122,8 @@ def _link_info(link: Any) -> dict[str, Any]:
     suffix = _unicode_field(info, 0x20) or _first(info, "common_path_suffix")
     if type(info).__name__ == "Network":
         share = _first(info, "net_name_unicode", "net_name")
-        return {"network_path": "\\".join(p for p in (share, suffix) if p)}
+        drive = _first(info, "device_name_unicode", "device_name")
+        return {"network_path": "\\".join(p for p in (share, suffix) if p), "network_drive": drive}
     local = _unicode_field(info, 0x1C) or _first(info, "local_base_path")
     label = _first(info, "volume_label_unicode", "volume_label")
     return {
@@ -192,7 +194,8 @@ def link_values(link: ShellLink) -> dict[str, Any]:
     """The artefact values of a shell link: target (keyword-scanned), volume, times, tracker."""
     values: dict[str, Any] = {"target": link.target, **link.strings}
     values.update(size=link.size, attributes=link.attributes, local_path=link.local_path)
-    values.update(network_path=link.network_path, env_location=link.env_location, id_list=link.id_list)
+    values.update(network_path=link.network_path, network_drive=link.network_drive)
+    values.update(env_location=link.env_location, id_list=link.id_list)
     values["shell_items"] = [dict(item) for item in link.shell_items]
     if link.drive_type >= 0:
         values["drive_type"] = _drive_type_name(link.drive_type)
