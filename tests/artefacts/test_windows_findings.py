@@ -7,9 +7,16 @@ import struct
 from datetime import UTC, datetime
 
 from tests.artefacts.helpers import context, handle_of
-from tests.artefacts.windows_writer import REMOVABLE, network_shortcut, prefetch_v23, shortcut
+from tests.artefacts.windows_writer import (
+    REMOVABLE,
+    custom_destinations,
+    network_shortcut,
+    prefetch_v23,
+    shortcut,
+)
 from triage.artefacts import VolumeFiles
 from triage.artefacts.indicators.checks import OrderConditionChecks
+from triage.artefacts.windows.jumplist_custom import CustomDestinations
 from triage.artefacts.windows.prefetch import PrefetchFiles
 from triage.artefacts.windows.removable import RemovableNotPresent, boot_serial, removable_findings
 from triage.artefacts.windows.shortcuts import Shortcuts
@@ -155,3 +162,20 @@ def test_a_shortcut_to_a_network_share():
     assert v["target"] == v["network_path"] == "\\\\NAS\\photos\\2019\\beach.jpg"
     assert (v["network_drive"], v["local_path"]) == ("Z:", "") and "drive_type" not in v
     assert list(removable_findings([artefact], [], present=set())) == []
+
+
+def test_a_truecrypt_jump_list_and_a_shortcut_to_a_container_are_encryption_indicators():
+    vault = shortcut("E:\\vault.tc", drive_type=REMOVABLE)
+    jump_list = handle_of(
+        custom_destinations(vault), f"{RECENT}/CustomDestinations/17d3eb086439f0d7.customDestinations-ms"
+    )
+    container = handle_of(shortcut("C:\\Users\\bob\\taxes.hc"), f"{RECENT}/taxes.hc.lnk")
+    run, problems = _run([jump_list, container], [CustomDestinations(), Shortcuts(), OrderConditionChecks()])
+    (jump,) = [a for a in run.artefacts if a.kind == "windows/jumplist"]
+    assert (jump.values["app"], jump.values["target"]) == ("TrueCrypt 7.0a", "E:\\vault.tc")
+    (finding,) = run.findings
+    assert (finding.kind, finding.label) == ("indicator", "encryption") and not problems
+    assert finding.detail["examples"] == [
+        "jump list of TrueCrypt 7.0a: E:\\vault.tc",
+        "opened: C:\\Users\\bob\\taxes.hc",
+    ]

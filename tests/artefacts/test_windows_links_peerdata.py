@@ -133,6 +133,7 @@ def test_automatic_destinations_v1(peerdata):
     assert first["droid_volume"] == first["birth_droid_volume"] == "fb6af886-05d7-402d-9741-d1ee9e64c41f"
     assert first["droid_file"] == first["birth_droid_file"] == "9b1ce584-4a4c-11e5-b5c9-080027ac3d7f"
     assert first["tracker_mac"] == "08:00:27:ac:3d:7f"
+    assert (first["app_id"], first["app"]) == ("1b4dd67f29cb1962", "Windows Explorer")
     assert first["tracker"]["created"] == "2015-08-24T10:40:58.5000324"  # plaso [3]
     stream_1 = next(r.values for r in records if r.values["entry_number"] == 1)  # plaso [0], link stream "1"
     assert (
@@ -159,6 +160,7 @@ def test_automatic_destinations_v3(peerdata):
     first, second = (r.values for r in records)
     assert (first["entry_offset"], first["entry_number"], first["hostname"]) == (32, 2, "")
     assert first["target"] == "http://support.microsoft.com/kb/3124263"
+    assert first["app"] == "Internet Explorer"
     assert first["exact_times"]["last_used"] == "2016-01-17T13:08:08.2475045" and not first["pinned"]
     assert {first[k] for k in ("droid_volume", "droid_file", "birth_droid_volume", "birth_droid_file")} == {
         "00000000-0000-0000-0000-000000000000"

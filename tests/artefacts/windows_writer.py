@@ -57,6 +57,12 @@ def network_shortcut(share: str, device: str, suffix: str) -> bytes:
     return header + link_info + b"\0\0\0\0"
 
 
+def custom_destinations(*links: bytes) -> bytes:
+    """A custom jump list: header (version 2, one category), a task category of links, footer."""
+    category = struct.pack("<II", 2, len(links)) + b"".join(CLSID + link for link in links)
+    return struct.pack("<III", 2, 1, 0) + category + b"\xab\xfb\xbf\xba"
+
+
 def prefetch_v23(executable: str, files: list[str], run_count: int, last_run: datetime) -> bytes:
     """A Windows 7 (version 23) prefetch file: one volume, file metrics without references."""
     device = "\\DEVICE\\HARDDISKVOLUME2"

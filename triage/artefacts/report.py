@@ -135,7 +135,7 @@ def _shortcut(a: Artefact) -> dict[str, Any]:
 def _jumplist(a: Artefact) -> dict[str, Any]:
     v = a.values
     return {
-        "Program (AppID)": v.get("app_id", ""),
+        "Program (AppID)": f"{v['app']} ({v['app_id']})" if v.get("app") else v.get("app_id", ""),
         "Item": v.get("target", ""),
         "Volume": _volume(v),
         "Computer": v.get("hostname") or v.get("machine_id", ""),

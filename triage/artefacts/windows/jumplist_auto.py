@@ -30,6 +30,7 @@ import olefile
 from triage.artefacts.common import Damaged, FileParser, Record, damaged, read_all
 from triage.artefacts.users import user_for_path
 from triage.artefacts.windows.filetime import time_and_exact, uuid1_mac
+from triage.artefacts.windows.jumplist_apps import app_name
 from triage.artefacts.windows.lnk import link_values, parse_lnk
 from triage.artefacts.windows.lnk_text import utf16
 from triage.records import Artefact, Entry
@@ -148,7 +149,8 @@ def _artefacts(entry: Entry, dest_list: list[dict[str, Any]], links: dict[int, A
 def _artefact(entry: Entry, app_id: str, item: dict[str, Any]) -> Artefact:
     link = item.pop("link")
     exact = {**link.pop("exact_times", {}), "last_used": item.pop("exact_last_used", "")}
-    values = {**link, "link_target": link.get("target", ""), **item, "app_id": app_id, "exact_times": exact}
+    values = {**link, "link_target": link.get("target", ""), **item, "exact_times": exact}
+    values.update(app_id=app_id, app=app_name(app_id))
     values["target"] = item.get("destlist_path") or link.get("target", "")
     time = values.get("last_used") or link.get("accessed")
     return Artefact("windows/jumplist", NAME, entry, time, user_for_path(entry.path), values, entry.deleted)

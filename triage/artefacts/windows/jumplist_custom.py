@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from triage.artefacts.common import Damaged, FileParser, Record, damaged, read_all
 from triage.artefacts.users import user_for_path
+from triage.artefacts.windows.jumplist_apps import app_name
 from triage.artefacts.windows.lnk import LINK_CLSID, link_values, parse_lnk
 from triage.records import Artefact, Entry
 from triage.walk.files import FileHandle
@@ -60,9 +61,8 @@ class CustomDestinations(FileParser):
             except Damaged as exc:
                 yield damaged(entry, f"{NAME}: link {number} at offset {start}: {exc}")
                 continue
-            values.update(
-                app_id=app_id, entry_number=number, entry_offset=start, link_target=values["target"]
-            )
+            values.update(app_id=app_id, app=app_name(app_id), entry_number=number, entry_offset=start)
+            values["link_target"] = values["target"]
             time = values["accessed"] or values["modified"]
             yield Artefact(
                 "windows/jumplist", NAME, entry, time, user_for_path(entry.path), values, entry.deleted
