@@ -20,7 +20,7 @@ from triage.match.artefact_text import with_keyword_findings
 from triage.match.inputs import StageInputs, Stages
 from triage.progress import ScanProgress
 from triage.records import Finding, Problem, Record, Volume, VolumeCoverage
-from triage.scan.budget import StopRules
+from triage.scan.budget import INTERRUPTED, StopRules
 from triage.scan.collect import Collector
 from triage.scan.examine import expand
 from triage.scan.journal import file_keys
@@ -35,7 +35,6 @@ from triage.walk.tsk import walk_filesystem
 from triage.walk.volumes import open_volumes
 
 NOT_EXAMINED_SECTION = "Not examined: the scan stopped early"
-INTERRUPTED = "interrupted by the officer (Ctrl-C)"
 
 
 @dataclass
@@ -82,10 +81,21 @@ def walk_sources(sources: list[EvidenceSource], state: ScanState) -> list[Volume
     volumes: list[VolumeWork | VolumeCoverage] = []
     for source in sources:
         for volume, walk, reason in _volumes(source, state.collected):
-            volumes.append(
-                VolumeWork(volume, list(walk)) if walk is not None else VolumeCoverage(volume, False, reason)
-            )
+            if walk is None:
+                volumes.append(VolumeCoverage(volume, False, reason))
+            elif state.stop.requested():
+                volumes.append(VolumeCoverage(volume, False, f"not walked: {state.stop.reason}"))
+            else:
+                volumes.append(VolumeWork(volume, list(_until_stopped(walk, state.stop))))
     return volumes
+
+
+def _until_stopped(walk: Iterator[FileHandle], stop: StopRules, every: int = 1000) -> Iterator[FileHandle]:
+    """The walk, cut short when the scan is told to stop (checked every ``every`` entries)."""
+    for count, handle in enumerate(walk, 1):
+        yield handle
+        if count % every == 0 and stop.requested():
+            return
 
 
 def _volumes(
