@@ -58,10 +58,8 @@ def _coverage_reasons(coverage: Coverage, fired: list[Reason]) -> list[Reason]:
     gaps = [v.volume.name for v in coverage.volumes if not v.examined]
     parts = [f"volumes not examined: {', '.join(gaps)}"] if gaps else []
     if coverage.gaps:
-        size = f", {coverage.gap_bytes:,} bytes known" if coverage.gap_bytes else ""
-        parts.append(
-            f"{coverage.gaps} part(s) could not be read ({size.lstrip(', ') or 'size unknown'}; listed under problems)"
-        )
+        size = f"{coverage.gap_bytes:,} bytes known" if coverage.gap_bytes else "size unknown"
+        parts.append(f"{coverage.gaps} part(s) could not be read ({size}; listed under problems)")
     if coverage.partial:
         parts.append(f"the scan stopped early ({coverage.partial_reason})")
     text = "The device was not fully examined, so NO GROUNDS FOUND cannot be said: " + "; ".join(parts)
