@@ -131,6 +131,13 @@ def test_byte_accounting(image: Path) -> None:
     assert tallies["unallocated and slack bytes examined"] == stream.length
     assert tallies["unallocated bytes"] + tallies["slack bytes"] == stream.length
     assert tallies["slack bytes"] >= CLUSTER - 1000  # slack.txt alone leaves 3,096
+    in_clusters = (
+        "bytes in live files' clusters",
+        "unallocated bytes",
+        "bytes in no file the walk lists (folders, file-system records)",
+        "free bytes deleted files still name (read as those files)",
+    )
+    assert sum(tallies[name] for name in in_clusters) == 16 << 20  # the whole volume, each byte once
     assert not [r for r in records if isinstance(r, Problem)]
 
 

@@ -184,6 +184,12 @@ def _tallies(volume: Volume, layout: VolumeLayout, stream: SegmentStream, reache
     read = min(reached, stream.length)
     for kind, total in sorted(by_kind.items()):
         yield Tally(SECTION, f"{volume.name}: {kind} bytes", total)
+    free = sum(total for kind, total in by_kind.items() if kind != "slack")
+    other = volume.length - layout.live_bytes - layout.deleted_bytes - free
+    if other > 0:  # folders' index blocks, boot and other file-system records: read as metadata or not at all
+        yield Tally(
+            SECTION, f"{volume.name}: bytes in no file the walk lists (folders, file-system records)", other
+        )
     yield Tally(SECTION, f"{volume.name}: unallocated and slack bytes examined", read)
     if read < stream.length:
         what = f"unallocated space and slack: stopped after {read:,} of {stream.length:,} bytes"
