@@ -13,7 +13,9 @@ from tests.deep.support import known_jpeg, sha256
 from triage.match.keywords import Keyword, KeywordScanner
 from triage.match.unallocated import SECTION, SegmentStream, UnallocatedLimits, scan_unallocated
 from triage.records import Content, FindingDraft, Problem, Tally
+from triage.report import write_report
 from triage.scan import ScanOptions, run_scan
+from triage.signing import one_time_key
 from triage.sources import open_source
 from triage.walk.tsk import walk_filesystem
 from triage.walk.unowned import volume_layout
@@ -201,6 +203,9 @@ def test_full_scan_reports_carves_keywords_and_the_carved_history(image: Path, t
         (HISTORY_URL, True, f"unallocated:{image}")
     ]
     assert result.sections["Coverage in bytes"][f"{image}: unallocated and slack bytes examined"] > 14_000_000
+    html = write_report(result, tmp_path / "report", one_time_key()).read_text()
+    assert f"[utf-8 @ {at(FREE, 101)}, cluster {FREE}, unallocated]" in html
+    assert "slack of /Users/bob/Documents/slack.txt]" in html
 
 
 def test_no_unallocated_says_it_was_not_read(image: Path, tmp_path: Path) -> None:
