@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -240,3 +241,23 @@ def test_stop_on_seize_before_the_pass_says_it_was_not_read(image: Path, tmp_pat
     assert [p.what for p in result.problems if "unallocated" in p.what] == [
         "unallocated space and slack not read (the scan stopped early)"
     ]
+
+
+def test_resume_replays_the_pass_from_the_journal_and_does_not_read_it_again(
+    image: Path, tmp_path: Path
+) -> None:
+    """Were the pass run again on resume, its findings would come twice (replayed and new)."""
+    from tests.scan.helpers import summary
+    from triage.scan.journal import JOURNAL_NAME
+
+    journal = tmp_path / "report" / JOURNAL_NAME
+    journal.parent.mkdir()
+    folder = tmp_path / "profile"
+    folder.mkdir()
+    options = ScanOptions((str(image),), str(profile(folder)), hash_sources=False, journal=str(journal))
+    whole = run_scan(options)
+    assert f"{image} unallocated space and slack" in journal.read_text()
+    resumed = run_scan(dataclasses.replace(options, resume=True))
+    assert summary(resumed) == summary(whole)
+    on_free_space = [f.kind for f in resumed.findings if f.entry and f.entry.path == "/$Unallocated"]
+    assert sorted(on_free_space) == ["hash-match"] + ["keyword"] * 4
