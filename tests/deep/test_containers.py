@@ -76,14 +76,28 @@ def test_jpeg_in_a_pdf_is_a_hash_match(tmp_path: Path) -> None:
     assert match.examined.sha256 == sha256(JPEG)
 
 
-def test_jpeg_in_a_7z_is_found_through_libarchive(tmp_path: Path) -> None:
-    target = tmp_path / "a.7z"
-    with libarchive.file_writer(str(target), "7zip") as archive:
+@pytest.mark.parametrize(("form", "kind"), [("7zip", "7z"), ("cpio", "cpio")])
+def test_jpeg_in_a_libarchive_format_is_found(tmp_path: Path, form: str, kind: str) -> None:
+    target = tmp_path / f"a.{kind}"
+    with libarchive.file_writer(str(target), form) as archive:
         archive.add_file_from_memory("deep/a.jpg", len(JPEG), JPEG)
     h = harness(tmp_path, [JPEG])
-    h.examine(target.read_bytes(), "/u/a.7z")
+    h.examine(target.read_bytes(), f"/u/a.{kind}")
     [match] = h.matches
-    assert match.entry.container == ("7z:/u/a.7z", "deep/a.jpg")
+    assert match.entry.container == (f"{kind}:/u/a.{kind}", "deep/a.jpg")
+
+
+def test_pdf_with_a_user_password_is_an_encrypted_container() -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_with_jpeg(JPEG))))
+    writer.encrypt("secret-user-password", algorithm="AES-256")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    found = records(buffer.getvalue(), "/u/locked.pdf", "application/pdf")
+    [finding] = [r for r in found if isinstance(r, FindingDraft)]
+    assert (finding.label, finding.detail["reason"]) == ("encryption", "encrypted PDF (needs a password)")
+    assert not [r for r in found if isinstance(r, Content)]
 
 
 @pytest.mark.peerdata
