@@ -261,3 +261,15 @@ def test_resume_replays_the_pass_from_the_journal_and_does_not_read_it_again(
     assert summary(resumed) == summary(whole)
     on_free_space = [f.kind for f in resumed.findings if f.entry and f.entry.path == "/$Unallocated"]
     assert sorted(on_free_space) == ["hash-match"] + ["keyword"] * 4
+
+
+def test_slack_follows_the_runs_and_skips_holes() -> None:
+    from triage.walk.unowned import Run, Segment, slack_segments
+
+    runs = [Run(10, 2), Run(0, 3, sparse=True), Run(50, 1)]  # 2 clusters, a 3-cluster hole, 1 cluster
+    assert list(slack_segments(5 * 4096 + 100, runs, 4096, "/f")) == [
+        Segment(50 * 4096 + 100, 3996, "slack", "/f")
+    ]
+    assert list(slack_segments(4096 + 1, runs[:1], 4096, "/g")) == [
+        Segment(10 * 4096 + 4096 + 1, 4095, "slack", "/g")
+    ]

@@ -46,6 +46,7 @@ class Segment:
 class Run:
     first: int  # cluster
     count: int
+    sparse: bool = False  # a hole: counts toward the file's offsets, occupies no cluster
 
 
 def file_runs(fs: pytsk3.FS_Info, inode: int) -> list[tuple[int, list[Run]]]:
@@ -55,7 +56,7 @@ def file_runs(fs: pytsk3.FS_Info, inode: int) -> list[tuple[int, list[Run]]]:
         found = []
         for attr in item:
             if int(attr.info.type) in _DATA_TYPES and int(attr.info.flags) & _NONRESIDENT:
-                runs = [Run(int(r.addr), int(r.len)) for r in attr if not int(r.flags) & _SPARSE and r.len]
+                runs = [Run(int(r.addr), int(r.len), bool(int(r.flags) & _SPARSE)) for r in attr if r.len]
                 found.append((int(attr.info.size), runs))
         return found
     except (OSError, RuntimeError):
@@ -67,7 +68,7 @@ def slack_segments(size: int, runs: list[Run], cluster: int, path: str) -> Itera
     at = 0
     for run in runs:
         length = run.count * cluster
-        if at + length > size:
+        if at + length > size and not run.sparse:
             skip = max(size - at, 0)
             yield Segment(run.first * cluster + skip, length - skip, "slack", path)
         at += length
@@ -143,10 +144,11 @@ def volume_layout(fs: pytsk3.FS_Info, fs_type: str, entries: Iterable[Entry]) ->
         seen.add(entry.inode)
         base = entry.path.split(":", 1)[0] if entry.stream else entry.path
         for size, runs in file_runs(fs, entry.inode):
+            placed = [run for run in runs if not run.sparse]
             if entry.deleted:
-                deleted.extend(runs)
+                deleted.extend(placed)
             else:
-                owned.extend(runs)
+                owned.extend(placed)
                 slack.extend(slack_segments(size, runs, cluster, base))
     first, last = int(fs.info.first_block), int(fs.info.last_block)
     if fs_type == "NTFS":
