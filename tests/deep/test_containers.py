@@ -251,3 +251,32 @@ def test_password_protected_office_document_is_an_encrypted_container() -> None:
         "EncryptedPackage",
         "EncryptionInfo",
     ]
+
+
+RAR = Path(__file__).parents[1] / "data" / "rar"
+
+
+def test_rar5_members_are_read_through_libarchive() -> None:
+    found = records((RAR / "rar5-blake.rar").read_bytes(), "/u/a.rar", "application/x-rar")
+    members = {r.entry.container[-1]: r.data for r in found if isinstance(r, Content)}
+    assert sorted(members) == ["stest1.txt", "stest2.txt"]
+    assert len(members["stest1.txt"]) == 2048 and members["stest1.txt"] == members["stest2.txt"]
+    assert not [r for r in found if isinstance(r, Problem)]
+
+
+@pytest.mark.parametrize(("name", "count"), [("rar5-psw.rar", 2), ("rar5-hpsw.rar", 1)])
+def test_encrypted_rar_is_an_encryption_finding_not_ciphertext(name: str, count: int) -> None:
+    """libarchive 3.6.2 hands back a stored encrypted RAR 5 member's ciphertext: rarfile's headers say."""
+    found = records((RAR / name).read_bytes(), f"/u/{name}", "application/x-rar")
+    assert not [r for r in found if isinstance(r, Content)]
+    [finding] = [r for r in found if isinstance(r, FindingDraft)]
+    assert (finding.label, finding.detail["encrypted_members"]) == ("encryption", count)
+
+
+def test_rar3_solid_archive_is_a_coverage_gap_not_damage() -> None:
+    found = records((RAR / "rar3-comment-plain.rar").read_bytes(), "/u/c.rar", "application/x-rar")
+    [problem] = [r for r in found if isinstance(r, Problem)]
+    assert (problem.kind, problem.what) == (
+        "error",
+        "rar container not examined: libarchive cannot read the rest: RAR solid archive support unavailable.",
+    )
