@@ -15,8 +15,10 @@ import pytest
 
 from tests.artefacts.blockfile_writer import CacheFolder
 from tests.artefacts.helpers import context, handle_of
+from tests.artefacts.test_chrome_history_schemas import MODERN_DOWNLOADS, history
 from tests.conftest import PEERDATA
 from triage.artefacts import PARSERS, VolumeFiles
+from triage.artefacts.browser.chrome_history import ChromeHistory
 from triage.artefacts.common import Content, FileParser
 from triage.artefacts.indicators.checks import OrderConditionChecks
 from triage.records import Artefact, Problem
@@ -62,6 +64,7 @@ def variants(data: bytes) -> dict[str, bytes]:
 def check_records(records: list) -> None:
     for record in records:
         assert isinstance(record, Artefact | Problem | Content), record
+        assert not (isinstance(record, Problem) and record.kind == "tool-fault"), record.detail
         if isinstance(record, Artefact):
             for when in [record.time, *_times(record.values)]:
                 assert when is None or when.utcoffset() == timedelta(0), record
@@ -88,6 +91,17 @@ def test_every_parser_on_a_generated_blockfile_index():
     check_all_parsers(
         cache.files()["index"], "/Users/a/AppData/Local/Google/Chrome/User Data/Default/Cache/index"
     )
+
+
+def test_every_parser_on_a_history_with_a_junk_row(tmp_path):
+    """A text where an integer belongs costs that row: one damaged Problem, the rows after it come out."""
+    history(tmp_path, 42, MODERN_DOWNLOADS, transition_2="junk").close()
+    path = "/Users/a/AppData/Local/Google/Chrome/User Data/Default/History"
+    data = (tmp_path / "History").read_bytes()
+    check_all_parsers(data, path)
+    records = list(ChromeHistory().records(handle_of(data, path), VolumeFiles([])))
+    assert [r.kind for r in records if isinstance(r, Problem)] == ["damaged"]
+    assert len([r for r in records if isinstance(r, Artefact) and r.kind == "browser/visit"]) == 2
 
 
 def check_all_parsers(data: bytes, path: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import plistlib
 import sqlite3
 import struct
+import traceback
 import zlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -31,14 +32,12 @@ class Damaged(ValueError):
     """The file is the parser's format but malformed; the message says how."""
 
 
-# What a damaged or hostile file can make a parser raise; anything else is a bug.
+# What a damaged or hostile file can make a parser raise; anything else (TypeError, KeyError,
+# AttributeError, ...) is a bug in triage, reported as a tool fault, never as damage in the evidence.
 DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
     Damaged,
     ValueError,
-    KeyError,
     IndexError,
-    TypeError,
-    AttributeError,
     OverflowError,
     EOFError,
     OSError,
@@ -66,12 +65,21 @@ def damaged(entry: Entry, what: str) -> Problem:
     return Problem(entry.location, what, "damaged")
 
 
+def tool_fault(entry: Entry, parser_name: str, exc: BaseException) -> Problem:
+    """A bug in our parser: a coverage gap shown as our fault, with the traceback for the journal."""
+    detail = "".join(traceback.format_exception(exc))[-4000:]
+    return Problem(entry.location, f"{parser_name} failed: {exc!r}"[:500], "tool-fault", detail=detail)
+
+
 def guarded(parser_name: str, records: Iterator[Record], entry: Entry) -> Iterator[Record]:
-    """Pass records through; damage raised part-way becomes one damaged Problem."""
+    """Pass records through; damage raised part-way becomes one damaged Problem, anything
+    else one tool-fault Problem with the traceback."""
     try:
         yield from records
     except DAMAGE_ERRORS as exc:
         yield damaged(entry, f"{parser_name}: {type(exc).__name__}: {exc}"[:500])
+    except Exception as exc:  # a bug in triage: never reported as damage in the evidence
+        yield tool_fault(entry, parser_name, exc)
 
 
 class FileParser:
@@ -97,5 +105,5 @@ class FileParser:
             try:
                 collected.extend(self.records(handle, files))
             except Exception as exc:  # a parser bug must not end the scan: keep what came, go on
-                collected.append(Problem(handle.entry.location, f"{self.name} failed: {exc!r}"[:500]))
+                collected.append(tool_fault(handle.entry, self.name, exc))
             emit_records(collected, handle.entry, ctx)
