@@ -43,6 +43,9 @@ FILES = {
     "regipy/regipy_tests/data/SYSTEM.xz": "/Windows/System32/config/SYSTEM",
     f"{T}/winreg/win10-Amcache.hve": "/Windows/AppCompat/Programs/Amcache.hve",
     "regipy/regipy_tests/data/NTUSER_with_winscp.DAT.xz": "/Users/tony/NTUSER.DAT",
+    f"{T}/NTUSER-WIN7.DAT": "/Users/nfury/NTUSER.DAT",
+    f"{T}/NTUSER-CCLEANER.DAT": "/Users/c/NTUSER.DAT",
+    f"{T}/regf/UsrClass.dat": "/Users/s/AppData/Local/Microsoft/Windows/UsrClass.dat",
 }
 FILE_PARSERS = [p for p in PARSERS if isinstance(p, FileParser)]
 

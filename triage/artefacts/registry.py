@@ -17,6 +17,7 @@ from triage.artefacts.browser.firefox_places import FirefoxPlaces
 from triage.artefacts.browser.safari_history import SafariHistory
 from triage.artefacts.indicators.checks import OrderConditionChecks
 from triage.artefacts.windows.system_hive import SystemHive
+from triage.artefacts.windows.user_activity import UserActivity
 from triage.artefacts.windows.user_hives import UserHives
 
 if TYPE_CHECKING:
@@ -32,5 +33,6 @@ PARSERS: tuple[ArtefactParser, ...] = (
     SafariHistory(),
     SystemHive(),
     UserHives(),
+    UserActivity(),
     OrderConditionChecks(),
 )

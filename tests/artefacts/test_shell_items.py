@@ -1,0 +1,71 @@
+"""Shell items built field by field to the libfwsi layout: drives, folders, shares, archives, damage."""
+
+from __future__ import annotations
+
+import struct
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from triage.artefacts.common import Damaged
+from triage.artefacts.windows.shell_items import parse_item_list, path_of
+
+MY_COMPUTER = "20d04fe0-3aea-1069-a2d8-08002b30309d"
+
+
+def item(class_type: int, body: bytes) -> bytes:
+    return struct.pack("<HB", 3 + len(body), class_type) + body
+
+
+def root(guid: str) -> bytes:
+    return item(0x1F, b"\x50" + uuid.UUID(guid).bytes_le)
+
+
+def volume(letter: str) -> bytes:
+    return item(0x2F, f"{letter}:\\".encode().ljust(19, b"\0"))
+
+
+def fat(when: datetime) -> bytes:
+    date = (when.year - 1980) << 9 | when.month << 5 | when.day
+    time = when.hour << 11 | when.minute << 5 | when.second // 2
+    return struct.pack("<HH", date, time)
+
+
+def folder(short: str, long: str, modified: datetime, reference: tuple[int, int]) -> bytes:
+    """A directory file entry (0x31) with a version 9 0xBEEF0004 extension block."""
+    name = short.encode() + b"\0"
+    name += b"\0" * (len(name) % 2)
+    head = b"\0" + struct.pack("<I", 0) + fat(modified) + struct.pack("<H", 0x10) + name
+    ext = struct.pack("<HI", 9, 0xBEEF0004) + fat(modified) + fat(modified) + struct.pack("<HH", 0x2E, 0)
+    ext += struct.pack("<IHH", reference[0], 0, reference[1]) + bytes(8) + struct.pack("<H", 0) + bytes(8)
+    ext += long.encode("utf-16-le") + b"\0\0" + struct.pack("<H", 3 + len(head))
+    return item(0x31, head + struct.pack("<H", len(ext) + 2) + ext)
+
+
+def test_folder_on_a_removable_drive_with_long_name_times_and_reference():
+    when = datetime(2024, 5, 6, 7, 8, 10, tzinfo=UTC)
+    data = root(MY_COMPUTER) + volume("E") + folder("HOLIDA~1", "Holiday pictures", when, (4242, 3)) + b"\0\0"
+    items = parse_item_list(data)
+    assert path_of(items) == r"<My Computer> E:\Holiday pictures"
+    last = items[-1]
+    assert (last.short_name, last.file_reference, last.modified, last.created) == (
+        "HOLIDA~1",
+        "4242-3",
+        when,
+        when,
+    )
+
+
+def test_network_share_and_a_member_inside_an_archive():
+    share = item(0x41, b"\x00\x01" + b"\\\\nas\\photos\0" + b"\0")
+    zipped = item(0x52, bytes(20) + "inside.zip\\2019".encode("utf-16-le") + b"\0\0")
+    items = parse_item_list(root(MY_COMPUTER) + share + zipped + b"\0\0")
+    assert path_of(items) == r"<My Computer> \\nas\photos\inside.zip\2019"
+    assert [i.kind for i in items] == ["root", "network", "other"]
+
+
+def test_an_item_running_past_the_list_is_damage():
+    with pytest.raises(Damaged):
+        parse_item_list(root(MY_COMPUTER) + struct.pack("<HB", 200, 0x31) + b"short")
+    assert parse_item_list(b"") == []
