@@ -28,10 +28,15 @@ def records(hive: RegistryHive, source: Entry, user: str) -> Iterator[Record]:
         return
     update = str(key.values.get("UpdateKey", ""))
     if update:
-        values = {"name": "CCleaner", "update_time_local": _local(update), "value": update, "key": CCLEANER}
-        yield Artefact("windows/ccleaner-update", NAME, source, None, user, values)
+        update_values = {
+            "name": "CCleaner",
+            "update_time_local": _local(update),
+            "value": update,
+            "key": CCLEANER,
+        }
+        yield Artefact("windows/ccleaner-update", NAME, source, None, user, update_values)
     settings = {name: str(value) for name, value in sorted(key.values.items()) if name != "UpdateKey"}
-    values: dict[str, object] = {"name": "CCleaner", "settings": settings, "key": CCLEANER}
+    values = {"name": "CCleaner", "settings": settings, "key": CCLEANER}
     yield Artefact("windows/ccleaner-settings", NAME, source, key.written, user, values)
 
 
