@@ -44,6 +44,7 @@ FILES = {
     f"{T}/winreg/win10-Amcache.hve": "/Windows/AppCompat/Programs/Amcache.hve",
     "regipy/regipy_tests/data/NTUSER_with_winscp.DAT.xz": "/Users/tony/NTUSER.DAT",
     f"{T}/NTUSER-WIN7.DAT": "/Users/nfury/NTUSER.DAT",
+    "regipy/regipy_tests/data/amcache.hve.xz": "/Windows/AppCompat/Programs/Amcache.hve",
     f"{T}/NTUSER-CCLEANER.DAT": "/Users/c/NTUSER.DAT",
     f"{T}/regf/UsrClass.dat": "/Users/s/AppData/Local/Microsoft/Windows/UsrClass.dat",
 }

@@ -16,6 +16,7 @@ from triage.artefacts.browser.firefox_formhistory import FirefoxFormHistory
 from triage.artefacts.browser.firefox_places import FirefoxPlaces
 from triage.artefacts.browser.safari_history import SafariHistory
 from triage.artefacts.indicators.checks import OrderConditionChecks
+from triage.artefacts.windows.amcache import Amcache
 from triage.artefacts.windows.system_hive import SystemHive
 from triage.artefacts.windows.user_activity import UserActivity
 from triage.artefacts.windows.user_hives import UserHives
@@ -34,5 +35,6 @@ PARSERS: tuple[ArtefactParser, ...] = (
     SystemHive(),
     UserHives(),
     UserActivity(),
+    Amcache(),
     OrderConditionChecks(),
 )

@@ -1,12 +1,12 @@
-"""Per-user and software hives: installed programs, mounted volumes per user, accounts, Amcache.
+"""Per-user and software hives: installed programs, mounted volumes per user, accounts.
 
 Locations and keys:
 ``Users/<name>/NTUSER.DAT``: ``Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall`` (per-user
 installs) and ``...\\Explorer\\MountPoints2`` (volumes, drive letters and shares the user
 mounted; tested on plaso's NTUSER.DAT, 3 entries);
 ``Windows/System32/config/SOFTWARE``: ``Microsoft\\Windows\\CurrentVersion\\Uninstall`` (and
-WOW6432Node); ``Windows/System32/config/SAM``: local accounts (``SAM\\Domains\\Account\\Users``);
-``Windows/AppCompat/Programs/Amcache.hve``: programs and files that ran or were installed.
+WOW6432Node); ``Windows/System32/config/SAM``: local accounts (``SAM\\Domains\\Account\\Users``).
+Amcache.hve has its own parser (``amcache.py``); per-user activity keys are in ``user_activity.py``.
 Parsed with regipy's plugins; tested on regipy's NTUSER_with_winscp (4 programs).
 """
 
@@ -16,7 +16,6 @@ import dataclasses
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from regipy.plugins.amcache.amcache import AmCachePlugin
 from regipy.plugins.ntuser.installed_programs_ntuser import InstalledProgramsNTUserPlugin
 from regipy.plugins.sam.samparse import SAMParsePlugin
 from regipy.plugins.software.installed_programs import InstalledProgramsSoftwarePlugin
@@ -36,7 +35,6 @@ HIVES = {  # path ending -> hive kind
     "/ntuser.dat": "ntuser",
     "/windows/system32/config/software": "software",
     "/windows/system32/config/sam": "sam",
-    "/windows/appcompat/programs/amcache.hve": "amcache",
 }
 
 
@@ -85,16 +83,6 @@ def _account(parser: str, source: Entry, user: str, e: dict[str, Any]) -> Artefa
     return Artefact("account/user", parser, source, reg_time(e.get("last_login")), name, values)
 
 
-def _amcache(parser: str, source: Entry, user: str, e: Any) -> Artefact:
-    e = e if isinstance(e, dict) else {"name": str(e)}
-    path = str(e.get("full_path") or e.get("name") or "")
-    values = {k: plain(v) for k, v in e.items() if k not in ("timestamp",)}
-    values["name"] = path
-    return Artefact(
-        "software/amcache", parser, source, reg_time(e.get("timestamp")), user_for_path(path), values
-    )
-
-
 def sam_names(hive: RegistryHive) -> dict[int, str]:
     """RID -> account name from ``SAM\\Domains\\Account\\Users\\Names``: each subkey is a name,
     and the type of its default value is the RID."""
@@ -133,5 +121,4 @@ PLUGINS: dict[str, tuple[tuple[type, Any], ...]] = {
     "ntuser": ((InstalledProgramsNTUserPlugin, _program),),
     "software": ((InstalledProgramsSoftwarePlugin, _program),),
     "sam": ((SAMParsePlugin, _account),),
-    "amcache": ((AmCachePlugin, _amcache),),
 }

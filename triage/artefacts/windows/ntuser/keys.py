@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from regipy.exceptions import RegistryKeyNotFoundException
+from construct import ConstructError
+from regipy.exceptions import RegipyException, RegistryKeyNotFoundException
 from regipy.registry import NKRecord, RegistryHive
 
+from triage.artefacts.common import Damaged
 from triage.artefacts.times import filetime
 
 MAX_VALUES = 10_000
@@ -29,15 +31,17 @@ class Key:
     written: datetime | None
     values: dict[str, Any]
     subkeys: tuple[str, ...]
+    record: Any = field(default=None, repr=False, compare=False)  # regipy's NKRecord, to walk on
 
 
 def read_key(hive: RegistryHive, path: str) -> Key | None:
     """The key at ``path`` (from the hive root), or None where the hive has no such key."""
     try:
-        record = hive.get_key(path)
+        return _key(hive.get_key(path), path)
     except RegistryKeyNotFoundException:
         return None
-    return _key(record, path)
+    except (RegipyException, ConstructError) as exc:  # regipy's errors for a damaged hive
+        raise Damaged(f"key {path}: {type(exc).__name__}: {exc}"[:300]) from exc
 
 
 def _key(record: NKRecord, path: str) -> Key:
@@ -47,14 +51,17 @@ def _key(record: NKRecord, path: str) -> Key:
             break
         values[str(value.name)] = value.value
     subkeys = tuple(str(sub.name) for sub in record.iter_subkeys())
-    return Key(path, filetime(record.header.last_modified), values, subkeys)
+    return Key(path, filetime(record.header.last_modified), values, subkeys, record)
 
 
 def subkeys(hive: RegistryHive, key: Key) -> Iterator[Key]:
-    for name in key.subkeys:
-        sub = read_key(hive, f"{key.path}\\{name}")
-        if sub is not None:
-            yield sub
+    """The key's subkeys, read from the key itself (a look-up by path from the root for each
+    of a thousand siblings would be quadratic)."""
+    try:
+        for sub in key.record.iter_subkeys():
+            yield _key(sub, f"{key.path}\\{sub.name}")
+    except (RegipyException, ConstructError) as exc:
+        raise Damaged(f"subkeys of {key.path}: {type(exc).__name__}: {exc}"[:300]) from exc
 
 
 def mru_order(key: Key) -> list[str]:
