@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from triage.artefacts.activity_rows import activity_row
 from triage.records import Artefact
 
 if TYPE_CHECKING:
@@ -125,4 +126,26 @@ SECTIONS: Iterable[tuple[str, tuple[str, ...], Callable[[Artefact], dict[str, An
     ("USB storage devices and mounted volumes", ("usb/device", "volume/mountpoint"), _usb),
     ("Installed software", ("software/installed",), _software),
     ("Accounts, time zone and shutdown", ("account/user", "system/timezone", "system/shutdown"), _system),
+    ("USB peripherals and mounted devices", ("usb/peripheral", "volume/mounted-device"), activity_row),
+    ("Folders browsed (shellbags)", ("windows/shellbag",), activity_row),
+    (
+        "Files opened and saved (Explorer and Office lists)",
+        ("windows/recent-document", "windows/open-save", "windows/last-visited", "windows/office-recent"),
+        activity_row,
+    ),
+    (
+        "Typed and searched in Explorer and Internet Explorer",
+        ("windows/typed-url", "windows/typed-path", "windows/explorer-search"),
+        activity_row,
+    ),
+    (
+        "Programs run (UserAssist, Amcache files)",
+        ("windows/userassist", "windows/amcache-file"),
+        activity_row,
+    ),
+    ("Programs known to Amcache", ("windows/amcache-program",), activity_row),
+    ("Cleaner and wiper settings", ("windows/ccleaner",), activity_row),
+    ("Windows Timeline", ("windows/timeline-activity",), activity_row),
+    ("Messaging (Skype)", ("messaging/",), activity_row),
+    ("Linux desktop activity", ("linux/",), activity_row),
 )
