@@ -16,7 +16,9 @@ def test_every_emitted_kind_has_a_section(peerdata):
         handle = handle_of(content_of(peerdata, relative), where)
         for parser in FILE_PARSERS:
             if parser.selects(handle.entry):
-                kinds |= {r.kind for r in parser.records(handle, VolumeFiles([handle])) if isinstance(r, Artefact)}
+                kinds |= {
+                    r.kind for r in parser.records(handle, VolumeFiles([handle])) if isinstance(r, Artefact)
+                }
     assert {"usb/peripheral", "volume/mounted-device", "windows/shellbag", "windows/amcache-file"} <= kinds
     missing = sorted(k for k in kinds if not any(k.startswith(prefixes) for _, prefixes, _ in SECTIONS))
     assert missing == []

@@ -16,8 +16,13 @@ from triage.artefacts.browser.firefox_formhistory import FirefoxFormHistory
 from triage.artefacts.browser.firefox_places import FirefoxPlaces
 from triage.artefacts.browser.safari_history import SafariHistory
 from triage.artefacts.indicators.checks import OrderConditionChecks
+from triage.artefacts.linux.recently_used import RecentlyUsed
+from triage.artefacts.linux.shell_history import ShellHistory
+from triage.artefacts.linux.zeitgeist import Zeitgeist
+from triage.artefacts.messaging.skype import Skype
 from triage.artefacts.windows.amcache import Amcache
 from triage.artefacts.windows.system_hive import SystemHive
+from triage.artefacts.windows.timeline import WindowsTimeline
 from triage.artefacts.windows.user_activity import UserActivity
 from triage.artefacts.windows.user_hives import UserHives
 
@@ -36,5 +41,10 @@ PARSERS: tuple[ArtefactParser, ...] = (
     UserHives(),
     UserActivity(),
     Amcache(),
+    WindowsTimeline(),
+    Skype(),
+    ShellHistory(),
+    RecentlyUsed(),
+    Zeitgeist(),
     OrderConditionChecks(),
 )
