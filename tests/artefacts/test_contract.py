@@ -6,6 +6,7 @@ time is timezone-aware UTC, and a parser's own files when damaged give a counted
 
 from __future__ import annotations
 
+import json
 import lzma
 import random
 from datetime import datetime, timedelta
@@ -118,6 +119,12 @@ def test_every_parser_on_a_generated_recently_used_xbel():
     check_all_parsers(
         xbel([("file:///home/a/Pictures/p%20q.jpg", "image/jpeg")]), "/home/a/.local/share/recently-used.xbel"
     )
+
+
+def test_every_parser_on_a_generated_dropbox_info_json():
+    account = {"path": "C:\\Users\\a\\Dropbox", "host": 1, "is_team": False, "subscription_type": "Basic"}
+    info = json.dumps({"personal": account, "business": {**account, "is_team": True}}).encode()
+    check_all_parsers(info, "/Users/a/AppData/Local/Dropbox/info.json")
 
 
 def check_all_parsers(data: bytes, path: str) -> None:

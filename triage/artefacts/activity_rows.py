@@ -82,6 +82,12 @@ DESCRIBE: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
         f"{v.get('interpretation', '')} {v.get('url', '')}",
         v.get("actor", ""),
     ),
+    "account/cloud": lambda v: (
+        f"{v.get('service', '')} account {v.get('account', '') or v.get('type', '')} signed in".replace(
+            "  ", " "
+        ),
+        f"syncs {v.get('path', '') or '—'}",
+    ),
     "usb/peripheral": lambda v: (
         f"USB device {v.get('device', '') or v.get('vid_pid', '')}",
         f"{v.get('vid_pid', '')} serial {v.get('serial', '')} ({v.get('service', '')})",

@@ -15,6 +15,7 @@ from triage.artefacts.browser.firefox_cache2 import FirefoxCache2
 from triage.artefacts.browser.firefox_formhistory import FirefoxFormHistory
 from triage.artefacts.browser.firefox_places import FirefoxPlaces
 from triage.artefacts.browser.safari_history import SafariHistory
+from triage.artefacts.cloud.dropbox import DropboxAccounts
 from triage.artefacts.indicators.checks import OrderConditionChecks
 from triage.artefacts.linux.recently_used import RecentlyUsed
 from triage.artefacts.linux.shell_history import ShellHistory
@@ -46,5 +47,6 @@ PARSERS: tuple[ArtefactParser, ...] = (
     ShellHistory(),
     RecentlyUsed(),
     Zeitgeist(),
+    DropboxAccounts(),
     OrderConditionChecks(),
 )

@@ -147,5 +147,6 @@ SECTIONS: Iterable[tuple[str, tuple[str, ...], Callable[[Artefact], dict[str, An
     ("Cleaner and wiper settings", ("windows/ccleaner",), activity_row),
     ("Windows Timeline", ("windows/timeline-activity",), activity_row),
     ("Messaging (Skype)", ("messaging/",), activity_row),
+    ("Cloud storage accounts", ("account/cloud",), activity_row),
     ("Linux desktop activity", ("linux/",), activity_row),
 )

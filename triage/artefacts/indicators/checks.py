@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 
 NAME = "indicators/order-conditions"
 MAX_SHOWN = 10
+# artefact kinds whose "name" is matched against the library's software names, and how to say so
+NAMED_KINDS = {"software": "program", "windows": "program", "account": "account", "volume": "mounted volume"}
+NAMED_KINDS_PREFIXES = ("software/", "volume/", "windows/amcache-program", "account/cloud")
+RAN = {"windows/amcache-file": "path", "windows/userassist": "name"}  # kind -> the field holding a path
 ENCRYPTED = Indicator("encrypted-container", "Encrypted volume or container file", "encryption")
 
 
@@ -54,6 +58,7 @@ class OrderConditionChecks:
             _check_container(traces, handle)
         if selected:
             _check_software(traces, library, selected[0].entry, ctx)
+            _check_executed(traces, library, selected[0].entry, ctx)
         for found in traces.values():
             _report(found, ctx)
         if selected:
@@ -91,17 +96,34 @@ def _check_software(
     MountPoints2: a VeraCrypt or TrueCrypt volume mounted in the past) named in the library."""
     for artefact in ctx.artefacts:
         source = artefact.source
-        if not artefact.kind.startswith(("software/", "volume/")) or source is None:
+        if not artefact.kind.startswith(NAMED_KINDS_PREFIXES) or source is None:
             continue
         if (source.source, source.volume_index) != (first.source, first.volume_index):
             continue
-        if artefact.kind.startswith("software/"):
-            text, what = str(artefact.values.get("name", "")), "program"
+        if not artefact.kind.startswith("volume/"):
+            text, what = str(artefact.values.get("name", "")), NAMED_KINDS[artefact.kind.split("/")[0]]
         else:
             text, what = " ".join(str(v) for v in artefact.values.values()), "mounted volume"
         indicator = library.match_software(text)
         if indicator:
             _add(traces, indicator, source, f"{what}: {text[:200]}", artefact.user)
+
+
+def _check_executed(
+    traces: dict[str, _Traces], library: IndicatorLibrary, first: Entry, ctx: ScanContext
+) -> None:
+    """Programs that ran (Amcache file entries, UserAssist): their paths against the library's
+    path patterns, so a tool counts even after it was uninstalled and its folder deleted."""
+    for artefact in ctx.artefacts:
+        source = artefact.source
+        if artefact.kind not in RAN or source is None:
+            continue
+        if (source.source, source.volume_index) != (first.source, first.volume_index):
+            continue
+        path = str(artefact.values.get(RAN[artefact.kind], ""))
+        indicator = library.match_path("/" + path.replace("\\", "/")) if path else None
+        if indicator:
+            _add(traces, indicator, source, f"ran: {path[:200]}", artefact.user)
 
 
 def _report(found: _Traces, ctx: ScanContext) -> None:

@@ -17,7 +17,15 @@ from regipy.registry import RegistryHive
 from triage.artefacts.common import FileParser, Record, damaged
 from triage.artefacts.users import user_for_path
 from triage.artefacts.windows.hives import HIVE_ERRORS, open_hive
-from triage.artefacts.windows.ntuser import ccleaner, mru, office, shellbags, typed, userassist
+from triage.artefacts.windows.ntuser import (
+    ccleaner,
+    cloud_accounts,
+    mru,
+    office,
+    shellbags,
+    typed,
+    userassist,
+)
 from triage.records import Entry
 from triage.walk.files import FileHandle
 
@@ -34,6 +42,7 @@ FAMILIES: dict[str, tuple[tuple[str, Family], ...]] = {
         ("UserAssist", userassist.records),
         ("Office recent files", office.records),
         ("CCleaner", ccleaner.records),
+        ("cloud accounts", cloud_accounts.records),
     ),
     "/usrclass.dat": (("shellbags", shellbags.records),),
 }
