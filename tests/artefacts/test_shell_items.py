@@ -57,15 +57,45 @@ def test_folder_on_a_removable_drive_with_long_name_times_and_reference():
     )
 
 
-def test_network_share_and_a_member_inside_an_archive():
+def utf16(text: str) -> bytes:
+    return text.encode("utf-16-le") + b"\0\0"
+
+
+def zip_member(name: str) -> bytes:
+    """Windows 10's compressed folder item as libfwsi describes it: sizes at 8 and 16, method at
+    24, CRC-32 at 28, then the modification time as text and the member's name."""
+    sizes = struct.pack("<IQQII", 0, 1234, 1000, 8, 0xCAFEF00D)
+    return item(0x52, b"\0" + sizes + b"\0" * 4 + utf16("06/05/2024 07:08") + utf16(name))
+
+
+def test_network_share_and_a_folder_inside_a_zip_on_it():
     share = item(0x41, b"\x00\x01" + b"\\\\nas\\photos\0" + b"\0")
-    zipped = item(0x52, bytes(20) + "inside.zip\\2019".encode("utf-16-le") + b"\0\0")
-    items = parse_item_list(root(MY_COMPUTER) + share + zipped + b"\0\0")
+    archive = folder("INSIDE~1.ZIP", "inside.zip", datetime(2024, 1, 2, 3, 4, 6, tzinfo=UTC), (0, 0))
+    items = parse_item_list(root(MY_COMPUTER) + share + archive + zip_member("2019") + b"\0\0")
     assert path_of(items) == r"<My Computer> \\nas\photos\inside.zip\2019"
-    assert [i.kind for i in items] == ["root", "network", "other"]
+    assert [i.kind for i in items] == ["root", "network", "file", "archive-member"]
+
+
+def test_phone_by_mtp_and_a_removable_drive_delegate():
+    storage = item(0x00, b"\0" + b"\0\0" + struct.pack("<I", 0x10312005) + utf16("Internal shared storage"))
+    mtp = item(0x00, b"\0" + b"\0\0" + struct.pack("<I", 0x07192006) + utf16("DCIM") + utf16("DCIM"))
+    items = parse_item_list(root(MY_COMPUTER) + storage + mtp + b"\0\0")
+    assert path_of(items) == r"<My Computer> Internal shared storage\DCIM"
+    assert [i.kind for i in items[1:]] == ["portable-device", "portable-device"]
+    delegate = item(0x74, b"\0" + b"E:\\\0" + uuid.UUID("f5fb2c77-0e2f-4a16-a381-3e560c68bc83").bytes_le)
+    (removable,) = parse_item_list(delegate + b"\0\0")
+    assert (removable.kind, removable.name) == ("volume", "E:\\")
 
 
 def test_an_item_running_past_the_list_is_damage():
     with pytest.raises(Damaged):
         parse_item_list(root(MY_COMPUTER) + struct.pack("<HB", 200, 0x31) + b"short")
     assert parse_item_list(b"") == []
+
+
+def test_shellbag_location_says_share_archive_device_or_drive():
+    from triage.artefacts.windows.ntuser.shellbags import _location
+
+    drive = parse_item_list(root(MY_COMPUTER) + volume("F") + b"\0\0")
+    zipped = parse_item_list(root(MY_COMPUTER) + volume("F") + zip_member("a") + b"\0\0")
+    assert (_location(drive), _location(zipped)) == ("drive F:", "inside an archive")

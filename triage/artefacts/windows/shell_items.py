@@ -6,9 +6,13 @@ layout plaso's tests assert on Windows 7/8 hives): root folders (0x1F, a known-f
 volumes (0x20-0x2F, a drive letter), file entries (0x30-0x3F: short name, FAT modification
 time, and in the 0xBEEF0004 extension block the long name, FAT creation and access times and
 the NTFS file reference), network locations (0x40-0x4F, ``\\\\server\\share``), the users
-property view (class 0x00 holding a property store) and control panel items (0x71). Anything
-else (compressed-folder members, URIs, delegates) gives the long name of its 0xBEEF0004 block
-where it has one, or its first UTF-16 string, so a folder inside an archive still has a name.
+property view (class 0x00 holding a property store), control panel items (0x71) and
+categories (0x01), ZIP archive members (0x52: the last UTF-16 string is the name), MTP
+devices (class 0x00 with signature 0x10312005 or 0x07192006 at 6: phones and cameras) and
+the "Removable Drives" delegate folder (its inner drive letter). Anything else (URIs, other
+delegates) gives the long name of its 0xBEEF0004 block where it has one, or its first UTF-16
+string. The archive, MTP and removable-drive layouts follow libfwsi's description and are
+tested on items built to it, not on real hives.
 Written by hand: the libyal library (libfwsi) is LGPL, and no permissive one reads these.
 Paths are joined as plaso joins them: ``<My Computer> C:\\Users\\x``.
 """
@@ -53,6 +57,9 @@ KNOWN_FOLDERS = {
     "3dfdf296-dbec-4fb4-81d1-6a3438bcf4de": "Music",
     "9343812e-1c37-4a49-a12e-4b2d810d956b": "Search Results",
 }
+# MTP (phones, cameras): storage volume 0x10312005, folder or file 0x07192006 (at offset 6)
+MTP_SIGNATURES = (struct.pack("<I", 0x10312005), struct.pack("<I", 0x07192006))
+REMOVABLE_DRIVES = uuid.UUID("f5fb2c77-0e2f-4a16-a381-3e560c68bc83").bytes_le  # delegate folder
 CATEGORY_SIGNATURE = b"\x84\x21\xde\x39"
 CONTROL_PANEL_CATEGORIES = {
     0: "All Control Panel Items",
@@ -73,7 +80,8 @@ _UTF16_NAME = re.compile(rb"(?:[\x20-\x7e][\x00]){2,}\x00\x00")
 
 @dataclass(frozen=True)
 class ShellItem:
-    kind: str  # "root", "volume", "file", "network", "property-view", "control-panel", "other"
+    kind: str  # "root", "volume", "file", "network", "property-view", "control-panel",
+    # "archive-member", "portable-device", "other"
     name: str  # what the path shows: "<My Computer>", "C:\\", the long name, "\\\\server\\share"
     short_name: str = ""
     file_reference: str = ""  # NTFS "entry-sequence", where the item carries one
@@ -115,8 +123,18 @@ def parse_item(item: bytes) -> ShellItem:
         return _file_entry(item)
     if group == 0x40:
         return ShellItem("network", _ascii(item, 5), class_type=class_type)
+    if class_type == 0x00 and item[6:10] in MTP_SIGNATURES:
+        names = _utf16_strings(item, 10)
+        return ShellItem("portable-device", names[0] if names else "<MTP item>", class_type=class_type)
     if class_type == 0x00 and (b"1SPS" in item or item[6:10] == b"\xee\xbb\xfe\x23"):
         return ShellItem("property-view", "<Users property view>", class_type=class_type)
+    if class_type == 0x52:  # a member of a ZIP archive (Windows 10: sizes, CRC, time text, then name)
+        names = _utf16_strings(item, 4)
+        return ShellItem("archive-member", names[-1] if names else "<archive member>", class_type=class_type)
+    if REMOVABLE_DRIVES in item:
+        inner = re.search(rb"[A-Z]:\\\0", item)
+        name = inner.group()[:-1].decode() if inner else "<Removable Drives>"
+        return ShellItem("volume", name, class_type=class_type)
     return _other(item)
 
 
@@ -206,9 +224,13 @@ def _other(item: bytes) -> ShellItem:
     extension = _extension(item, 3)
     if extension and extension[0]:
         return ShellItem("other", extension[0], file_reference=extension[3], class_type=item[2])
-    found = _UTF16_NAME.search(item, 4)
-    name = found.group()[:-2].decode("utf-16-le", "replace") if found else f"<shell item 0x{item[2]:02X}>"
-    return ShellItem("other", name, class_type=item[2])
+    names = _utf16_strings(item, 4)
+    return ShellItem("other", names[0] if names else f"<shell item 0x{item[2]:02X}>", class_type=item[2])
+
+
+def _utf16_strings(item: bytes, offset: int) -> list[str]:
+    """The NUL-terminated UTF-16 runs of printable characters (2 or more) from offset on."""
+    return [m.group()[:-2].decode("utf-16-le", "replace") for m in _UTF16_NAME.finditer(item, offset)]
 
 
 def _utf16_end(data: bytes, offset: int) -> int:

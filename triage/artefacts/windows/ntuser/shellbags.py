@@ -80,7 +80,9 @@ def _location(chain: list[ShellItem]) -> str:
     kinds = [item.kind for item in chain]
     if "network" in kinds:
         return "network"
-    if "other" in kinds[kinds.index("volume") + 1 :] if "volume" in kinds else False:
-        return "inside archive or device"
+    if "portable-device" in kinds:
+        return "portable device (MTP)"
+    if "archive-member" in kinds:
+        return "inside an archive"
     volume = next((item.name for item in chain if item.kind == "volume"), "")
     return f"drive {volume.rstrip(chr(92))}" if volume else ""
