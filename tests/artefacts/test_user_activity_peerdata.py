@@ -17,9 +17,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.artefacts.helpers import file_handle, handle_of
+from tests.artefacts.helpers import context, file_handle, handle_of
 from tests.conftest import peerdata_path
 from triage.artefacts.windows.user_activity import UserActivity
+from triage.library.keyword_lists import Keyword
 from triage.records import Artefact, Problem
 
 T = ("plaso", "test_data")
@@ -216,3 +217,15 @@ def test_truncated_hive_is_one_problem(peerdata):
     data = peerdata(*T, "NTUSER-WIN7.DAT").read_bytes()[:3000]
     records = list(UserActivity().records(handle_of(data, "/Users/nfury/NTUSER.DAT"), None))
     assert [type(r) for r in records] == [Problem] and records[0].kind == "damaged"
+
+
+def test_explorer_search_terms_and_folder_paths_reach_the_keyword_list(peerdata):
+    data = lzma.decompress(peerdata("regipy", "regipy_tests", "data", "NTUSER.DAT.xz").read_bytes())
+    run, problems = context(keywords=(Keyword("vibranium", "test"), Keyword("Alloy Research", "test")))
+    run.parse(UserActivity(), [handle_of(data, "/Users/vibranium/NTUSER.DAT")])
+    win7 = file_handle(peerdata_path(*T, "NTUSER-WIN7.DAT"), "/Users/nfury/NTUSER.DAT")
+    run.parse(UserActivity(), [win7])
+    hits = {(f.detail["term"], f.entry.path) for f in run.findings if f.kind == "keyword"}
+    assert ("vibranium", "/Users/vibranium/NTUSER.DAT") in hits  # the WordWheelQuery term
+    assert ("Alloy Research", "/Users/nfury/NTUSER.DAT") in hits  # an Open/Save and LastVisited path
+    assert problems == []
