@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from tests.artefacts.helpers import context, handle_of
-from triage.artefacts import VolumeFiles
 from triage.artefacts.cloud.dropbox import DropboxAccounts
 from triage.artefacts.indicators.checks import OrderConditionChecks
 from triage.artefacts.windows.ntuser import cloud_accounts
@@ -101,9 +100,14 @@ def test_profile_layout_gives_one_indicator_per_client():
     ctx.artefacts.extend(cloud_accounts.records(onedrive_hive(), ntuser, "sam"))
     ran = {"path": "c:\\users\\sam\\desktop\\tor browser\\browser\\firefox.exe", "name": "firefox.exe"}
     ctx.artefacts.append(Artefact("windows/amcache-file", "windows/amcache", ntuser, None, "", ran))
-    OrderConditionChecks().parse(handles, VolumeFiles(handles), ctx)
+    wiper = {"name": "CCleaner", "settings": {"(App)Cookies": "True"}}
+    ctx.artefacts.append(
+        Artefact("windows/ccleaner-settings", "windows/user-activity", ntuser, None, "sam", wiper)
+    )
+    ctx.parse(OrderConditionChecks(), handles)
     found = {f.detail["indicator"]: f for f in ctx.log.findings}
     assert sorted(found) == [
+        "ccleaner",
         "cloud-storage",
         "discord",
         "onedrive-account",

@@ -29,8 +29,15 @@ NAME = "indicators/order-conditions"
 MAX_SHOWN = 10
 # artefact kinds whose "name" is matched against the library's software names, and how to say so
 NAMED_KINDS = {"software": "program", "windows": "program", "account": "account", "volume": "mounted volume"}
-NAMED_KINDS_PREFIXES = ("software/", "volume/", "windows/amcache-program", "account/cloud")
-RAN = {"windows/amcache-file": "path", "windows/userassist": "name"}  # kind -> the field holding a path
+NAMED_KINDS_PREFIXES = (
+    "software/",
+    "volume/",
+    "windows/amcache-program",
+    "windows/ccleaner-settings",
+    "account/cloud",
+)
+# programs that ran: kind -> the field holding the program's path
+RAN = {"windows/amcache-file": "path", "windows/userassist": "name", "windows/timeline-activity": "package"}
 ENCRYPTED = Indicator("encrypted-container", "Encrypted volume or container file", "encryption")
 
 
@@ -114,8 +121,9 @@ def _check_software(
 def _check_executed(
     traces: dict[str, _Traces], library: IndicatorLibrary, first: Entry, earlier: tuple[Artefact, ...]
 ) -> None:
-    """Programs that ran (Amcache file entries, UserAssist): their paths against the library's
-    path patterns, so a tool counts even after it was uninstalled and its folder deleted."""
+    """Programs that ran (Amcache file entries, UserAssist, Windows Timeline): their paths against
+    the library's path patterns, so a tool counts even after it was uninstalled and its folder
+    deleted."""
     for artefact in earlier:
         source = artefact.source
         if artefact.kind not in RAN or source is None:
