@@ -4,13 +4,16 @@ puts each kind in its report.html section, attributed to the user whose profile 
 from __future__ import annotations
 
 import html
+import json
 import lzma
 import shutil
+from collections import Counter
 
 import pytest
 
 from tests.conftest import peerdata_path
 from triage.report.html import render_html
+from triage.report.jsonout import render_json
 from triage.scan import ScanOptions, ScanResult, run_scan
 
 T = ("plaso", "test_data")
@@ -64,3 +67,13 @@ def test_report_html_shows_the_sections(result):
         assert f"<h2>{html.escape(title)}</h2>" in page, title
     assert "ran /usr/local/bin/splunk -p 8080" in page
     assert [p for p in result.problems if p.kind == "tool-fault"] == []
+
+
+def test_findings_json_holds_every_artefact(result):
+    doc = json.loads(render_json(result, {"key": "test key", "fingerprint": "00"}))
+    kinds = Counter(a["kind"] for a in doc["artefacts"])
+    assert kinds["windows/timeline-activity"] == 112
+    assert kinds["windows/shellbag"] == 7 + 4  # UsrClass.dat (student) + NTUSER-WIN7.DAT (nfury)
+    assert kinds["messaging/skype-message"] == 15
+    assert kinds["linux/zeitgeist-event"] == 44
+    assert (kinds["windows/amcache-file"], kinds["windows/amcache-program"]) == (30, 75)
