@@ -1,5 +1,6 @@
-"""What a user did, from their own hives: folders browsed, files opened and saved, what they
-typed and searched for, programs started, Office documents, wiper settings.
+"""What a user did, from their own hives: programs installed, volumes mounted, folders browsed,
+files opened and saved, what they typed and searched for, programs started, Office documents,
+wiper settings, cloud accounts.
 
 Files: ``Users/<name>/NTUSER.DAT`` (``Documents and Settings/<name>/`` on XP) and
 ``Users/<name>/AppData/Local/Microsoft/Windows/UsrClass.dat``. The hive is copied and opened
@@ -20,6 +21,7 @@ from triage.artefacts.windows.hives import HIVE_ERRORS, open_hive
 from triage.artefacts.windows.ntuser import (
     ccleaner,
     cloud_accounts,
+    installed,
     mru,
     office,
     shellbags,
@@ -36,6 +38,7 @@ NAME = "windows/user-activity"
 Family = Callable[[RegistryHive, Entry, str], Iterator[Record]]
 FAMILIES: dict[str, tuple[tuple[str, Family], ...]] = {
     "/ntuser.dat": (
+        ("installed programs and MountPoints2", installed.records),
         ("shellbags", shellbags.records),
         ("MRU lists", mru.records),
         ("typed paths, URLs and searches", typed.records),
