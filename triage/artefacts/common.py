@@ -18,6 +18,7 @@ import traceback
 import zlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
+from xml.parsers.expat import ExpatError
 
 from triage.records import Artefact, Content, Entry, FindingDraft, Problem
 from triage.walk.files import FileHandle
@@ -47,6 +48,7 @@ DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
     zlib.error,
     sqlite3.Error,
     plistlib.InvalidFileException,
+    ExpatError,  # a malformed XML plist
     RecursionError,
     MemoryError,
 )
