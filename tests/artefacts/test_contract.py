@@ -167,3 +167,17 @@ def test_scan_context_routing_counts_problems_and_examines_content(peerdata):
     assert len(problems) == 1 and problems[0].kind == "damaged"
     assert len([a for a in ctx.artefacts if a.kind == "browser/cache"]) == 4
     assert sorted(x.mime for x in ctx.inventory) == ["application/json", "image/png"]
+
+
+def test_a_bug_in_a_parser_is_a_tool_fault_with_its_traceback_not_damage():
+    class Buggy(FileParser):
+        name = "test/buggy"
+
+        def parse_file(self, handle, files):
+            yield Artefact("test/row", self.name, handle.entry)
+            raise TypeError("unsupported operand")  # our bug, whatever the evidence holds
+
+    first, fault = Buggy().records(handle_of(b"x", "/x"), VolumeFiles([]))
+    assert isinstance(first, Artefact)
+    assert (fault.kind, fault.is_gap) == ("tool-fault", True)
+    assert "TypeError: unsupported operand" in fault.detail and "parse_file" in fault.detail
