@@ -175,6 +175,8 @@ def test_typed_paths_and_typed_urls(win7, greendale):
         "http://go.microsoft.com/fwlink/p/?LinkId=255141",
     ]
     assert urls[0].time == datetime(2016, 10, 5, 9, 47, 50, 967417, tzinfo=UTC)  # = the key's last write
+    assert urls[1].time == datetime(2016, 10, 5, 9, 38, 22, 878449, tzinfo=UTC)  # TypedURLsTime [observed]
+    assert urls[4].time is None  # url5 has no TypedURLsTime entry
 
 
 def test_userassist_rot13_counts_focus_and_last_run(greendale):
