@@ -27,7 +27,7 @@ def png_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def build(corrupt: bool = False, broken_body: bool = False) -> list:
+def build(corrupt: bool = False, broken_body: bool = False, looped: bool = False) -> list:
     cache = CacheFolder()
     png = png_bytes()
     text = gzip.compress(b"<html><title>a page</title></html>" * 200, mtime=0)
@@ -46,6 +46,8 @@ def build(corrupt: bool = False, broken_body: bool = False) -> list:
         next_address=first,
     )
     cache.table[7] = chained
+    if looped:  # the second entry's "next" points back at the first: a loop, not an endless walk
+        struct.pack_into("<I", cache.blocks[1], (first & 0xFFFF) * 256 + 4, chained)
     if broken_body:  # the first entry of the chain points its body at a file type that does not exist
         struct.pack_into("<I", cache.blocks[1], (chained & 0xFFFF) * 256 + 60, 0x80000000 | 7 << 28)
     cache.table[9] = 0x80000000 | 7 << 28 if corrupt else 0  # an address with an unknown file type
@@ -80,6 +82,13 @@ def test_a_broken_entry_costs_that_entry_not_the_rest_of_its_chain():
     (problem,) = [r for r in records if isinstance(r, Problem)]
     assert problem.kind == "damaged" and "unknown file type 7" in problem.what
     assert [a.values["url"] for a in records if isinstance(a, Artefact)] == ["https://example.org/a.png"]
+
+
+def test_a_chain_that_loops_is_walked_once_and_said_so():
+    records = build(looped=True)
+    assert len([r for r in records if isinstance(r, Artefact)]) == 2
+    (problem,) = [r for r in records if isinstance(r, Problem)]
+    assert "the chain loops" in problem.what
 
 
 def test_missing_block_file_and_foreign_index():
