@@ -27,7 +27,7 @@ from triage.artefacts.windows.ntuser.keys import (
     subkeys,
     utf16_string,
 )
-from triage.artefacts.windows.shell_items import parse_item_list, path_of
+from triage.artefacts.windows.shell_item_list import parse_item_list, path_of
 from triage.records import Artefact, Entry
 
 EXPLORER = r"\Software\Microsoft\Windows\CurrentVersion\Explorer"

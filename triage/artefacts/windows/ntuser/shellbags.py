@@ -8,7 +8,7 @@ the same number holds that folder's own children, so a key's folder path is the 
 items from the root. One record per key (the root is the desktop): its folder path, its
 children in MRUListEx order, its last-written time (when the folder's view was last saved),
 and the folder's own shell-item times and NTFS reference where it has them. Shell items are
-decoded by ``triage.artefacts.windows.shell_items``. Tested on plaso's UsrClass.dat (Greendale
+decoded by ``triage.artefacts.windows.shell_item_list``. Tested on plaso's UsrClass.dat (Greendale
 studentpc8: 7 keys) and NTUSER.DAT (1 key), against plaso's bagmru tests.
 """
 
@@ -21,7 +21,7 @@ from regipy.registry import RegistryHive
 
 from triage.artefacts.common import DAMAGE_ERRORS, Record, damaged
 from triage.artefacts.windows.ntuser.keys import Key, mru_order, read_key
-from triage.artefacts.windows.shell_items import ShellItem, parse_item_list, path_of
+from triage.artefacts.windows.shell_item_list import ShellItem, parse_item_list, path_of
 from triage.records import Artefact, Entry
 
 NAME = "windows/user-activity"

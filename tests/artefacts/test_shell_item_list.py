@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from triage.artefacts.common import Damaged
-from triage.artefacts.windows.shell_items import parse_item_list, path_of
+from triage.artefacts.windows.shell_item_list import parse_item_list, path_of
 
 MY_COMPUTER = "20d04fe0-3aea-1069-a2d8-08002b30309d"
 
@@ -99,3 +99,15 @@ def test_shellbag_location_says_share_archive_device_or_drive():
     drive = parse_item_list(root(MY_COMPUTER) + volume("F") + b"\0\0")
     zipped = parse_item_list(root(MY_COMPUTER) + volume("F") + zip_member("a") + b"\0\0")
     assert (_location(drive), _location(zipped)) == ("drive F:", "inside an archive")
+
+
+def test_a_shortcut_target_id_list_decodes_to_plasos_values(peerdata):
+    """The same decoder reads a .lnk's LinkTargetIDList (MS-SHLLINK 2.2, after the 76-byte header)."""
+    data = peerdata("plaso", "test_data", "NeroInfoTool.lnk").read_bytes()
+    size = struct.unpack_from("<H", data, 76)[0]
+    items = parse_item_list(data[78 : 78 + size])
+    assert path_of(items) == r"<My Computer> C:\Program Files (x86)\Nero\Nero 9\Nero InfoTool\InfoTool.exe"
+    last = items[-1]
+    assert (last.name, last.file_reference) == ("InfoTool.exe", "81349-1")
+    assert last.created == last.modified == datetime(2009, 6, 5, 20, 13, 20, tzinfo=UTC)
+    assert last.accessed == datetime(2010, 1, 29, 21, 30, 12, tzinfo=UTC)

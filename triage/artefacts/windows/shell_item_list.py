@@ -14,7 +14,9 @@ delegates) gives the long name of its 0xBEEF0004 block where it has one, or its 
 string. The archive, MTP and removable-drive layouts follow libfwsi's description and are
 tested on items built to it, not on real hives.
 Written by hand: the libyal library (libfwsi) is LGPL, and no permissive one reads these.
-Paths are joined as plaso joins them: ``<My Computer> C:\\Users\\x``.
+Paths are joined as plaso joins them: ``<My Computer> C:\\Users\\x``. ``parse_item`` takes one
+item with its 2-byte size, so a shortcut's target ID list (LnkParse3 gives each item's bytes
+after the size) can be decoded here too: one decoder for shellbags, MRUs and shortcuts.
 """
 
 from __future__ import annotations
