@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from triage.library import HashLibrary
+from triage.library.indicators import IndicatorLibrary
 from triage.library.perceptual import PerceptualLibrary
 from triage.match.keywords import KeywordScanner
 from triage.profile import Profile
@@ -25,6 +26,7 @@ class StageInputs:
     library: HashLibrary
     keywords: KeywordScanner
     perceptual: PerceptualLibrary | None = None  # perceptual hash sets and thresholds
+    indicators: IndicatorLibrary | None = None  # None: the checks load the profile's own
 
 
 @dataclass(frozen=True)

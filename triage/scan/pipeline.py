@@ -20,14 +20,14 @@ from triage.match.artefact_text import with_keyword_findings
 from triage.match.inputs import StageInputs, Stages
 from triage.progress import ScanProgress
 from triage.records import Finding, Problem, Record, Volume, VolumeCoverage
-from triage.scan.budget import StopRules
+from triage.scan.budget import INTERRUPTED, StopRules
 from triage.scan.collect import Collector
 from triage.scan.examine import expand
 from triage.scan.journal import file_keys
 from triage.scan.priority import SHORT_TIERS, TIERS, area_of, priority_key
 from triage.scan.resume import Restored, ScanJournal
 from triage.scan.sweep import quick_sweep
-from triage.scan.workers import FileOutcome, examine_and_match, in_order
+from triage.scan.workers import IN_FLIGHT_PER_WORKER, FileOutcome, file_workers, in_order
 from triage.sources import EvidenceSource
 from triage.walk.directory import walk_directory
 from triage.walk.files import FileHandle
@@ -35,7 +35,6 @@ from triage.walk.tsk import walk_filesystem
 from triage.walk.volumes import open_volumes
 
 NOT_EXAMINED_SECTION = "Not examined: the scan stopped early"
-INTERRUPTED = "interrupted by the officer (Ctrl-C)"
 
 
 @dataclass
@@ -66,6 +65,7 @@ class ScanState:
     journal: ScanJournal | None = None
     hash_only: bool = False
     workers: int = 2
+    processes: bool = False  # examine in forked processes (every source re-readable from a fork)
     area: str = ""
     not_examined: list[dict[str, Any]] = field(default_factory=list)
 
@@ -82,10 +82,21 @@ def walk_sources(sources: list[EvidenceSource], state: ScanState) -> list[Volume
     volumes: list[VolumeWork | VolumeCoverage] = []
     for source in sources:
         for volume, walk, reason in _volumes(source, state.collected):
-            volumes.append(
-                VolumeWork(volume, list(walk)) if walk is not None else VolumeCoverage(volume, False, reason)
-            )
+            if walk is None:
+                volumes.append(VolumeCoverage(volume, False, reason))
+            elif state.stop.requested():
+                volumes.append(VolumeCoverage(volume, False, f"not walked: {state.stop.reason}"))
+            else:
+                volumes.append(VolumeWork(volume, list(_until_stopped(walk, state.stop))))
     return volumes
+
+
+def _until_stopped(walk: Iterator[FileHandle], stop: StopRules, every: int = 1000) -> Iterator[FileHandle]:
+    """The walk, cut short when the scan is told to stop (checked every ``every`` entries)."""
+    for count, handle in enumerate(walk, 1):
+        yield handle
+        if count % every == 0 and stop.requested():
+            return
 
 
 def _volumes(
@@ -146,13 +157,13 @@ def _queue(works: list[VolumeWork], restored: Restored) -> list[Queued]:
 
 
 def _run_queue(queue: list[Queued], state: ScanState, restored: Restored) -> None:
-    def examine(handle: FileHandle) -> FileOutcome:
-        return examine_and_match(handle, state.inputs, state.hash_only, state.stop.should_stop)
-
     try:
-        for item, outcome in in_order(queue, state.workers, state.stop, examine, "examine"):
-            if not outcome.stopped:
-                _apply(outcome, item, state, restored)
+        workers = state.workers if state.processes else -state.workers
+        with file_workers(queue, state.inputs, state.stop, workers, state.hash_only) as (submit, on_stop):
+            window = state.workers * IN_FLIGHT_PER_WORKER
+            for item, outcome in in_order(queue, submit, window, state.stop, on_stop):
+                if not outcome.stopped:
+                    _apply(outcome, item, state, restored)
     except KeyboardInterrupt:
         state.stop.interrupted(INTERRUPTED)
 
@@ -168,15 +179,15 @@ def _apply(
     work.pending -= 1
     if state.journal is not None and journal:
         state.journal.file(item.key, outcome.examined.bytes_read, outcome.records, urgent=bool(new))
-    _show(outcome, new, state)
+    _show(item, outcome, new, state)
     if new:
         state.stop.check_findings(new)
     if work.pending == 0:
         _finish_volume(work, state, restored)
 
 
-def _show(outcome: FileOutcome, new: list[Finding], state: ScanState) -> None:
-    area = SHORT_TIERS[area_of(outcome.handle.entry).tier]
+def _show(item: Queued, outcome: FileOutcome, new: list[Finding], state: ScanState) -> None:
+    area = SHORT_TIERS[area_of(item.handle.entry).tier]
     if area != state.area:
         state.area = area
         state.progress.area(area)

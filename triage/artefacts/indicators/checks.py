@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from triage.artefacts.indicators import Indicator, IndicatorLibrary, library_path, load_library
+from triage.artefacts.indicators import Indicator, IndicatorLibrary, indicators_of
 from triage.artefacts.indicators.agents import missing_agents
 from triage.artefacts.indicators.encrypted import HEAD_BYTES, encryption_signature, looks_like_container
 from triage.artefacts.users import user_for_path
@@ -58,7 +58,7 @@ class OrderConditionChecks:
     def parse(
         self, selected: list[FileHandle], files: VolumeFiles, inputs: ArtefactInputs
     ) -> Iterator[Record]:
-        library = load_library(library_path(inputs.profile))
+        library = inputs.indicators or indicators_of(inputs.profile)
         traces: dict[str, _Traces] = {}
         for handle in selected:
             indicator = library.match_path(handle.entry.path)
