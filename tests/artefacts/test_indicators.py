@@ -10,6 +10,7 @@ from tests.artefacts.helpers import context, gzip_head_handle, handle_of
 from triage.artefacts.indicators import indicators_of
 from triage.artefacts.indicators.checks import OrderConditionChecks
 from triage.artefacts.indicators.encrypted import encryption_signature
+from triage.artefacts.windows.removable import CONDITION as REMOVABLE_NOT_PRESENT
 from triage.profile import load_profile
 from triage.records import Artefact
 
@@ -118,7 +119,7 @@ def test_library_ships_every_condition_the_profiles_weigh():
         "messaging-apps",
     }
     rules = {r.label for r in load_profile("default").rules if r.kind == "indicator"}
-    assert rules <= conditions | {"monitoring-agent-missing"}
+    assert rules <= conditions | {"monitoring-agent-missing", REMOVABLE_NOT_PRESENT}  # set by code
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """The registered artefact parsers, in the order they run on each volume (one line each).
 
-Order matters once: the indicator checks run last, so they see the installed programs
-the registry parsers found on the same volume.
+Order matters once: the indicator checks and the removable-volume check run last, so they
+see the installed programs, Prefetch runs, shortcuts and USB devices the parsers found.
 """
 
 from __future__ import annotations
@@ -22,6 +22,13 @@ from triage.artefacts.linux.shell_history import ShellHistory
 from triage.artefacts.linux.zeitgeist import Zeitgeist
 from triage.artefacts.messaging.skype import Skype
 from triage.artefacts.windows.amcache import Amcache
+from triage.artefacts.windows.jumplist_auto import AutomaticDestinations
+from triage.artefacts.windows.jumplist_custom import CustomDestinations
+from triage.artefacts.windows.prefetch import PrefetchFiles
+from triage.artefacts.windows.recycle_bin import RecycleBin
+from triage.artefacts.windows.recycler_info2 import RecyclerInfo2
+from triage.artefacts.windows.removable import RemovableNotPresent
+from triage.artefacts.windows.shortcuts import Shortcuts
 from triage.artefacts.windows.system_hive import SystemHive
 from triage.artefacts.windows.timeline import WindowsTimeline
 from triage.artefacts.windows.user_activity import UserActivity
@@ -40,6 +47,12 @@ PARSERS: tuple[ArtefactParser, ...] = (
     SafariHistory(),
     SystemHive(),
     UserHives(),
+    Shortcuts(),
+    AutomaticDestinations(),
+    CustomDestinations(),
+    RecycleBin(),
+    RecyclerInfo2(),
+    PrefetchFiles(),
     UserActivity(),
     Amcache(),
     WindowsTimeline(),
@@ -49,4 +62,5 @@ PARSERS: tuple[ArtefactParser, ...] = (
     Zeitgeist(),
     DropboxAccounts(),
     OrderConditionChecks(),
+    RemovableNotPresent(),
 )
