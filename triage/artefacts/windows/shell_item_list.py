@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from triage.artefacts.common import Damaged
+from triage.artefacts.windows.lnk_text import escape_surrogates
 
 EXTENSION_SIGNATURE = 0xBEEF0004
 MAX_ITEMS = 64
@@ -86,6 +87,7 @@ class ShellItem:
     # "archive-member", "portable-device", "other"
     name: str  # what the path shows: "<My Computer>", "C:\\", the long name, "\\\\server\\share"
     short_name: str = ""
+    long_name: str = ""  # a file entry's long name (0xBEEF0004), "" where it has none
     file_reference: str = ""  # NTFS "entry-sequence", where the item carries one
     modified: datetime | None = None
     created: datetime | None = None
@@ -192,7 +194,7 @@ def _file_entry(item: bytes) -> ShellItem:
     unicode = bool(item[2] & 0x04)
     if unicode:
         end = _utf16_end(item, 14)
-        short, after = item[14:end].decode("utf-16-le", "replace"), end + 2
+        short, after = _text(item[14:end]), end + 2
     else:
         short = _ascii(item, 14)
         after = 14 + len(item[14:].split(b"\0", 1)[0]) + 1
@@ -200,7 +202,7 @@ def _file_entry(item: bytes) -> ShellItem:
     extension = _extension(item, after)
     long_name, created, accessed, reference = extension or ("", None, None, "")
     return ShellItem(
-        "file", long_name or short, short, reference, fat_time(item, 8), created, accessed, item[2]
+        "file", long_name or short, short, long_name, reference, fat_time(item, 8), created, accessed, item[2]
     )
 
 
@@ -218,21 +220,28 @@ def _extension(item: bytes, offset: int) -> tuple[str, datetime | None, datetime
     name_at = 18 + (18 if version >= 7 else 0) + (2 if version >= 3 else 0)
     name_at += (4 if version >= 9 else 0) + (4 if version >= 8 else 0)
     end = _utf16_end(block, name_at)
-    name = block[name_at:end].decode("utf-16-le", "replace")
+    name = _text(block[name_at:end])
     return name, fat_time(block, 8), fat_time(block, 12), reference
 
 
 def _other(item: bytes) -> ShellItem:
     extension = _extension(item, 3)
     if extension and extension[0]:
-        return ShellItem("other", extension[0], file_reference=extension[3], class_type=item[2])
+        return ShellItem(
+            "other", extension[0], long_name=extension[0], file_reference=extension[3], class_type=item[2]
+        )
     names = _utf16_strings(item, 4)
     return ShellItem("other", names[0] if names else f"<shell item 0x{item[2]:02X}>", class_type=item[2])
 
 
 def _utf16_strings(item: bytes, offset: int) -> list[str]:
     """The NUL-terminated UTF-16 runs of printable characters (2 or more) from offset on."""
-    return [m.group()[:-2].decode("utf-16-le", "replace") for m in _UTF16_NAME.finditer(item, offset)]
+    return [_text(m.group()[:-2]) for m in _UTF16_NAME.finditer(item, offset)]
+
+
+def _text(raw: bytes) -> str:
+    """UTF-16LE text, a lone surrogate shown as ``\\U0000d800`` as plaso shows it (lnk_text)."""
+    return escape_surrogates(raw[: len(raw) & ~1].decode("utf-16-le", "surrogatepass"))
 
 
 def _utf16_end(data: bytes, offset: int) -> int:
