@@ -42,7 +42,8 @@ class ScanSoFar:
 class VolumeStage(Protocol):
     """Runs once a volume's files are all examined (artefact parsers): records out."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def run(self, handles: list[FileHandle], inputs: StageInputs) -> Iterator[Record]: ...
 
@@ -50,7 +51,8 @@ class VolumeStage(Protocol):
 class FinalStage(Protocol):
     """Runs once after every volume, before the decision (the agent cross-check): records out."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def run(self, so_far: ScanSoFar) -> Iterator[Record]: ...
 

@@ -42,7 +42,8 @@ WAIT_SECONDS = 0.25  # how often the scan looks at its stop rules while a file i
 
 
 class HasHandle(Protocol):
-    handle: FileHandle
+    @property
+    def handle(self) -> FileHandle: ...
 
 
 Item = TypeVar("Item", bound=HasHandle)
@@ -113,7 +114,7 @@ def _wait(future: Future[FileOutcome], stop: StopRules, on_stop: Callable[[], No
 @contextmanager
 def thread_workers(
     workers: int, examine: Callable[[FileHandle], FileOutcome], prefix: str
-) -> Iterator[Callable[[HasHandle], Future[FileOutcome]]]:
+) -> Iterator[Callable[[Item], Future[FileOutcome]]]:
     with ThreadPoolExecutor(workers, thread_name_prefix=prefix) as pool:
         yield lambda item: pool.submit(examine, item.handle)
 
@@ -124,8 +125,8 @@ _CHILD: dict[str, Any] = {}
 
 @contextmanager
 def process_workers(
-    items: Sequence[HasHandle], inputs: StageInputs, hash_only: bool, workers: int
-) -> Iterator[tuple[Callable[[HasHandle], Future[FileOutcome]], Callable[[], None]]]:
+    items: Sequence[Item], inputs: StageInputs, hash_only: bool, workers: int
+) -> Iterator[tuple[Callable[[Item], Future[FileOutcome]], Callable[[], None]]]:
     """Forked workers that examine ``items`` by their place; yields (submit, tell them to stop)."""
     context = multiprocessing.get_context("fork")
     stop_event = context.Event()
@@ -142,8 +143,8 @@ def process_workers(
 
 @contextmanager
 def file_workers(
-    items: Sequence[HasHandle], inputs: StageInputs, stop: StopRules, workers: int, hash_only: bool
-) -> Iterator[tuple[Callable[[HasHandle], Future[FileOutcome]], Callable[[], None]]]:
+    items: Sequence[Item], inputs: StageInputs, stop: StopRules, workers: int, hash_only: bool
+) -> Iterator[tuple[Callable[[Item], Future[FileOutcome]], Callable[[], None]]]:
     """``workers`` forked processes (threads when negative, when one, or without ``fork``);
     yields (submit an item, tell the workers to stop)."""
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
