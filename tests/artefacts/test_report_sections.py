@@ -29,3 +29,9 @@ def test_every_described_kind_has_a_section_and_a_sentence():
         assert any(kind.startswith(prefixes) for _, prefixes, _ in SECTIONS), kind
     usb = Artefact("usb/peripheral", "p", None, None, "", {"vid_pid": "VID_0E0F&PID_0002", "device": "Hub"})
     assert activity_row(usb)["Activity"] == "USB device Hub"
+
+
+def test_a_mounted_device_row_names_its_drive_letter():
+    values = {"value_name": "\\DosDevices\\E:", "mount_point": "E:", "mount_type": "drive_letter"}
+    row = activity_row(Artefact("volume/mounted-device", "p", None, None, "", values))
+    assert (row["Activity"], row["Detail"]) == ("volume E: known to Windows", "drive letter")

@@ -92,7 +92,10 @@ DESCRIBE: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
         f"USB device {v.get('device', '') or v.get('vid_pid', '')}",
         f"{v.get('vid_pid', '')} serial {v.get('serial', '')} ({v.get('service', '')})",
     ),
-    "volume/mounted-device": lambda v: (f"mounted {v.get('name', '')}", str(v.get("type", ""))),
+    "volume/mounted-device": lambda v: (
+        f"volume {v.get('mount_point') or v.get('name', '')} known to Windows",
+        str(v.get("mount_type", "")).replace("_", " "),
+    ),
 }
 
 
