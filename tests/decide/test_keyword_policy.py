@@ -101,5 +101,9 @@ def test_an_unknown_context_is_refused_at_load(tmp_path):
 
     bad = tmp_path / "p.toml"
     bad.write_text('[[rules]]\nid = "R"\nverdict = "REVIEW"\nkind = "keyword"\nignore_contexts = ["bin"]\n')
-    with pytest.raises(ProfileError, match=r"unknown ignore_contexts \['bin'\]"):
+    with pytest.raises(ProfileError) as error:
         load_profile(str(bad))
+    assert str(error.value).endswith(
+        "[[rules]] 'R' ignore_contexts[0] must be one of text, binary, system-file, path, registry,"
+        " artefact, not 'bin'"
+    )

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from triage.profile import data_root
 from triage.records import Verdict
 from triage.report import write_report
 from triage.scan import ScanOptions, ScanResult, run_scan
@@ -24,13 +23,12 @@ KEYWORDS = (
 
 
 def _profile(tmp_path: Path) -> Path:
-    """The shipped default profile with its paths made absolute and one keyword list added."""
-    text = (data_root() / "profiles" / "default.toml").read_text()
-    text = text.replace('"../hashsets/', f'"{data_root()}/hashsets/')
+    """The shipped default profile with one keyword list added."""
     (tmp_path / "keywords.csv").write_text(KEYWORDS)
-    keywords = f'[[keywords]]\nname = "issue-18"\npath = "{tmp_path}/keywords.csv"\n\n'
     profile = tmp_path / "default-with-list.toml"
-    profile.write_text(text.replace("[scan]", keywords + "[scan]", 1))
+    profile.write_text(
+        'extends = "default"\nname = "issue-18"\n\n[[keywords]]\nname = "issue-18"\npath = "keywords.csv"\n'
+    )
     return profile
 
 

@@ -135,6 +135,7 @@ def test_known_good_files_are_hashed_but_not_keyword_scanned(tmp_path):
 class RecordingAnalyzer:
     name = "recorder"
     max_bytes = 1 << 20
+    required = False
 
     def __init__(self) -> None:
         self.seen: list[str] = []
@@ -142,14 +143,15 @@ class RecordingAnalyzer:
     def wants(self, examined):
         return True
 
-    def analyze(self, examined, content, ctx):
+    def analyze(self, examined, content, inputs):
         self.seen.append(examined.entry.path)
+        return iter(())
 
 
 def test_analysers_run_on_every_file_but_the_known_good_one(tmp_path, monkeypatch):
     recorder = RecordingAnalyzer()
     monkeypatch.setattr(examine, "ANALYZERS", (recorder,))
-    result = _scan(tmp_path)
+    result = _scan(tmp_path, processes=False)  # the recorder lives in this process
     assert len(recorder.seen) == 61 and "/Windows/System32/vendor.dll" not in recorder.seen
     assert sorted(recorder.seen) == sorted(
         x.entry.path for x in result.inventory if "vendor" not in x.entry.path

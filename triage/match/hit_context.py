@@ -1,6 +1,6 @@
 """Where a keyword hit was found, so the policy can tell a letter from a DLL.
 
-The finding's detail "context" is one of ``triage.profile.HIT_CONTEXTS``, the first that applies:
+The finding's detail "context" is one of ``triage.profile.model.HitContext``, the first that applies:
 
 * "system-file": the file is an operating-system or program file (Windows, Program Files, /usr,
   macOS /System and /Applications, ...): a CPU called "model" in a driver is not the user's word.

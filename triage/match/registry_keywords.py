@@ -45,6 +45,7 @@ class RegistryHit:
 class RegistryKeywords:
     name = "registry-keywords"
     max_bytes = MAX_HIVE_BYTES
+    required = False  # a larger hive is not walked, but its raw bytes are still keyword-scanned
 
     def wants(self, examined: Examined) -> bool:
         return examined.description.startswith(REGISTRY_DESCRIPTION) and not is_system_file(

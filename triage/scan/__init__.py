@@ -8,8 +8,10 @@ inputs (a missing source, a broken profile or library) before reading anything.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import platform
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +20,8 @@ from typing import Any
 from triage import __version__
 from triage.decide import decide
 from triage.identify import libmagic_version
-from triage.library.loading import load_libraries
+from triage.library.indicators import load_indicators
+from triage.library.loading import load_libraries, open_bundles
 from triage.library.perceptual.loading import load_perceptual
 from triage.match import findings
 from triage.match.inputs import ScanSoFar, StageInputs, Stages
@@ -30,12 +33,15 @@ from triage.records import Coverage, SourceInfo, VolumeCoverage
 from triage.result import LibraryUsed, ScanResult
 from triage.scan.budget import StopRules
 from triage.scan.collect import Collector
+from triage.scan.examine import ScanStopped
 from triage.scan.pipeline import NOT_EXAMINED_SECTION, ScanState, VolumeWork, scan_volumes, walk_sources
 from triage.scan.resume import Restored, ScanJournal, replay
 from triage.sources import EvidenceSource, describe_source, hash_media, open_source
 
 __all__ = ["ScanOptions", "ScanResult", "run_scan"]
 RESUMED_SECTION = "Scan resumed from its journal"
+# sources a forked worker can read through the inherited handles: pread, no file position of their own
+FORKABLE = frozenset({"raw", "split-raw", "device", "directory"})
 
 
 @dataclass(frozen=True)
@@ -51,35 +57,55 @@ class ScanOptions:
     journal: str = ""  # path of the scan journal (report folder/scan.journal); "" for none
     resume: bool = False  # continue the scan in ``journal``
     hash_only: bool = False  # digests and hash sets only: no type, keywords, analysers, parsers
-    workers: int = field(default_factory=lambda: min(os.cpu_count() or 2, 4))
+    unallocated: bool = True  # issue 16: read unallocated space and slack after the live files
+    workers: int = field(default_factory=lambda: min(os.cpu_count() or 2, 16))
+    processes: bool = True  # examine files in forked processes where the sources allow (scan/workers.py)
     agent_alerts: str | None = None  # remote agent exchange files (triage.agent); None: no cross-check
     agent_heartbeats: str | None = None
     agent_install: str | None = None
 
 
 def run_scan(
-    options: ScanOptions, progress: ScanProgress | None = None, stages: Stages | None = None
+    options: ScanOptions,
+    progress: ScanProgress | None = None,
+    stages: Stages | None = None,
+    stop_request: threading.Event | None = None,
 ) -> ScanResult:
-    """``stages``: the optional stages to run (default: ``triage.stages.scan_stages`` for the options)."""
+    """``stages``: the optional stages to run (default: ``triage.stages.scan_stages`` for the options).
+    ``stop_request``: set it (from a signal handler) to stop the scan soon with a partial result."""
     progress = progress or QuietProgress()
     started = datetime.now(UTC)
     profile = load_profile(options.profile)
-    library, keywords, used = load_libraries(profile, options.allow_unsigned)
-    perceptual = load_perceptual(profile, used)
-    limit = int(profile.options.get("max_keyword_hits_per_file", 20))
-    inputs = StageInputs(profile, library, KeywordScanner(keywords, max_hits_per_keyword=limit), perceptual)
+    bundles = open_bundles(profile, options.allow_unsigned)  # each verified once, for every loader
+    library, keywords, used = load_libraries(profile, options.allow_unsigned, bundles)
+    perceptual = load_perceptual(profile, used, bundles)
+    indicators = load_indicators(profile, used, bundles)
+    limit = profile.scan.max_keyword_hits_per_file
+    scanner = KeywordScanner(keywords, max_hits_per_keyword=limit)
+    inputs = StageInputs(profile, library, scanner, perceptual, indicators)
     stages = stages if stages is not None else _default_stages(options)
     sources = [open_source(s) for s in options.sources]
     journal = _open_journal(options, profile.sha256, used)
     collected = Collector()
-    stop = StopRules(options.budget_seconds, options.stop_on_seize, rules=profile.rules)
+    stop = StopRules(options.budget_seconds, options.stop_on_seize, rules=profile.rules, request=stop_request)
+    processes = options.processes and all(source.kind in FORKABLE for source in sources)
     state = ScanState(
-        inputs, stages, collected, progress, stop, journal, options.hash_only, max(1, options.workers)
+        inputs,
+        stages,
+        collected,
+        progress,
+        stop,
+        journal,
+        options.hash_only,
+        max(1, options.workers),
+        processes,
     )
+    state.unallocated = options.unallocated  # issue 16
     restored = journal.restored if journal is not None else Restored()
     volumes: list[VolumeCoverage] = []
     try:
-        infos = [_identify_source(s, options, progress, journal) for s in sources]
+        infos = [_identify_source(s, options, progress, journal, stop) for s in sources]
+        stop.start_budget()
         replay(restored, collected)
         walked = walk_sources(sources, state)
         scan_volumes(walked, state, restored)
@@ -165,19 +191,44 @@ def _open_journal(options: ScanOptions, profile_sha256: str, used: list[LibraryU
 
 
 def _identify_source(
-    source: EvidenceSource, options: ScanOptions, progress: ScanProgress, journal: ScanJournal | None
+    source: EvidenceSource,
+    options: ScanOptions,
+    progress: ScanProgress,
+    journal: ScanJournal | None,
+    stop: StopRules,
 ) -> SourceInfo:
-    done = [s for s in journal.restored.sources if s.path == source.name] if journal else []
+    """The source's own description and hash (once per scan: a resumed scan keeps the first)."""
+    done = [s for s in journal.restored.sources if _same_path(s.path, source.name)] if journal else []
     if done:
         return done[0]
     if not options.hash_sources or source.media is None:
         info = describe_source(source) if source.media else hash_media(source)
     else:
         progress.stage(f"Hashing {source.name}", source.size)
-        info = hash_media(source, progress.advance)
-    if journal is not None:
+        info = _hash_unless_stopped(source, progress, stop)
+    if journal is not None and info.sha256:
         journal.source(info)
     return info
+
+
+def _hash_unless_stopped(source: EvidenceSource, progress: ScanProgress, stop: StopRules) -> SourceInfo:
+    """The whole-source hash; a stop part-way gives the description without a hash (and says so)."""
+
+    def advance(size: int) -> None:
+        if stop.requested():
+            raise ScanStopped
+        progress.advance(size)
+
+    try:
+        return hash_media(source, advance)
+    except ScanStopped:
+        return dataclasses.replace(
+            describe_source(source), note=f"whole-source hash not finished: {stop.reason}"
+        )
+
+
+def _same_path(a: str, b: str) -> bool:
+    return a == b or Path(a).resolve() == Path(b).resolve()
 
 
 def _coverage(volumes: list[VolumeCoverage], collected: Collector, stop_reason: str) -> Coverage:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,9 @@ def parse_duration(text: str) -> float:
     if not parts or _PART.sub("", text).strip():
         raise ValueError(f"{text!r} is not a duration such as 15m, 90s or 1h30m")
     return sum(float(n) * _UNIT[unit] for n, unit in parts)
+
+
+INTERRUPTED = "interrupted by the officer (Ctrl-C)"  # or SIGTERM, treated the same
 
 
 def now() -> float:
@@ -78,6 +82,7 @@ class StopRules:
     budget_used: bool = False
 
     rules: tuple[Rule, ...] = ()  # the profile's, for --stop-on-seize
+    request: threading.Event | None = None  # set by a signal handler (Ctrl-C, SIGTERM): stop soon
 
     def __post_init__(self) -> None:
         self._started = self._now()
@@ -87,9 +92,21 @@ class StopRules:
         return self.clock() if self.clock else now()
 
     def check_time(self) -> bool:
+        """True once the scan must stop: asked to, or the budget used up."""
+        self.requested()
         if self.budget_seconds and not self.reason and self._now() - self._started >= self.budget_seconds:
             self.reason = f"time budget of {describe_seconds(self.budget_seconds)} used up (--budget)"
             self.budget_used = True
+        return bool(self.reason)
+
+    def start_budget(self) -> None:
+        """The budget counts from here (after the whole-source hash, as the README says)."""
+        self._started = self._now()
+
+    def requested(self) -> bool:
+        """Only whether the officer asked to stop (not the budget): for the whole-source hash."""
+        if self.request is not None and self.request.is_set() and not self.reason:
+            self.reason = INTERRUPTED
         return bool(self.reason)
 
     def should_stop(self) -> bool:

@@ -18,16 +18,17 @@ from typing import Any
 
 from triage.match.artefact_text import with_keyword_findings
 from triage.match.inputs import StageInputs, Stages
+from triage.match.unallocated import Pass, unallocated_pass
 from triage.progress import ScanProgress
 from triage.records import Finding, Problem, Record, Volume, VolumeCoverage
-from triage.scan.budget import StopRules
+from triage.scan.budget import INTERRUPTED, StopRules
 from triage.scan.collect import Collector
 from triage.scan.examine import expand
 from triage.scan.journal import file_keys
 from triage.scan.priority import SHORT_TIERS, TIERS, area_of, priority_key
 from triage.scan.resume import Restored, ScanJournal
 from triage.scan.sweep import quick_sweep
-from triage.scan.workers import FileOutcome, examine_and_match, in_order
+from triage.scan.workers import IN_FLIGHT_PER_WORKER, FileOutcome, file_workers, in_order
 from triage.sources import EvidenceSource
 from triage.walk.directory import walk_directory
 from triage.walk.files import FileHandle
@@ -35,7 +36,6 @@ from triage.walk.tsk import walk_filesystem
 from triage.walk.volumes import open_volumes
 
 NOT_EXAMINED_SECTION = "Not examined: the scan stopped early"
-INTERRUPTED = "interrupted by the officer (Ctrl-C)"
 
 
 @dataclass
@@ -48,6 +48,7 @@ class VolumeWork:
     bytes_read: int = 0
     examined: list[FileHandle] = field(default_factory=list)
     parsed: bool = False
+    unallocated: Pass | None = None  # issue 16: the pass over unallocated space and slack
 
     def coverage(self) -> VolumeCoverage:
         seen, done = len(self.handles), len(self.examined)
@@ -66,8 +67,10 @@ class ScanState:
     journal: ScanJournal | None = None
     hash_only: bool = False
     workers: int = 2
+    processes: bool = False  # examine in forked processes (every source re-readable from a fork)
     area: str = ""
     not_examined: list[dict[str, Any]] = field(default_factory=list)
+    unallocated: bool = True  # issue 16: read unallocated space and slack (--no-unallocated: False)
 
 
 @dataclass(frozen=True)
@@ -81,30 +84,42 @@ def walk_sources(sources: list[EvidenceSource], state: ScanState) -> list[Volume
     """Every volume in source order: its files, or why it could not be examined."""
     volumes: list[VolumeWork | VolumeCoverage] = []
     for source in sources:
-        for volume, walk, reason in _volumes(source, state.collected):
-            volumes.append(
-                VolumeWork(volume, list(walk)) if walk is not None else VolumeCoverage(volume, False, reason)
-            )
+        for volume, walk, reason, beyond in _volumes(source, state.collected):
+            if walk is None:
+                volumes.append(VolumeCoverage(volume, False, reason))
+            elif state.stop.requested():
+                volumes.append(VolumeCoverage(volume, False, f"not walked: {state.stop.reason}"))
+            else:
+                volumes.append(VolumeWork(volume, list(_until_stopped(walk, state.stop)), unallocated=beyond))
     return volumes
+
+
+def _until_stopped(walk: Iterator[FileHandle], stop: StopRules, every: int = 1000) -> Iterator[FileHandle]:
+    """The walk, cut short when the scan is told to stop (checked every ``every`` entries)."""
+    for count, handle in enumerate(walk, 1):
+        yield handle
+        if count % every == 0 and stop.requested():
+            return
 
 
 def _volumes(
     source: EvidenceSource, collected: Collector
-) -> Iterator[tuple[Volume, Iterator[FileHandle] | None, str]]:
+) -> Iterator[tuple[Volume, Iterator[FileHandle] | None, str, Pass | None]]:
     def skip(why: str) -> None:
         collected.skipped[why] += 1
 
     problem = collected.problems.append
     if source.directory is not None:
         volume = Volume(source.name, 0, 0, 0, "directory", "directory")
-        yield volume, walk_directory(source.directory, source.name, problem, skip), ""
+        yield volume, walk_directory(source.directory, source.name, problem, skip), "", None
         return
     assert source.media is not None
     for opened in open_volumes(source.name, source.media):
         if opened.fs is None:
-            yield opened.volume, None, opened.reason
+            yield opened.volume, None, opened.reason, None
         else:
-            yield opened.volume, walk_filesystem(opened.fs, opened.volume, problem, skip), ""
+            beyond = unallocated_pass(opened.fs, opened.volume, source.media.read)
+            yield opened.volume, walk_filesystem(opened.fs, opened.volume, problem, skip), "", beyond
 
 
 def scan_volumes(volumes: list[VolumeWork | VolumeCoverage], state: ScanState, restored: Restored) -> None:
@@ -125,8 +140,39 @@ def scan_volumes(volumes: list[VolumeWork | VolumeCoverage], state: ScanState, r
         _apply(swept[1], swept[0], state, restored, journal=False)
     elif not state.stop.reason:
         _run_queue(queue, state, restored)
+    scan_unallocated_space(works, state, restored)
     if state.stop.reason:
         _stopped_early(works, state)
+
+
+# --- issue 16: unallocated space and slack, per volume, after every volume's live files
+def scan_unallocated_space(works: list[VolumeWork], state: ScanState, restored: Restored) -> None:
+    for work in works:
+        name = f"{work.volume.name} unallocated space and slack"
+        if work.unallocated is None or name in restored.volumes or state.hash_only:
+            continue
+        if not state.unallocated or state.stop.reason:
+            why = "--no-unallocated" if not state.unallocated else "the scan stopped early"
+            state.collected.apply(
+                [Problem(work.volume.name, f"unallocated space and slack not read ({why})")]
+            )
+            continue
+        state.progress.area("unallocated")
+        entries = [h.entry for h in work.handles]
+        records: list[Record] = []
+        try:
+            passed = work.unallocated(entries, state.inputs.keywords, state.stop.should_stop)
+            for record in expand(_guarded("unallocated", passed), state.inputs):
+                records.append(record)  # applied one by one: a SEIZE-grade carve stops the pass
+                state.stop.check_findings(state.collected.apply([record]))
+        except KeyboardInterrupt:
+            state.stop.interrupted(INTERRUPTED)
+            state.collected.apply([Problem(work.volume.name, f"unallocated space and slack: {INTERRUPTED}")])
+        if state.journal is not None and not state.stop.reason:
+            state.journal.volume(name, records)
+
+
+# --- end issue 16
 
 
 def _queue(works: list[VolumeWork], restored: Restored) -> list[Queued]:
@@ -146,13 +192,13 @@ def _queue(works: list[VolumeWork], restored: Restored) -> list[Queued]:
 
 
 def _run_queue(queue: list[Queued], state: ScanState, restored: Restored) -> None:
-    def examine(handle: FileHandle) -> FileOutcome:
-        return examine_and_match(handle, state.inputs, state.hash_only, state.stop.should_stop)
-
     try:
-        for item, outcome in in_order(queue, state.workers, state.stop, examine, "examine"):
-            if not outcome.stopped:
-                _apply(outcome, item, state, restored)
+        workers = state.workers if state.processes else -state.workers
+        with file_workers(queue, state.inputs, state.stop, workers, state.hash_only) as (submit, on_stop):
+            window = state.workers * IN_FLIGHT_PER_WORKER
+            for item, outcome in in_order(queue, submit, window, state.stop, on_stop):
+                if not outcome.stopped:
+                    _apply(outcome, item, state, restored)
     except KeyboardInterrupt:
         state.stop.interrupted(INTERRUPTED)
 
@@ -168,15 +214,15 @@ def _apply(
     work.pending -= 1
     if state.journal is not None and journal:
         state.journal.file(item.key, outcome.examined.bytes_read, outcome.records, urgent=bool(new))
-    _show(outcome, new, state)
+    _show(item, outcome, new, state)
     if new:
         state.stop.check_findings(new)
     if work.pending == 0:
         _finish_volume(work, state, restored)
 
 
-def _show(outcome: FileOutcome, new: list[Finding], state: ScanState) -> None:
-    area = SHORT_TIERS[area_of(outcome.handle.entry).tier]
+def _show(item: Queued, outcome: FileOutcome, new: list[Finding], state: ScanState) -> None:
+    area = SHORT_TIERS[area_of(item.handle.entry).tier]
     if area != state.area:
         state.area = area
         state.progress.area(area)
