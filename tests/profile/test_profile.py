@@ -54,6 +54,7 @@ def test_the_default_profile_is_read_into_typed_settings() -> None:
         "demo-known-bad-pdq",
         "demo-known-bad-phash",
         "demo-known-bad-dhash",
+        "demo-known-bad-pdq-crops",
     ]
 
 
