@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -49,6 +50,7 @@ from triage.signing import (
     verify_folder,
 )
 from triage.sources import SourceError
+from triage.sources.keys import KeysFileError, read_keys
 
 INPUT_ERRORS = (
     SourceError,
@@ -57,6 +59,7 @@ INPUT_ERRORS = (
     KeywordListError,
     SigningKeyError,
     JournalError,
+    KeysFileError,
 )
 
 
@@ -101,6 +104,13 @@ def cli(ctx: click.Context, show_version: bool, verbose: bool) -> None:
 @click.option("--skip-source-hash", is_flag=True, help="Do not hash the whole source first (faster).")
 @click.option("--allow-unsigned", is_flag=True, help="Accept library bundles whose signature fails.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option(
+    "--keys",
+    "keys_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="File of keys for locked volumes, one a line: password:…, recovery:… or keyfile:PATH. "
+    "Each is tried on each BitLocker/LUKS volume; no key is ever written to the report.",
+)
 @agent_options
 @run_options
 def scan(
@@ -118,10 +128,12 @@ def scan(
     stop_on_seize: bool,
     resume_folder: Path | None,
     hash_only: bool,
+    keys_file: Path | None,
     **agent_files: Path | None,
 ) -> None:
     """Scan SOURCE... (image, E01, split raw, block device or folder), read-only."""
     key = signing_key(key_path, passphrase_file)
+    volume_keys = read_keys(keys_file) if keys_file is not None else ()
     plan = plan_run(resume_folder)  # --resume: the journal's sources, profile, examiner and case
     sources, profile = plan.sources or sources, plan.profile or profile
     examiner, case_reference = plan.examiner or examiner, plan.case_reference or case_reference
@@ -132,6 +144,7 @@ def scan(
     options = ScanOptions(
         tuple(sources), profile, examiner, case_reference, not skip_source_hash, allow_unsigned, **run
     )
+    options = replace(options, keys=volume_keys)
     options = with_agent_files(options, agent_files)  # read and checked before any evidence
     with terminate_as_interrupt():
         result = _run(options, quiet)

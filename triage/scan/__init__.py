@@ -31,6 +31,7 @@ from triage.scan.findings import FindingLog
 from triage.scan.pipeline import ScanState, VolumeWork, scan_volumes, walk_sources
 from triage.scan.resume import Restored, ScanJournal, replay
 from triage.sources import EvidenceSource, describe_source, hash_media, open_source
+from triage.sources.keys import Key
 
 __all__ = ["ScanOptions", "ScanResult", "run_scan"]
 
@@ -52,6 +53,7 @@ class ScanOptions:
     agent_alerts: str | None = None  # remote agent exchange files (triage.agent); None: no cross-check
     agent_heartbeats: str | None = None
     agent_install: str | None = None
+    keys: tuple[Key, ...] = field(default=(), repr=False)  # --keys: for locked volumes, never recorded
 
 
 @dataclass
@@ -153,6 +155,7 @@ def _scan_sources(
 ) -> None:
     stop = StopRules(options.budget_seconds, options.stop_on_seize)
     state = ScanState(ctx, progress, stop, tally.skipped, journal, options.hash_only, max(1, options.workers))
+    state.keys = options.keys
     restored = journal.restored if journal is not None else Restored()
     replay(restored, ctx, tally.skipped.update)
     if restored.runs:

@@ -28,6 +28,7 @@ from triage.scan.resume import Restored, ScanJournal
 from triage.scan.sweep import quick_sweep
 from triage.scan.workers import FileOutcome, examine_and_match
 from triage.sources import EvidenceSource
+from triage.sources.keys import Key
 from triage.walk.directory import walk_directory
 from triage.walk.files import FileHandle
 from triage.walk.tsk import walk_filesystem
@@ -65,6 +66,7 @@ class ScanState:
     hash_only: bool = False
     workers: int = 2
     area: str = ""
+    keys: tuple[Key, ...] = ()  # for locked volumes (--keys); never journalled or reported
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def _volumes(
         yield volume, walk_directory(source.directory, source.name, problem, skip), ""
         return
     assert source.media is not None
-    for opened in open_volumes(source.name, source.media):
+    for opened in open_volumes(source.name, source.media, state.keys, problem):
         if opened.fs is None:
             yield opened.volume, None, opened.reason
         else:

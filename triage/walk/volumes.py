@@ -1,30 +1,40 @@
-"""Find the volumes on a disk and open their file systems (pytsk3).
+"""Find the volumes on a disk and open their file systems (pytsk3), unlocking what the keys open.
 
-A partition table (MBR with extended partitions, GPT, ...) is read through
-TSK's volume system; with no table the whole disk is one volume, as in
-dissect. A volume whose file system cannot be opened is kept, with the reason,
-so the report can say it was not examined: encrypted (BitLocker, LUKS, FileVault
-by signature; VeraCrypt/TrueCrypt by randomness) or simply unrecognised.
+A partition table (MBR with extended partitions, GPT, ...) is read through TSK's volume system;
+where TSK refuses a table (one MBR entry past the end, one absurd GPT entry) the entries are read
+one by one (partitions.py) so intact partitions are still examined. With no table the whole disk
+is one volume, as in dissect. Every partition is checked against the media size before anything
+reads it: a partition past the end is named as such, one running over the end is examined as far
+as it goes, and both are coverage gaps of a known size. A volume whose file system cannot be
+opened is kept, with the reason: locked (BitLocker, LUKS, FileVault), unlocked with a key from
+the officer's keys file and then opened, or simply unrecognised.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 import pytsk3
 
-from triage.records import Volume
-from triage.sources.media import Media
+from triage.records import Problem, Volume
+from triage.sources.keys import Key
+from triage.sources.media import Media, MediaSlice
+from triage.sources.unlock import encryption_of, unlock_volume
+from triage.walk.partitions import read_partition_table
 from triage.walk.tsk import fs_type_name
 
 ENTROPY_SAMPLE = 64 * 1024
 RANDOM_LOOKING = 7.95  # bits per byte; compressed or encrypted data sits above this
+GPT_PROTECTIVE = "GPT Safety Partition (0xee)"
+
+ProblemSink = Callable[[Problem], None]
 
 
 class MediaImage(pytsk3.Img_Info):
-    """Lets TSK read our read-only Media (raw, split raw, E01, device)."""
+    """Lets TSK read our read-only Media (raw, split raw, E01, device, a partition, a decrypted volume)."""
 
     def __init__(self, media: Media) -> None:
         self._media = media
@@ -45,21 +55,34 @@ class OpenedVolume:
     volume: Volume
     fs: pytsk3.FS_Info | None
     reason: str = ""  # why fs is None
+    media: Media | None = None  # what the file system reads: the partition, or its decrypted content
 
 
-def open_volumes(source_name: str, media: Media) -> list[OpenedVolume]:
+def open_volumes(
+    source_name: str, media: Media, keys: Sequence[Key] = (), report: ProblemSink | None = None
+) -> list[OpenedVolume]:
+    sink = report or (lambda problem: None)
+    return [open_volume(media, volume, keys, sink) for volume in list_volumes(source_name, media, sink)]
+
+
+def list_volumes(source_name: str, media: Media, report: ProblemSink) -> list[Volume]:
     image = MediaImage(media)
-    partitions = _partitions(source_name, image)
-    if not partitions:
-        partitions = [Volume(source_name, 0, 0, media.size, "whole disk (no partition table)")]
-    return [_open_filesystem(image, media, volume) for volume in partitions]
+    volumes = _tsk_partitions(source_name, image)
+    if volumes is None:
+        scheme, entries = read_partition_table(media)
+        volumes = [Volume(source_name, e.slot, e.start, e.length, e.description) for e in entries]
+        if volumes:
+            what = f"The Sleuth Kit refused the {scheme} partition table; its entries were read one by one"
+            report(Problem(source_name, what, kind="damaged"))
+    return volumes or [Volume(source_name, 0, 0, media.size, "whole disk (no partition table)")]
 
 
-def _partitions(source_name: str, image: MediaImage) -> list[Volume]:
+def _tsk_partitions(source_name: str, image: MediaImage) -> list[Volume] | None:
+    """TSK's allocated partitions; None where it refused the table or fell back to a protective MBR."""
     try:
         volume_system = pytsk3.Volume_Info(image)
     except OSError:
-        return []
+        return None
     block = volume_system.info.block_size
     volumes: list[Volume] = []
     for part in volume_system:
@@ -69,31 +92,56 @@ def _partitions(source_name: str, image: MediaImage) -> list[Volume]:
         volumes.append(
             Volume(source_name, len(volumes) + 1, part.start * block, part.len * block, description)
         )
+    if volumes and all(v.description == GPT_PROTECTIVE for v in volumes):
+        return None  # the GPT itself was refused; read it ourselves
     return volumes
 
 
-def _open_filesystem(image: MediaImage, media: Media, volume: Volume) -> OpenedVolume:
+def open_volume(media: Media, volume: Volume, keys: Sequence[Key], report: ProblemSink) -> OpenedVolume:
+    """One volume checked against the media, its file system opened (after unlocking where needed)."""
+    if volume.length <= 0:
+        report(Problem(volume.name, f"partition entry {volume.index} has no length", kind="damaged"))
+        return OpenedVolume(volume, None, "empty partition entry (no length)")
+    if volume.offset >= media.size:
+        what = (
+            f"partition {volume.index} ({volume.description}) starts at byte {volume.offset:,}, past the end "
+            f"of the media ({media.size:,} bytes): its {volume.length:,} bytes are not on this image"
+        )
+        report(Problem(volume.name, what, size=volume.length))
+        return OpenedVolume(volume, None, "not on the media: the partition starts past its end")
+    missing = volume.offset + volume.length - media.size
+    if missing > 0:
+        what = f"partition {volume.index} runs {missing:,} bytes past the end of the media: not examined"
+        report(Problem(volume.name, what, size=missing))
+    return open_on(MediaSlice(media, volume.offset, volume.length), volume, keys)
+
+
+def open_on(view: Media, volume: Volume, keys: Sequence[Key]) -> OpenedVolume:
+    fs = open_filesystem(view)
+    if fs is not None:
+        return OpenedVolume(replace(volume, fs_type=fs_type_name(fs)), fs, "", view)
+    kind = encryption_of(view.read(0, 4096))
+    if not kind:
+        return OpenedVolume(volume, None, explain_unreadable(view), view)
+    attempt = unlock_volume(kind, view, keys)
+    if attempt.media is None:
+        return OpenedVolume(volume, None, f"encrypted: {kind}, {attempt.note}", view)
+    volume = replace(volume, description=f"{volume.description}; {attempt.note}".lstrip("; "))
+    fs = open_filesystem(attempt.media)
+    if fs is None:
+        return OpenedVolume(volume, None, f"unlocked, but {explain_unreadable(attempt.media)}", attempt.media)
+    return OpenedVolume(replace(volume, fs_type=fs_type_name(fs)), fs, "", attempt.media)
+
+
+def open_filesystem(media: Media) -> pytsk3.FS_Info | None:
     try:
-        fs = pytsk3.FS_Info(image, offset=volume.offset)
-    except OSError:
-        return OpenedVolume(volume, None, explain_unreadable(media, volume))
-    volume = Volume(
-        volume.source,
-        volume.index,
-        volume.offset,
-        volume.length,
-        volume.description,
-        fs_type_name(fs),
-    )
-    return OpenedVolume(volume, fs)
+        return pytsk3.FS_Info(MediaImage(media), offset=0)
+    except (OSError, OverflowError):
+        return None
 
 
-def explain_unreadable(media: Media, volume: Volume) -> str:
-    head = media.read(volume.offset, ENTROPY_SAMPLE)
-    if head[3:11] == b"-FVE-FS-":
-        return "encrypted: BitLocker"
-    if head.startswith(b"LUKS\xba\xbe") or head.startswith(b"SKUL\xba\xbe"):
-        return "encrypted: LUKS"
+def explain_unreadable(media: Media) -> str:
+    head = media.read(0, ENTROPY_SAMPLE)
     if head[32:36] == b"NXSB" and b"FileVault" in head:
         return "encrypted: FileVault (APFS)"
     if not head.strip(b"\x00"):
