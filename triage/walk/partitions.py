@@ -25,6 +25,7 @@ GPT_PROTECTIVE = 0xEE
 MAX_LOGICAL = 128  # logical partitions followed in an extended chain
 MAX_GPT_ENTRIES = 1024
 SECTOR_SIZES = (512, 4096)
+VBR_OEM_IDS = (b"NTFS    ", b"EXFAT   ", b"-FVE-FS-", b"MSWIN4.1")
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,23 @@ def read_partition_table(media: Media) -> tuple[str, list[TableEntry]]:
         if entries is not None:
             return "GPT", entries
     mbr = media.read(0, 512)
-    if len(mbr) < 512 or mbr[510:512] != b"\x55\xaa":
+    if not _looks_like_mbr(mbr):
         return "", []
     return "MBR", _mbr_entries(media, mbr)
+
+
+def _looks_like_mbr(sector: bytes) -> bool:
+    """0x55AA, boot flags 0x00/0x80 only, and not a volume boot record (NTFS, FAT, exFAT, BitLocker).
+
+    A file system's own boot sector also ends in 0x55AA; its code at 446 is not a table.
+    """
+    if len(sector) < 512 or sector[510:512] != b"\x55\xaa":
+        return False
+    if sector[3:11] in VBR_OEM_IDS or sector[54:59] == b"FAT12" or sector[54:59] == b"FAT16":
+        return False
+    if sector[82:87] == b"FAT32":
+        return False
+    return all(sector[446 + i * 16] in (0x00, 0x80) for i in range(4))
 
 
 def _mbr_records(sector: bytes) -> list[tuple[int, int, int]]:
