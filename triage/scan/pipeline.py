@@ -31,8 +31,7 @@ from triage.sources import EvidenceSource
 from triage.sources.keys import Key
 from triage.walk.directory import walk_directory
 from triage.walk.files import FileHandle
-from triage.walk.tsk import walk_filesystem
-from triage.walk.volumes import open_volumes
+from triage.walk.volumes import open_volumes, walk_volume
 
 IN_FLIGHT_PER_WORKER = 4
 NOT_EXAMINED_SECTION = "Not examined: the scan stopped early"
@@ -103,7 +102,7 @@ def _volumes(
         if opened.fs is None:
             yield opened.volume, None, opened.reason
         else:
-            yield opened.volume, walk_filesystem(opened.fs, opened.volume, problem, skip), ""
+            yield opened.volume, walk_volume(opened, problem, skip), ""
 
 
 def scan_volumes(volumes: list[VolumeWork | VolumeCoverage], state: ScanState, restored: Restored) -> None:

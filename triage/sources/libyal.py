@@ -82,10 +82,12 @@ class MediaFile:
 class LibyalMedia:
     """A libyal handle that reads a media stream (a decrypted volume, a virtual disk, a snapshot)."""
 
-    def __init__(self, handle: Any, size: int, keep: tuple[Any, ...] = ()) -> None:
+    def __init__(
+        self, handle: Any, size: int, keep: tuple[Any, ...] = (), lock: threading.Lock | None = None
+    ) -> None:
         self._handle = handle
         self._keep = keep  # file objects and parent handles that must outlive the handle
-        self._lock = threading.Lock()
+        self._lock = lock or threading.Lock()  # shared by handles that share one file (VSS stores)
         self.size = int(size)
 
     def read(self, offset: int, length: int) -> bytes:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import pytsk3
@@ -23,14 +23,17 @@ from triage.records import Problem, Volume
 from triage.sources.keys import Key
 from triage.sources.media import Media, MediaSlice
 from triage.sources.unlock import encryption_of, unlock_volume
+from triage.walk.files import FileHandle
 from triage.walk.partitions import read_partition_table
-from triage.walk.tsk import fs_type_name
+from triage.walk.shadow import Baseline, snapshots_of, walk_live, walk_snapshot
+from triage.walk.tsk import fs_type_name, walk_filesystem
 
 ENTROPY_SAMPLE = 64 * 1024
 RANDOM_LOOKING = 7.95  # bits per byte; compressed or encrypted data sits above this
 GPT_PROTECTIVE = "GPT Safety Partition (0xee)"
 
 ProblemSink = Callable[[Problem], None]
+SkipSink = Callable[[str], None]
 
 
 class MediaImage(pytsk3.Img_Info):
@@ -56,13 +59,48 @@ class OpenedVolume:
     fs: pytsk3.FS_Info | None
     reason: str = ""  # why fs is None
     media: Media | None = None  # what the file system reads: the partition, or its decrypted content
+    baseline: Baseline | None = None  # shared by an NTFS volume and its shadow copies
+    container: tuple[str, ...] = ()  # a shadow copy's mark on its files
 
 
 def open_volumes(
     source_name: str, media: Media, keys: Sequence[Key] = (), report: ProblemSink | None = None
 ) -> list[OpenedVolume]:
+    """Every volume of the source, each NTFS volume followed by its shadow copies."""
     sink = report or (lambda problem: None)
-    return [open_volume(media, volume, keys, sink) for volume in list_volumes(source_name, media, sink)]
+    opened: list[OpenedVolume] = []
+    for volume in list_volumes(source_name, media, sink):
+        live = open_volume(media, volume, keys, sink)
+        opened.append(live)
+        opened.extend(shadow_copies(live, sink))
+    return opened
+
+
+def walk_volume(opened: OpenedVolume, report: ProblemSink, skip: SkipSink) -> Iterator[FileHandle]:
+    """The files of an opened volume; a shadow copy yields only what differs from what was walked."""
+    assert opened.fs is not None
+    walk = walk_filesystem(opened.fs, opened.volume, report, skip)
+    if opened.baseline is None:
+        return walk
+    if opened.container:
+        return walk_snapshot(opened.baseline, walk, opened.container, report, skip)
+    return walk_live(opened.baseline, walk)
+
+
+def shadow_copies(live: OpenedVolume, report: ProblemSink) -> list[OpenedVolume]:
+    if live.fs is None or live.volume.fs_type != "NTFS" or live.media is None:
+        return []
+    snapshots = snapshots_of(live.volume, live.media, report)
+    if snapshots:
+        live.baseline = Baseline(live.fs, live.volume)
+    opened = []
+    for snapshot in snapshots:
+        fs = open_filesystem(snapshot.media)
+        reason = "" if fs is not None else "shadow copy without a readable NTFS file system"
+        opened.append(
+            OpenedVolume(snapshot.volume, fs, reason, snapshot.media, live.baseline, snapshot.container)
+        )
+    return opened
 
 
 def list_volumes(source_name: str, media: Media, report: ProblemSink) -> list[Volume]:
