@@ -31,6 +31,7 @@ from triage.sources import EvidenceSource
 from triage.sources.keys import Key
 from triage.walk.directory import walk_directory
 from triage.walk.files import FileHandle
+from triage.walk.nested import nested_volumes
 from triage.walk.volumes import open_volumes, walk_volume
 
 IN_FLIGHT_PER_WORKER = 4
@@ -80,10 +81,25 @@ def walk_sources(sources: list[EvidenceSource], state: ScanState) -> list[Volume
     volumes: list[VolumeWork | VolumeCoverage] = []
     for source in sources:
         for volume, walk, reason in _volumes(source, state):
-            volumes.append(
-                VolumeWork(volume, list(walk)) if walk is not None else VolumeCoverage(volume, False, reason)
-            )
+            if walk is None:
+                volumes.append(VolumeCoverage(volume, False, reason))
+                continue
+            handles = list(walk)
+            volumes.append(VolumeWork(volume, handles))
+            volumes.extend(_nested(handles, volume, state))  # issue 14: virtual disks inside the evidence
     return volumes
+
+
+def _nested(handles: list[FileHandle], volume: Volume, state: ScanState) -> list[VolumeWork | VolumeCoverage]:
+    """Volumes of virtual disks (VMDK, VHD/VHDX, QCOW) found among a volume's files, walked in place."""
+    found: list[VolumeWork | VolumeCoverage] = []
+    skip = state.skipped.update
+    for nested in nested_volumes(handles, volume, state.keys, state.ctx.problem, lambda why: skip([why])):
+        if nested.handles is None:
+            found.append(VolumeCoverage(nested.volume, False, nested.reason))
+        else:
+            found.append(VolumeWork(nested.volume, nested.handles))
+    return found
 
 
 def _volumes(
