@@ -26,6 +26,7 @@ from triage.sources.unlock import encryption_of, unlock_volume
 from triage.walk.files import FileHandle
 from triage.walk.partitions import read_partition_table
 from triage.walk.shadow import Baseline, snapshots_of, walk_live, walk_snapshot
+from triage.walk.signatures import SIGNATURE_BYTES, open_each_tsk_type, unsupported_signatures
 from triage.walk.tsk import fs_type_name, walk_filesystem
 
 ENTROPY_SAMPLE = 64 * 1024
@@ -70,9 +71,9 @@ def open_volumes(
     sink = report or (lambda problem: None)
     opened: list[OpenedVolume] = []
     for volume in list_volumes(source_name, media, sink):
-        live = open_volume(media, volume, keys, sink)
-        opened.append(live)
-        opened.extend(shadow_copies(live, sink))
+        for found in open_volume(media, volume, keys, sink):
+            opened.append(found)
+            opened.extend(shadow_copies(found, sink))
     return opened
 
 
@@ -135,53 +136,85 @@ def _tsk_partitions(source_name: str, image: MediaImage) -> list[Volume] | None:
     return volumes
 
 
-def open_volume(media: Media, volume: Volume, keys: Sequence[Key], report: ProblemSink) -> OpenedVolume:
-    """One volume checked against the media, its file system opened (after unlocking where needed)."""
+def open_volume(media: Media, volume: Volume, keys: Sequence[Key], report: ProblemSink) -> list[OpenedVolume]:
+    """One volume checked against the media, its file systems opened (after unlocking where needed)."""
     if volume.length <= 0:
         report(Problem(volume.name, f"partition entry {volume.index} has no length", kind="damaged"))
-        return OpenedVolume(volume, None, "empty partition entry (no length)")
+        return [OpenedVolume(volume, None, "empty partition entry (no length)")]
     if volume.offset >= media.size:
         what = (
             f"partition {volume.index} ({volume.description}) starts at byte {volume.offset:,}, past the end "
             f"of the media ({media.size:,} bytes): its {volume.length:,} bytes are not on this image"
         )
         report(Problem(volume.name, what, size=volume.length))
-        return OpenedVolume(volume, None, "not on the media: the partition starts past its end")
+        return [OpenedVolume(volume, None, "not on the media: the partition starts past its end")]
     missing = volume.offset + volume.length - media.size
     if missing > 0:
         what = f"partition {volume.index} runs {missing:,} bytes past the end of the media: not examined"
         report(Problem(volume.name, what, size=missing))
-    return open_on(MediaSlice(media, volume.offset, volume.length), volume, keys)
+    return open_on(MediaSlice(media, volume.offset, volume.length), volume, keys, report)
 
 
-def open_on(view: Media, volume: Volume, keys: Sequence[Key]) -> OpenedVolume:
-    fs = open_filesystem(view)
-    if fs is not None:
-        return OpenedVolume(replace(volume, fs_type=fs_type_name(fs)), fs, "", view)
+def open_on(view: Media, volume: Volume, keys: Sequence[Key], report: ProblemSink) -> list[OpenedVolume]:
+    """The file systems of one volume's bytes, or, for an encrypted volume, of its decrypted bytes."""
+    found = filesystems_of(view, volume, report)
+    if found:
+        return found
     kind = encryption_of(view.read(0, 4096))
     if not kind:
-        return OpenedVolume(volume, None, explain_unreadable(view), view)
+        return [OpenedVolume(volume, None, explain_unreadable(view), view)]
     attempt = unlock_volume(kind, view, keys)
     if attempt.media is None:
-        return OpenedVolume(volume, None, f"encrypted: {kind}, {attempt.note}", view)
+        return [OpenedVolume(volume, None, f"encrypted: {kind}, {attempt.note}", view)]
     volume = replace(volume, description=f"{volume.description}; {attempt.note}".lstrip("; "))
-    fs = open_filesystem(attempt.media)
-    if fs is None:
-        return OpenedVolume(volume, None, f"unlocked, but {explain_unreadable(attempt.media)}", attempt.media)
-    return OpenedVolume(replace(volume, fs_type=fs_type_name(fs)), fs, "", attempt.media)
+    found = filesystems_of(attempt.media, volume, report)
+    if not found:
+        return [
+            OpenedVolume(volume, None, f"unlocked, but {explain_unreadable(attempt.media)}", attempt.media)
+        ]
+    return found
 
 
-def open_filesystem(media: Media) -> pytsk3.FS_Info | None:
+def filesystems_of(media: Media, volume: Volume, report: ProblemSink) -> list[OpenedVolume]:
+    """TSK's file system; where its detection refuses two matching types, each type opened on its own."""
+    fs = open_filesystem(media)
+    if fs is not None:
+        return [OpenedVolume(replace(volume, fs_type=fs_type_name(fs)), fs, "", media)]
+    found = open_each_tsk_type(lambda fs_type: open_filesystem(media, fs_type))
+    if len(found) < 2:
+        return [OpenedVolume(replace(volume, fs_type=fs_type_name(f)), f, "", media) for f in found]
+    names = " and ".join(fs_type_name(f) for f in found)
+    report(
+        Problem(volume.name, f"holds {len(found)} file systems ({names}): each is examined", kind="damaged")
+    )
+    opened = []
+    for number, fs in enumerate(found):
+        fs_type = fs_type_name(fs)
+        source = volume.source if number == 0 else f"{volume.source}@{fs_type.lower()}"
+        description = f"{volume.description}; one of {len(found)} file systems here ({names})".lstrip("; ")
+        opened.append(
+            OpenedVolume(
+                replace(volume, source=source, description=description, fs_type=fs_type), fs, "", media
+            )
+        )
+    return opened
+
+
+def open_filesystem(media: Media, fs_type: int = pytsk3.TSK_FS_TYPE_DETECT) -> pytsk3.FS_Info | None:
     try:
-        return pytsk3.FS_Info(MediaImage(media), offset=0)
+        return pytsk3.FS_Info(MediaImage(media), offset=0, type=fs_type)
     except (OSError, OverflowError):
         return None
 
 
 def explain_unreadable(media: Media) -> str:
-    head = media.read(0, ENTROPY_SAMPLE)
+    head = media.read(0, max(ENTROPY_SAMPLE, SIGNATURE_BYTES))
     if head[32:36] == b"NXSB" and b"FileVault" in head:
         return "encrypted: FileVault (APFS)"
+    known = unsupported_signatures(head)
+    if known:
+        return f"unsupported: {', '.join(known)} (no reader for it in triage yet)"
+    head = head[:ENTROPY_SAMPLE]
     if not head.strip(b"\x00"):
         return "empty (all zero at its start): no file system"
     entropy = shannon_entropy(head)

@@ -1,0 +1,92 @@
+"""Detection of what a volume holds: two file systems in one partition are both examined; formats
+triage cannot read are named, never "no file system" (issue 14). Images are built here with mkfs.fat,
+mkfs.ext4, mtools, mkswap and mkapfs (Debian apfsprogs)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.walk.helpers import walk_source
+from triage.sources import open_source
+from triage.walk.volumes import open_volumes
+
+MIB = 1024 * 1024
+
+
+def _run(*command: str) -> None:
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+
+
+def _need(*tools: str) -> None:
+    for tool in tools:
+        if shutil.which(tool) is None:
+            pytest.skip(f"needs {tool} (install.sh installs it)")
+
+
+@pytest.fixture(scope="module")
+def fat_over_ext4(tmp_path_factory) -> Path:
+    """A FAT16 whose 8 MiB of reserved sectors hold an intact ext4's first 8 MiB (its boot block aside).
+
+    The Sleuth Kit's detection refuses it ("Multiple file system types detected (EXT2/3/4 or FAT)").
+    """
+    _need("mkfs.ext4", "mkfs.fat", "mcopy")
+    work = tmp_path_factory.mktemp("two")
+    (work / "tree" / "home").mkdir(parents=True)
+    (work / "tree" / "home" / "ext.txt").write_text("ext4 side\n")
+    _run("mkfs.ext4", "-q", "-F", "-N", "128", "-d", str(work / "tree"), str(work / "ext.img"), "32M")
+    image = work / "two.img"
+    with image.open("wb") as handle:
+        handle.truncate(32 * MIB)
+    _run("mkfs.fat", "-F", "16", "-R", "16384", str(image))
+    (work / "fat.txt").write_text("FAT side\n")
+    _run("mcopy", "-i", str(image), str(work / "fat.txt"), "::/FAT.TXT")
+    with (work / "ext.img").open("rb") as ext, image.open("r+b") as disk:
+        ext.seek(1024)
+        disk.seek(1024)
+        disk.write(ext.read(8 * MIB - 1024))
+    return image
+
+
+def test_a_volume_with_two_file_systems_has_both_examined(fat_over_ext4):
+    walked = walk_source(str(fat_over_ext4))
+    assert [(v.source, v.fs_type, reason) for v, reason in walked.volumes] == [
+        (str(fat_over_ext4), "FAT16", ""),
+        (f"{fat_over_ext4}@ext4", "Ext4", ""),
+    ]
+    assert all(
+        v.description.endswith("one of 2 file systems here (FAT16 and Ext4)") for v, _ in walked.volumes
+    )
+    assert walked.paths(0) >= {"/FAT.TXT", "/home/ext.txt"}
+
+
+def test_two_file_systems_are_reported_as_such(fat_over_ext4):
+    problems = []
+    source = open_source(str(fat_over_ext4))
+    try:
+        open_volumes(source.name, source.media, (), problems.append)
+    finally:
+        source.close()
+    assert [(p.kind, p.what) for p in problems] == [
+        ("damaged", "holds 2 file systems (FAT16 and Ext4): each is examined")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("tool", "expected"),
+    [
+        ("mkswap", "unsupported: Linux swap (no reader for it in triage yet)"),
+        ("mkapfs", "unsupported: APFS container (no reader for it in triage yet)"),
+    ],
+)
+def test_formats_triage_cannot_read_are_named(tmp_path, tool, expected):
+    _need(tool)
+    image = tmp_path / "volume.img"
+    with image.open("wb") as handle:
+        handle.truncate(600 * MIB if tool == "mkapfs" else 8 * MIB)  # mkapfs refuses small containers
+    _run(tool, str(image))
+    [(volume, reason)] = walk_source(str(image)).volumes
+    assert (volume.fs_type, reason) == ("", expected)
