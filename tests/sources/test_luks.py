@@ -90,6 +90,7 @@ def test_luks2_without_a_key_is_review_locked(luks2_image, tmp_path):
     [gap] = [f for f in findings(folder) if f["kind"] == "coverage-gap"]
     assert gap["detail"]["reason"] == "encrypted: LUKS2, locked (no passphrase or key file was given)"
     assert not [f for f in findings(folder) if f["kind"] == "keyword"]
+    assert "Bytes of the volumes by state: locked 29,360,128." in (folder / "report.html").read_text()
 
 
 def test_luks2_with_the_key_finds_the_planted_keyword_and_keeps_the_key_secret(luks2_image, tmp_path):

@@ -119,6 +119,11 @@ def test_scan_of_the_refused_mbr_still_finds_grounds_to_seize(mbr_first_entry_pa
     flagged = {(f.entry.volume_index, f.entry.path) for f in result.findings if f.kind == "hash-match"}
     assert (2, "/DCIM/100PHOTO/_MG_0042.JPG") in flagged and (3, "/home/sam/Pictures/beach.png") in flagged
     assert not result.coverage.complete
+    assert result.coverage.bytes_by_state == {
+        "not on the media": 8192 * 512,
+        "examined": (73728 + 32768) * 512,
+        "locked": 8192 * 512,
+    }
 
 
 def test_a_gpt_entry_past_two_to_the_64_bytes_neither_crashes_nor_hides_the_others(gpt_disk, tmp_path):
