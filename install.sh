@@ -26,8 +26,8 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 "$PYTHON" -c 'import sys; assert sys.version_info[:2] == (3, 11), "triage needs Python 3.11"'
 
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-extras="ewf,video,unlock,virtual,snapshots"
-[ "${1:-}" = "--dev" ] && extras="ewf,video,unlock,virtual,snapshots,dev"
+extras="ewf,video,unlock,virtual,snapshots,apfs"
+[ "${1:-}" = "--dev" ] && extras="ewf,video,unlock,virtual,snapshots,apfs,dev"
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".[${extras}]"
 echo "install.sh: done. Run: .venv/bin/triage --help" >&2

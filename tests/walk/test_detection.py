@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.walk.helpers import walk_source
+from triage.records import Verdict
+from triage.scan import ScanOptions, run_scan
 from triage.sources import open_source
+from triage.sources.libyal import MissingExtra
 from triage.walk.volumes import open_volumes
 
 MIB = 1024 * 1024
@@ -75,18 +78,39 @@ def test_two_file_systems_are_reported_as_such(fat_over_ext4):
     ]
 
 
-@pytest.mark.parametrize(
-    ("tool", "expected"),
-    [
-        ("mkswap", "unsupported: Linux swap (no reader for it in triage yet)"),
-        ("mkapfs", "unsupported: APFS container (no reader for it in triage yet)"),
-    ],
-)
-def test_formats_triage_cannot_read_are_named(tmp_path, tool, expected):
-    _need(tool)
+def test_formats_triage_cannot_read_are_named(tmp_path):
+    _need("mkswap")
     image = tmp_path / "volume.img"
     with image.open("wb") as handle:
-        handle.truncate(600 * MIB if tool == "mkapfs" else 8 * MIB)  # mkapfs refuses small containers
-    _run(tool, str(image))
+        handle.truncate(8 * MIB)
+    _run("mkswap", str(image))
     [(volume, reason)] = walk_source(str(image)).volumes
-    assert (volume.fs_type, reason) == ("", expected)
+    assert (volume.fs_type, reason) == ("", "unsupported: Linux swap (no reader for it in triage yet)")
+
+
+@pytest.fixture(scope="module")
+def apfs_container(tmp_path_factory) -> Path:
+    _need("mkapfs")
+    image = tmp_path_factory.mktemp("apfs") / "apfs.img"
+    with image.open("wb") as handle:
+        handle.truncate(600 * MIB)  # mkapfs refuses small containers; the file stays sparse
+    _run("mkapfs", "-L", "Evidence HD", str(image))
+    return image
+
+
+def test_an_apfs_volume_is_opened_and_examined(apfs_container):
+    pytest.importorskip("pyfsapfs", reason="libfsapfs-python (optional extra 'apfs') is not installed")
+    result = run_scan(ScanOptions((str(apfs_container),), "demo"))
+    [volume] = result.coverage.volumes
+    assert (volume.volume.fs_type, volume.examined, volume.files_seen) == ("APFS", True, 0)  # mkapfs: empty
+    assert volume.volume.description.endswith("APFS volume 1 'Evidence HD'")
+    assert result.decision.verdict is Verdict.NO_GROUNDS
+
+
+def test_without_libfsapfs_an_apfs_container_is_named_unsupported(apfs_container, monkeypatch):
+    def missing(module: str, extra: str, what: str):
+        raise MissingExtra(f"{what} needs the optional {module} binding")
+
+    monkeypatch.setattr("triage.walk.apfs.import_binding", missing)
+    [(_, reason)] = walk_source(str(apfs_container)).volumes
+    assert reason == "unsupported: APFS container (Reading APFS needs the optional pyfsapfs binding)"

@@ -3,7 +3,7 @@
 Signatures: BitLocker "-FVE-FS-" at byte 3 of the volume (Windows Vista to 11; libbde docs),
 LUKS "LUKS\\xba\\xbe" at 0 (LUKS1 and LUKS2 specs; "SKUL\\xba\\xbe" is a LUKS2 secondary header),
 FileVault 2 as a CoreStorage volume header ("CS" at byte 88, version 1, block type 0x10:
-libfvde docs) or an APFS container naming FileVault.
+libfvde docs). Encrypted APFS volumes are found inside their container (triage/walk/apfs.py).
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ def encryption_of(head: bytes) -> str:
     if head.startswith(b"SKUL\xba\xbe"):
         return "LUKS2"
     if head[88:90] == b"CS" and head[8:12] == b"\x01\x00\x10\x00":  # version 1, volume header block
-        return "FileVault"
-    if head[32:36] == b"NXSB" and b"FileVault" in head:
         return "FileVault"
     return ""
 

@@ -23,6 +23,7 @@ from triage.records import Problem, Volume
 from triage.sources.keys import Key
 from triage.sources.media import Media, MediaSlice
 from triage.sources.unlock import encryption_of, unlock_volume
+from triage.walk.apfs import ApfsVolume, open_apfs, walk_apfs
 from triage.walk.files import FileHandle
 from triage.walk.partitions import read_partition_table
 from triage.walk.shadow import Baseline, snapshots_of, walk_live, walk_snapshot
@@ -32,6 +33,7 @@ from triage.walk.tsk import fs_type_name, walk_filesystem
 ENTROPY_SAMPLE = 64 * 1024
 RANDOM_LOOKING = 7.95  # bits per byte; compressed or encrypted data sits above this
 GPT_PROTECTIVE = "GPT Safety Partition (0xee)"
+APFS_MAGIC = b"NXSB"  # container superblock, at byte 32 (Apple File System Reference)
 
 ProblemSink = Callable[[Problem], None]
 SkipSink = Callable[[str], None]
@@ -57,7 +59,7 @@ class MediaImage(pytsk3.Img_Info):
 @dataclass
 class OpenedVolume:
     volume: Volume
-    fs: pytsk3.FS_Info | None
+    fs: pytsk3.FS_Info | ApfsVolume | None
     reason: str = ""  # why fs is None
     media: Media | None = None  # what the file system reads: the partition, or its decrypted content
     baseline: Baseline | None = None  # shared by an NTFS volume and its shadow copies
@@ -80,6 +82,8 @@ def open_volumes(
 def walk_volume(opened: OpenedVolume, report: ProblemSink, skip: SkipSink) -> Iterator[FileHandle]:
     """The files of an opened volume; a shadow copy yields only what differs from what was walked."""
     assert opened.fs is not None
+    if isinstance(opened.fs, ApfsVolume):
+        return walk_apfs(opened.fs, opened.volume, report)
     walk = walk_filesystem(opened.fs, opened.volume, report, skip)
     if opened.baseline is None:
         return walk
@@ -89,11 +93,11 @@ def walk_volume(opened: OpenedVolume, report: ProblemSink, skip: SkipSink) -> It
 
 
 def shadow_copies(live: OpenedVolume, report: ProblemSink) -> list[OpenedVolume]:
-    if live.fs is None or live.volume.fs_type != "NTFS" or live.media is None:
+    if not isinstance(live.fs, pytsk3.FS_Info) or live.volume.fs_type != "NTFS" or live.media is None:
         return []
     snapshots = snapshots_of(live.volume, live.media, report)
     if snapshots:
-        live.baseline = Baseline(live.fs, live.volume)
+        live.baseline = Baseline(live.fs, live.volume)  # type: ignore[arg-type]
     opened = []
     for snapshot in snapshots:
         fs = open_filesystem(snapshot.media)
@@ -160,7 +164,10 @@ def open_on(view: Media, volume: Volume, keys: Sequence[Key], report: ProblemSin
     found = filesystems_of(view, volume, report)
     if found:
         return found
-    kind = encryption_of(view.read(0, 4096))
+    head = view.read(0, 4096)
+    if head[32:36] == APFS_MAGIC:
+        return [OpenedVolume(v, fs, reason, view) for v, fs, reason in open_apfs(view, volume, keys)]
+    kind = encryption_of(head)
     if not kind:
         return [OpenedVolume(volume, None, explain_unreadable(view), view)]
     attempt = unlock_volume(kind, view, keys)
