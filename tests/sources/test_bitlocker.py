@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import gzip
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,9 @@ pytestmark = pytest.mark.peerdata
 RECOVERY = "284867-596541-514998-422114-660297-261613-215424-199408"  # dissect.fve tests/bde/test_bde.py
 PASSWORD = "password12!@"
 WRONG_RECOVERY = "000000-000000-000000-000000-000000-000000-000000-000000"
+WRONG_PASSWORD = "Tr0ub4dor&3-not-it"
 TRUNCATED = "unlocked, but no file system that The Sleuth Kit recognises"
+OPTIONS = ("--profile", "demo", "--skip-source-hash", "--out")
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +105,35 @@ def test_a_wrong_key_says_so_and_leaves_the_volume_locked(unpack):
         "encrypted: BitLocker, locked (the keys given did not unlock it: recovery password "
         "(line 3 of the keys file) wrong; its protectors: recovery password, password)"
     )
+
+
+def test_the_report_names_the_protector_and_never_the_key(unpack, tmp_path):
+    keys = tmp_path / "keys.txt"
+    keys.write_text(f"password:{WRONG_PASSWORD}\nrecovery:{RECOVERY}\n")  # it has a password protector too
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "triage",
+            "scan",
+            str(unpack("recovery_password")),
+            "--keys",
+            str(keys),
+            *OPTIONS,
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 10, done.stderr  # REVIEW: the truncated NTFS inside cannot be examined
+    [folder] = [p for p in out.iterdir() if p.is_dir()]
+    page = (folder / "report.html").read_text()
+    assert "BitLocker, unlocked with the recovery password (line 2 of the keys file)" in page
+    for path in folder.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            for secret in (RECOVERY, WRONG_PASSWORD, RECOVERY.replace("-", "")):
+                assert secret.encode() not in data and secret.encode("utf-16-le") not in data, (path, secret)
+    assert RECOVERY not in done.stdout + done.stderr
