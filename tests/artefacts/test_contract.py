@@ -107,7 +107,7 @@ def check_all_parsers(data: bytes, path: str) -> None:
 def test_indicator_checks_on_every_file(peerdata):
     handles = [handle_of(content_of(peerdata, rel), path) for rel, path in FILES.items()]
     ctx, problems = context()
-    OrderConditionChecks().parse(handles, VolumeFiles(handles), ctx)
+    ctx.parse(OrderConditionChecks(), handles)
     check_records(ctx.artefacts)
     assert problems == []
 
@@ -122,7 +122,7 @@ def test_scan_context_routing_counts_problems_and_examines_content(peerdata):
     ]
     ctx, problems = context()
     parser = next(p for p in FILE_PARSERS if p.name == "browser/firefox-cache2")
-    parser.parse(handles, VolumeFiles(handles), ctx)
+    ctx.parse(parser, handles)
     assert len(problems) == 1 and problems[0].kind == "damaged"
     assert len([a for a in ctx.artefacts if a.kind == "browser/cache"]) == 4
     assert sorted(x.mime for x in ctx.inventory) == ["application/json", "image/png"]

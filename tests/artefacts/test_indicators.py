@@ -7,7 +7,6 @@ import random
 import pytest
 
 from tests.artefacts.helpers import context, gzip_head_handle, handle_of
-from triage.artefacts import VolumeFiles
 from triage.artefacts.indicators import library_path, load_library
 from triage.artefacts.indicators.checks import OrderConditionChecks
 from triage.artefacts.indicators.encrypted import encryption_signature
@@ -27,7 +26,7 @@ FVE = {
 
 def run_checks(*handles, profile: str = "demo"):
     ctx, problems = context(profile=profile)
-    OrderConditionChecks().parse(list(handles), VolumeFiles(handles), ctx)
+    ctx.parse(OrderConditionChecks(), list(handles))
     return ctx, problems
 
 
@@ -84,7 +83,7 @@ def test_installed_program_matches_an_indicator():
         "software/installed", "windows/user-hives", hive.entry, None, "sam", {"name": "CCleaner 6.1"}
     )
     ctx.artefacts.append(program)
-    OrderConditionChecks().parse([hive], VolumeFiles([hive]), ctx)
+    ctx.parse(OrderConditionChecks(), [hive])
     (finding,) = ctx.log.findings
     assert finding.label == "wiping-tools" and finding.detail["examples"] == ["program: CCleaner 6.1"]
     assert finding.detail["users"] == ["sam"]
@@ -141,7 +140,7 @@ def test_a_veracrypt_volume_in_mounted_devices_is_an_encryption_trace():
     ctx.artefacts.append(
         Artefact("volume/mounted-device", "windows/system-hive", hive.entry, None, "", values)
     )
-    OrderConditionChecks().parse([hive], VolumeFiles([hive]), ctx)
+    ctx.parse(OrderConditionChecks(), [hive])
     (finding,) = ctx.log.findings
     assert finding.label == "encryption" and finding.detail["indicator"] == "veracrypt-truecrypt"
     assert finding.detail["examples"][0].startswith("mounted volume: ")

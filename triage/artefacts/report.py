@@ -9,23 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from triage.records import Artefact
-
-if TYPE_CHECKING:
-    from triage.scan.context import ScanContext
 
 MAX_ROWS = 300
 _EARLY = "0000"
 
 
-def update_sections(ctx: ScanContext) -> None:
-    """(Re)build the artefact sections from everything parsed so far."""
+def artefact_sections(artefacts: list[Artefact]) -> dict[str, list[dict[str, Any]]]:
+    """A table per section that has artefacts, in SECTIONS order."""
+    sections = {}
     for title, kinds, row in SECTIONS:
-        chosen = [a for a in ctx.artefacts if a.kind.startswith(kinds)]
+        chosen = [a for a in artefacts if a.kind.startswith(kinds)]
         if chosen:
-            ctx.sections[title] = _rows(chosen, row)
+            sections[title] = _rows(chosen, row)
+    return sections
 
 
 def _rows(artefacts: list[Artefact], row: Callable[[Artefact], dict[str, Any]]) -> list[dict[str, Any]]:

@@ -14,8 +14,8 @@ from pathlib import Path
 from triage.library import CompiledSet, HashLibrary, load_hashset
 from triage.library.bundle import open_bundle, verify_bundle
 from triage.library.importer import sha256_file
+from triage.library.keyword_lists import Keyword, load_keywords
 from triage.library.keywords import fold_accents
-from triage.match.keywords import Keyword, KeywordScanner, load_keywords
 from triage.profile import BundleRef, HashSetRef, KeywordListRef, Profile, ProfileError
 from triage.result import LibraryUsed
 
@@ -24,8 +24,9 @@ UNSIGNED_WARNING = "NOT VERIFIED, used only because of --allow-unsigned: "
 
 def load_libraries(
     profile: Profile, allow_unsigned: bool = False
-) -> tuple[HashLibrary, KeywordScanner, list[LibraryUsed]]:
-    """Raises ProfileError naming the file when a library the profile needs cannot be used."""
+) -> tuple[HashLibrary, tuple[Keyword, ...], list[LibraryUsed]]:
+    """The hash sets, the keywords (in list order, duplicates removed) and what was used.
+    Raises ProfileError naming the file when a library the profile needs cannot be used."""
     used: list[LibraryUsed] = []
     sets: list[CompiledSet] = []
     keywords: list[Keyword] = []
@@ -35,8 +36,7 @@ def load_libraries(
         sets.append(_load_loose_hashset(profile, ref, used))
     for keyword_ref in profile.keywords:
         keywords.extend(_load_loose_keywords(profile, keyword_ref, used))
-    limit = int(profile.options.get("max_keyword_hits_per_file", 20))
-    return HashLibrary(sets), KeywordScanner(keywords, max_hits_per_keyword=limit), used
+    return HashLibrary(sets), tuple(dict.fromkeys(keywords)), used
 
 
 def _load_loose_hashset(profile: Profile, ref: HashSetRef, used: list[LibraryUsed]) -> CompiledSet:

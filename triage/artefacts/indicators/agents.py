@@ -12,15 +12,16 @@ disabled.
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from triage.artefacts.common import DAMAGE_ERRORS
 from triage.artefacts.windows.hives import open_hive
-from triage.records import Artefact, Entry
+from triage.records import Artefact, Entry, FindingDraft, Record
 from triage.walk.files import FileHandle
 
 if TYPE_CHECKING:
-    from triage.scan.context import ScanContext
+    from triage.profile import Profile
 
 NAME = "indicators/monitoring-agent"
 SYSTEM_HIVE = "/windows/system32/config/system"
@@ -32,8 +33,8 @@ OS_MARKERS = {
 DISABLED = 4
 
 
-def missing_agents(handles: list[FileHandle], ctx: ScanContext) -> None:
-    agents: list[dict[str, Any]] = list(ctx.profile.options.get("monitoring_agents", []))
+def missing_agents(handles: list[FileHandle], profile: Profile) -> Iterator[Record]:
+    agents: list[dict[str, Any]] = list(profile.options.get("monitoring_agents", []))
     if not agents:
         return
     by_path = {h.entry.path.lower(): h for h in handles}
@@ -43,7 +44,7 @@ def missing_agents(handles: list[FileHandle], ctx: ScanContext) -> None:
             continue
         problems = _file_problems(agent, by_path) + _service_problems(agent, by_path.get(SYSTEM_HIVE))
         if problems:
-            _report(str(agent.get("name", "monitoring agent")), problems, marker.entry, ctx)
+            yield from _report(str(agent.get("name", "monitoring agent")), problems, marker.entry)
 
 
 def _file_problems(agent: dict[str, Any], by_path: dict[str, FileHandle]) -> list[str]:
@@ -88,11 +89,9 @@ def _service_starts(system: FileHandle, services: list[str]) -> dict[str, int | 
     return starts
 
 
-def _report(name: str, problems: list[str], system: Entry, ctx: ScanContext) -> None:
+def _report(name: str, problems: list[str], system: Entry) -> Iterator[Record]:
     summary = f"Monitoring agent {name!r} is required but {'; '.join(problems)}"
     detail = {"agent": name, "problems": problems, "system_file": system.path}
-    ctx.log.add(
-        kind="indicator", label="monitoring-agent-missing", summary=summary, entry=system, detail=detail
-    )
+    yield FindingDraft("indicator", "monitoring-agent-missing", summary, system, detail=detail)
     values = {"name": name, "expected": "; ".join(problems)}
-    ctx.artefacts.append(Artefact("indicator/monitoring-agent-missing", NAME, system, None, "", values))
+    yield Artefact("indicator/monitoring-agent-missing", NAME, system, None, "", values)

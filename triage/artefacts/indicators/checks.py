@@ -5,11 +5,12 @@ One finding per indicator per volume (kind "indicator", label = the order condit
 how many traces were found, the first few paths or programs, and whose profile they are in;
 and one ``indicator/<condition>`` artefact per trace group, so the report lists them with
 user and time. Runs after the registry parsers (PARSERS order), so installed programs from
-this volume are already in ``ctx.artefacts``.
+this volume are among the artefacts found before it (``ArtefactInputs.earlier``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -18,12 +19,11 @@ from triage.artefacts.indicators.agents import missing_agents
 from triage.artefacts.indicators.encrypted import HEAD_BYTES, encryption_signature, looks_like_container
 from triage.artefacts.users import user_for_path
 from triage.identify import identify
-from triage.records import Artefact, Entry
+from triage.records import Artefact, Entry, FindingDraft, Record
 from triage.walk.files import FileHandle
 
 if TYPE_CHECKING:
-    from triage.artefacts import VolumeFiles
-    from triage.scan.context import ScanContext
+    from triage.artefacts import ArtefactInputs, VolumeFiles
 
 NAME = "indicators/order-conditions"
 MAX_SHOWN = 10
@@ -44,8 +44,10 @@ class OrderConditionChecks:
     def selects(self, entry: Entry) -> bool:
         return not entry.stream
 
-    def parse(self, selected: list[FileHandle], files: VolumeFiles, ctx: ScanContext) -> None:
-        library = load_library(library_path(ctx.profile))
+    def parse(
+        self, selected: list[FileHandle], files: VolumeFiles, inputs: ArtefactInputs
+    ) -> Iterator[Record]:
+        library = load_library(library_path(inputs.profile))
         traces: dict[str, _Traces] = {}
         for handle in selected:
             indicator = library.match_path(handle.entry.path)
@@ -53,11 +55,11 @@ class OrderConditionChecks:
                 _add(traces, indicator, handle.entry, handle.entry.path)
             _check_container(traces, handle)
         if selected:
-            _check_software(traces, library, selected[0].entry, ctx)
+            _check_software(traces, library, selected[0].entry, inputs.earlier)
         for found in traces.values():
-            _report(found, ctx)
+            yield from _report(found)
         if selected:
-            missing_agents(selected, ctx)
+            yield from missing_agents(selected, inputs.profile)
 
 
 def _add(traces: dict[str, _Traces], indicator: Indicator, entry: Entry, note: str, user: str = "") -> None:
@@ -85,11 +87,11 @@ def _check_container(traces: dict[str, _Traces], handle: FileHandle) -> None:
 
 
 def _check_software(
-    traces: dict[str, _Traces], library: IndicatorLibrary, first: Entry, ctx: ScanContext
+    traces: dict[str, _Traces], library: IndicatorLibrary, first: Entry, earlier: tuple[Artefact, ...]
 ) -> None:
     """Installed or executed programs (Uninstall keys, Amcache) and mounted volumes (MountedDevices,
     MountPoints2: a VeraCrypt or TrueCrypt volume mounted in the past) named in the library."""
-    for artefact in ctx.artefacts:
+    for artefact in earlier:
         source = artefact.source
         if not artefact.kind.startswith(("software/", "volume/")) or source is None:
             continue
@@ -104,7 +106,7 @@ def _check_software(
             _add(traces, indicator, source, f"{what}: {text[:200]}", artefact.user)
 
 
-def _report(found: _Traces, ctx: ScanContext) -> None:
+def _report(found: _Traces) -> Iterator[Record]:
     indicator, first = found.indicator, found.entries[0]
     users = sorted(u for u in found.users if u)
     count = len(found.notes)
@@ -117,10 +119,10 @@ def _report(found: _Traces, ctx: ScanContext) -> None:
         "users": users,
         "examples": found.notes[:MAX_SHOWN],
     }
-    ctx.log.add(kind="indicator", label=indicator.condition, summary=summary, entry=first, detail=detail)
+    yield FindingDraft("indicator", indicator.condition, summary, first, detail=detail)
     times = [e.mtime for e in found.entries if e.mtime]
     values = {"name": indicator.name, "indicator": indicator.id, "traces": count, "example": found.notes[0]}
-    ctx.artefacts.append(
+    yield (
         Artefact(
             f"indicator/{indicator.condition}",
             NAME,

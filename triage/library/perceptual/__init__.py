@@ -9,7 +9,6 @@ thresholds in ``[perceptual]`` (settings.py). Each set is read by one format par
 from __future__ import annotations
 
 import hashlib
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,23 +55,10 @@ class PerceptualSet:
         return NearMatch(self.name, self.label, self.algorithm, best.distance, reference, category)
 
 
-class PerceptualStats:
-    """Counts for the report's "Perceptual matching" section; safe to bump from worker threads."""
-
-    def __init__(self, table: dict[str, int]) -> None:
-        self.table = table
-        self._lock = threading.Lock()
-
-    def bump(self, what: str, by: int = 1) -> None:
-        with self._lock:
-            self.table[what] = self.table.get(what, 0) + by
-
-
 @dataclass
 class PerceptualLibrary:
     sets: list[PerceptualSet]
     settings: PerceptualSettings
-    stats: PerceptualStats = field(default_factory=lambda: PerceptualStats({}))
 
     def algorithms(self) -> set[str]:
         return {s.algorithm for s in self.sets}

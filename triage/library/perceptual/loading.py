@@ -6,11 +6,10 @@ are listed in the report's libraries table as "perceptual hash set".
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from triage.library.perceptual import (
     PerceptualLibrary,
-    PerceptualStats,
     load_perceptual_set,
     perceptual_tables,
 )
@@ -19,12 +18,8 @@ from triage.profile import Profile, ProfileError
 if TYPE_CHECKING:
     from triage.result import LibraryUsed
 
-SECTION = "Perceptual matching"
 
-
-def load_perceptual(
-    profile: Profile, used: list[LibraryUsed], sections: dict[str, Any] | None = None
-) -> PerceptualLibrary:
+def load_perceptual(profile: Profile, used: list[LibraryUsed]) -> PerceptualLibrary:
     """Raises ProfileError naming the file when a set the profile needs cannot be used."""
     from triage.result import LibraryUsed  # triage.scan imports this module
 
@@ -53,7 +48,4 @@ def load_perceptual(
                 bad_lines=len(loaded.bad_lines),
             )
         )
-    table: dict[str, int] = {}
-    if sections is not None and sets:
-        sections[SECTION] = table
-    return PerceptualLibrary(sets, settings, PerceptualStats(table))
+    return PerceptualLibrary(sets, settings)
