@@ -114,3 +114,20 @@ def test_without_libfsapfs_an_apfs_container_is_named_unsupported(apfs_container
     monkeypatch.setattr("triage.walk.apfs.import_binding", missing)
     [(_, reason)] = walk_source(str(apfs_container)).volumes
     assert reason == "unsupported: APFS container (Reading APFS needs the optional pyfsapfs binding)"
+
+
+def test_a_fat32_carrying_the_bitlocker_to_go_identifier_is_not_called_examined(tmp_path):
+    """BitLocker To Go keeps a readable FAT32 "discovery volume" in front of the encrypted data: TSK
+    opens it, so the identifier GUID at byte 424 (libbde docs) must win. Crafted here: no To Go image
+    is available, so this checks the detection, not unlocking."""
+    _need("mkfs.fat")
+    image = tmp_path / "togo.img"
+    with image.open("wb") as handle:
+        handle.truncate(40 * MIB)
+    _run("mkfs.fat", "-F", "32", "-n", "TOGO", str(image))
+    with image.open("r+b") as handle:
+        handle.seek(424)
+        handle.write(bytes.fromhex("3bd66749292ed84a8399f6a339e3d001"))
+    [(volume, reason)] = walk_source(str(image)).volumes
+    assert volume.fs_type == ""
+    assert reason.startswith("encrypted: BitLocker, locked")

@@ -161,14 +161,14 @@ def open_volume(media: Media, volume: Volume, keys: Sequence[Key], report: Probl
 
 def open_on(view: Media, volume: Volume, keys: Sequence[Key], report: ProblemSink) -> list[OpenedVolume]:
     """The file systems of one volume's bytes, or, for an encrypted volume, of its decrypted bytes."""
-    found = filesystems_of(view, volume, report)
-    if found:
-        return found
     head = view.read(0, 4096)
-    if head[32:36] == APFS_MAGIC:
-        return [OpenedVolume(v, fs, reason, view) for v, fs, reason in open_apfs(view, volume, keys)]
-    kind = encryption_of(head)
+    kind = encryption_of(head)  # first: BitLocker To Go also looks like a FAT32 to TSK
     if not kind:
+        found = filesystems_of(view, volume, report)
+        if found:
+            return found
+        if head[32:36] == APFS_MAGIC:
+            return [OpenedVolume(v, fs, reason, view) for v, fs, reason in open_apfs(view, volume, keys)]
         return [OpenedVolume(volume, None, explain_unreadable(view), view)]
     attempt = unlock_volume(kind, view, keys)
     if attempt.media is None:
