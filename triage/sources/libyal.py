@@ -11,7 +11,6 @@ reads files on several threads and one libyal handle keeps one read position.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import threading
 from collections.abc import Callable
@@ -27,12 +26,41 @@ class MissingExtra(Exception):
 
 def import_binding(module: str, extra: str, what: str) -> ModuleType:
     try:
-        return importlib.import_module(module)
+        return _load(module)
     except ImportError as exc:
         raise MissingExtra(
             f"{what} needs the optional {module} binding (pip install 'triage[{extra}]', "
             "installed by install.sh)"
         ) from exc
+
+
+def _load(module: str) -> ModuleType:
+    """Explicit import statements, not importlib by name, so that PyInstaller bundles those installed."""
+    if module == "pybde":
+        import pybde
+
+        return pybde
+    if module == "pyqcow":
+        import pyqcow
+
+        return pyqcow
+    if module == "pyvhdi":
+        import pyvhdi
+
+        return pyvhdi
+    if module == "pyvmdk":
+        import pyvmdk
+
+        return pyvmdk
+    if module == "pyvshadow":
+        import pyvshadow
+
+        return pyvshadow
+    if module == "pyfsapfs":
+        import pyfsapfs
+
+        return pyfsapfs
+    raise ImportError(f"no binding named {module}")
 
 
 class MediaFile:
