@@ -50,8 +50,9 @@ from triage.signing import (
     one_time_key,
     verify_folder,
 )
-from triage.sources import SourceError
+from triage.sources import SourceError, open_source
 from triage.sources.keys import KeysFileError, read_keys
+from triage.walk.unlocking import lock_states
 
 INPUT_ERRORS = (
     SourceError,
@@ -209,6 +210,33 @@ def keygen(private_key: Path, passphrase_file: Path | None) -> None:
     passphrase = read_passphrase(passphrase_file, confirm=True)
     public = generate_keypair(private_key, passphrase)
     click.echo(f"private key: {private_key}\npublic key:  {public}")
+
+
+@cli.command("unlock-test", epilog=EPILOG)
+@click.argument("source")
+@click.option(
+    "--keys",
+    "keys_file",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="File of keys, one a line: password:…, recovery:… or keyfile:PATH.",
+)
+def unlock_test(source: str, keys_file: Path) -> None:
+    """Try the keys on each locked volume of SOURCE (read-only, nothing scanned); exit 0 if all open.
+
+    Exit 10 when a locked volume stays locked. Only kinds of keys are shown, never a key.
+    """
+    keys = read_keys(keys_file)
+    opened = open_source(source)
+    try:
+        states = lock_states(opened.name, opened.media, keys) if opened.media is not None else []
+    finally:
+        opened.close()
+    for state in states:
+        click.echo(f"{'unlocked' if state.unlocked else 'LOCKED  '}  {state.volume}: {state.note}")
+    if not states:
+        click.echo(f"{source}: no encrypted volume found")
+    sys.exit(0 if all(state.unlocked for state in states) else 10)
 
 
 def _run(options: ScanOptions, quiet: bool, stop_request: threading.Event | None = None) -> ScanResult:

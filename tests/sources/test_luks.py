@@ -164,3 +164,28 @@ def test_a_luks_key_file_unlocks(luks2_image, tmp_path):
 
 def _whole(media) -> bytes:
     return b"".join(media.read(offset, 1 << 20) for offset in range(0, media.size, 1 << 20))
+
+
+@pytest.mark.parametrize(
+    ("secret", "code", "line"),
+    [
+        (PASSPHRASE, 0, "unlocked  {image}#p1: LUKS2, unlocked with the password (line 1 of the keys file)"),
+        (
+            "wrong guess",
+            10,
+            "LOCKED    {image}#p1: encrypted: LUKS2, locked (the keys given did not unlock it: "
+            "password (line 1 of the keys file) wrong)",
+        ),
+    ],
+)
+def test_unlock_test_checks_a_key_before_the_scan(luks2_image, tmp_path, secret, code, line):
+    keys = tmp_path / "keys.txt"
+    keys.write_text(f"password:{secret}\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "triage", "unlock-test", str(luks2_image), "--keys", str(keys)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (done.returncode, done.stdout.strip()) == (code, line.format(image=luks2_image))
+    assert secret not in done.stdout + done.stderr
