@@ -65,7 +65,8 @@ def test_not_found_says_what_was_searched_and_same_url_at_other_times(checked) -
 
 def test_tolerance_comes_from_the_profile(checked) -> None:
     ctx, _ = scenario.context()
-    ctx.profile.options["agent_time_tolerance_seconds"] = 3600
+    scan = dataclasses.replace(ctx.profile.scan, agent_time_tolerance_seconds=3600.0)
+    ctx.profile = dataclasses.replace(ctx.profile, scan=scan)
     check = scenario.check(ctx, scenario.inputs(), scenario.at("2026-03-05T00:00:00"))
     assert check.tolerance == timedelta(hours=1)
     assert {r.alert.id: r.outcome for r in check.alerts}["A-007"] == "confirmed"

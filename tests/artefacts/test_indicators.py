@@ -7,9 +7,10 @@ import random
 import pytest
 
 from tests.artefacts.helpers import context, gzip_head_handle, handle_of
-from triage.artefacts.indicators import library_path, load_library
+from triage.artefacts.indicators import indicators_of
 from triage.artefacts.indicators.checks import OrderConditionChecks
 from triage.artefacts.indicators.encrypted import encryption_signature
+from triage.artefacts.windows.removable import CONDITION as REMOVABLE_NOT_PRESENT
 from triage.profile import load_profile
 from triage.records import Artefact
 
@@ -105,7 +106,7 @@ def test_missing_monitoring_agent_is_reported_on_a_windows_volume(tmp_path):
 
 
 def test_library_ships_every_condition_the_profiles_weigh():
-    library = load_library(library_path(load_profile("default")))
+    library = indicators_of(load_profile("default"))
     conditions = {i.condition for i in library.indicators}
     assert conditions == {
         "anonymising-tools",
@@ -115,9 +116,10 @@ def test_library_ships_every_condition_the_profiles_weigh():
         "portable-browsers",
         "peer-to-peer",
         "cloud-storage",
+        "messaging-apps",
     }
     rules = {r.label for r in load_profile("default").rules if r.kind == "indicator"}
-    assert rules <= conditions | {"monitoring-agent-missing"}
+    assert rules <= conditions | {"monitoring-agent-missing", REMOVABLE_NOT_PRESENT}  # set by code
 
 
 @pytest.mark.parametrize(
@@ -177,5 +179,22 @@ def test_monitoring_agent_services_disabled_or_absent_in_a_real_system_hive(peer
     ],
 )
 def test_path_patterns(path, indicator):
-    found = load_library(library_path(load_profile("default"))).match_path(path)
+    found = indicators_of(load_profile("default")).match_path(path)
     assert (found.id if found else None) == indicator
+
+
+def test_the_checks_use_the_library_loaded_at_start_up():
+    """The pipeline hands the scan's one indicator library (recorded among the libraries used)
+    to the checks through StageInputs; they never read the profile's files again."""
+    from triage.artefacts import ARTEFACTS
+    from triage.library import HashLibrary
+    from triage.library.indicators import Indicator, library_of
+    from triage.match.inputs import StageInputs
+    from triage.match.keywords import KeywordScanner
+    from triage.records import FindingDraft
+
+    only = library_of("test", [Indicator("zz-tool", "ZZ tool", "zz-condition", ("*/zz-tool.exe",))])
+    inputs = StageInputs(load_profile("default"), HashLibrary([]), KeywordScanner([]), None, only)
+    handles = [handle_of(b"MZ", "/Program Files/ZZ/zz-tool.exe"), handle_of(b"MZ", "/Tor Browser/tor.exe")]
+    drafts = [r for r in ARTEFACTS.run(handles, inputs) if isinstance(r, FindingDraft)]
+    assert [(d.kind, d.label) for d in drafts] == [("indicator", "zz-condition")]

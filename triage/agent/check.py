@@ -4,7 +4,7 @@
 pipeline runs it after every volume was scanned and before the decision. It reads nothing from
 the evidence: only the artefacts, inventory and findings the scan collected (``ScanSoFar``).
 
-Profile options (the profile's ``[scan]`` table):
+Profile settings (the profile's ``[scan]`` table, typed as ``triage.profile.ScanSettings``):
 ``agent_time_tolerance_seconds`` (default 300) and ``agent_heartbeat_gap_minutes``
 (default 60; at least three heartbeat intervals where the install facts give one).
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from triage.agent.bypass import Unalerted, is_virtual_disk, unalerted_activity
 from triage.agent.confirm import AlertResult, DeviceIndex, classify_alerts
@@ -26,10 +25,8 @@ from triage.agent.report import findings_of, sections_of
 from triage.agent.schema import AgentInputError
 from triage.agent.status import StatusCheck, agent_status, heartbeat_checks, volume_path
 from triage.match.inputs import ScanSoFar
+from triage.profile import ScanSettings
 from triage.records import Examined, Problem, Record
-
-DEFAULT_TOLERANCE_SECONDS = 300
-DEFAULT_GAP_MINUTES = 60
 
 
 @dataclass(frozen=True)
@@ -77,7 +74,7 @@ class AgentCrossCheck:
 
 
 def cross_check(so_far: ScanSoFar, inputs: AgentInputs, now: datetime) -> CrossCheck:
-    tolerance, gap = _thresholds(so_far.inputs.profile.options, inputs)
+    tolerance, gap = _thresholds(so_far.inputs.profile.scan, inputs)
     own = frozenset(volume_path(f.path) for f in inputs.install.files) if inputs.install else frozenset()
     records = device_records(so_far.artefacts, so_far.inventory, so_far.findings, _files_wanted(inputs, own))
     results = classify_alerts(inputs.alerts, DeviceIndex(records, len(so_far.inventory)), tolerance)
@@ -125,12 +122,10 @@ def _files_wanted(inputs: AgentInputs, own: frozenset[str]) -> Callable[[Examine
     return wanted
 
 
-def _thresholds(options: dict[str, Any], inputs: AgentInputs) -> tuple[timedelta, timedelta]:
+def _thresholds(settings: ScanSettings, inputs: AgentInputs) -> tuple[timedelta, timedelta]:
     """The time tolerance and the heartbeat gap threshold, from the profile and the install facts."""
-    tolerance = timedelta(
-        seconds=float(options.get("agent_time_tolerance_seconds", DEFAULT_TOLERANCE_SECONDS))
-    )
-    gap = timedelta(minutes=float(options.get("agent_heartbeat_gap_minutes", DEFAULT_GAP_MINUTES)))
+    tolerance = timedelta(seconds=settings.agent_time_tolerance_seconds)
+    gap = timedelta(minutes=settings.agent_heartbeat_gap_minutes)
     if inputs.install and inputs.install.heartbeat_interval_seconds:
         gap = max(gap, timedelta(seconds=3 * inputs.install.heartbeat_interval_seconds))
     return tolerance, gap

@@ -20,6 +20,7 @@ from triage.records import Artefact, Entry, Record
 from triage.walk.files import FileHandle
 
 if TYPE_CHECKING:
+    from triage.library.indicators import IndicatorLibrary
     from triage.match.inputs import StageInputs
     from triage.profile import Profile
 
@@ -45,6 +46,7 @@ class VolumeFiles:
 class ArtefactInputs:
     profile: Profile
     earlier: tuple[Artefact, ...] = ()  # what the parsers before this one found on this volume
+    indicators: IndicatorLibrary | None = None  # loaded at start-up; None: the profile's own
 
 
 class ArtefactParser(Protocol):
@@ -72,7 +74,8 @@ class ArtefactStage:
             selected = [h for h in handles if parser.selects(h.entry)]
             if not selected:
                 continue
-            for record in parser.parse(selected, files, ArtefactInputs(inputs.profile, tuple(found))):
+            given = ArtefactInputs(inputs.profile, tuple(found), inputs.indicators)
+            for record in parser.parse(selected, files, given):
                 if isinstance(record, Artefact):
                     found.append(record)
                 yield record

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from triage.artefacts.activity_rows import activity_row
 from triage.records import Artefact
 
 MAX_ROWS = 300
@@ -113,6 +114,60 @@ def _system(a: Artefact) -> dict[str, Any]:
     return {"Record": a.kind, "Detail": detail, "Source": _where(a)}
 
 
+def _volume(v: dict[str, Any]) -> str:
+    if "drive_type" not in v:
+        return v.get("network_path", "") and "network share"
+    label = f" “{v['volume_label']}”" if v.get("volume_label") else ""
+    return f"{v['drive_type']}, serial {v.get('volume_serial', '')}{label}"
+
+
+def _shortcut(a: Artefact) -> dict[str, Any]:
+    v = a.values
+    return {
+        "Target": v.get("target", ""),
+        "Volume": _volume(v),
+        "Arguments": v.get("arguments", ""),
+        "Target modified": _stamp(v.get("modified")),
+        "Recovered": "yes (deleted)" if a.recovered else "",
+        "Source": _where(a),
+    }
+
+
+def _jumplist(a: Artefact) -> dict[str, Any]:
+    v = a.values
+    return {
+        "Program (AppID)": f"{v['app']} ({v['app_id']})" if v.get("app") else v.get("app_id", ""),
+        "Item": v.get("target", ""),
+        "Volume": _volume(v),
+        "Computer": v.get("hostname") or v.get("machine_id", ""),
+        "Source": _where(a),
+    }
+
+
+def _recycled(a: Artefact) -> dict[str, Any]:
+    v = a.values
+    size = v.get("size")
+    return {
+        "Original path": v.get("name", ""),
+        "Size (bytes)": f"{size:,}" if isinstance(size, int) else "",
+        "Content": v.get("content_path") or "not on this volume",
+        "Source": _where(a),
+    }
+
+
+def _prefetch(a: Artefact) -> dict[str, Any]:
+    v = a.values
+    runs = [_stamp(t) for t in v.get("last_runs", [])]
+    return {
+        "Program": v.get("path") or v.get("name", ""),
+        "Runs": v.get("run_count", ""),
+        "Earlier runs": ", ".join(runs[1:]),
+        "Volumes": ", ".join(f"{x['device']} ({x['serial']})" for x in v.get("volumes", [])),
+        "Files referenced": v.get("files_count", ""),
+        "Source": _where(a),
+    }
+
+
 SECTIONS: Iterable[tuple[str, tuple[str, ...], Callable[[Artefact], dict[str, Any]]]] = (
     ("Order-condition indicators", ("indicator/",), _indicator),
     (
@@ -124,4 +179,31 @@ SECTIONS: Iterable[tuple[str, tuple[str, ...], Callable[[Artefact], dict[str, An
     ("USB storage devices and mounted volumes", ("usb/device", "volume/mountpoint"), _usb),
     ("Installed software", ("software/installed",), _software),
     ("Accounts, time zone and shutdown", ("account/user", "system/timezone", "system/shutdown"), _system),
+    ("Files and folders opened (shortcuts)", ("windows/shortcut",), _shortcut),
+    ("Jump lists (recent items per program)", ("windows/jumplist",), _jumplist),
+    ("Recycle Bin (deleted files)", ("windows/recycled",), _recycled),
+    ("Programs run (Prefetch)", ("windows/prefetch",), _prefetch),
+    ("USB peripherals and mounted devices", ("usb/peripheral", "volume/mounted-device"), activity_row),
+    ("Folders browsed (shellbags)", ("windows/shellbag",), activity_row),
+    (
+        "Files opened and saved (Explorer and Office lists)",
+        ("windows/recent-document", "windows/open-save", "windows/last-visited", "windows/office-recent"),
+        activity_row,
+    ),
+    (
+        "Typed and searched in Explorer and Internet Explorer",
+        ("windows/typed-url", "windows/typed-path", "windows/explorer-search"),
+        activity_row,
+    ),
+    (
+        "Programs run (UserAssist, Amcache files)",
+        ("windows/userassist", "windows/amcache-file"),
+        activity_row,
+    ),
+    ("Programs known to Amcache", ("windows/amcache-program",), activity_row),
+    ("Cleaner and wiper settings", ("windows/ccleaner",), activity_row),
+    ("Windows Timeline", ("windows/timeline-activity",), activity_row),
+    ("Messaging (Skype)", ("messaging/",), activity_row),
+    ("Cloud storage accounts", ("account/cloud",), activity_row),
+    ("Linux desktop activity", ("linux/",), activity_row),
 )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from triage.library import HashLibrary
+from triage.library.indicators import IndicatorLibrary
 from triage.library.perceptual import PerceptualLibrary
 from triage.match.keywords import KeywordScanner
 from triage.profile import Profile
@@ -25,6 +26,7 @@ class StageInputs:
     library: HashLibrary
     keywords: KeywordScanner
     perceptual: PerceptualLibrary | None = None  # perceptual hash sets and thresholds
+    indicators: IndicatorLibrary | None = None  # None: the checks load the profile's own
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,8 @@ class ScanSoFar:
 class VolumeStage(Protocol):
     """Runs once a volume's files are all examined (artefact parsers): records out."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def run(self, handles: list[FileHandle], inputs: StageInputs) -> Iterator[Record]: ...
 
@@ -48,7 +51,8 @@ class VolumeStage(Protocol):
 class FinalStage(Protocol):
     """Runs once after every volume, before the decision (the agent cross-check): records out."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def run(self, so_far: ScanSoFar) -> Iterator[Record]: ...
 

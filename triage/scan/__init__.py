@@ -20,7 +20,8 @@ from typing import Any
 from triage import __version__
 from triage.decide import decide
 from triage.identify import libmagic_version
-from triage.library.loading import load_libraries
+from triage.library.indicators import load_indicators
+from triage.library.loading import load_libraries, open_bundles
 from triage.library.perceptual.loading import load_perceptual
 from triage.match import findings
 from triage.match.inputs import ScanSoFar, StageInputs, Stages
@@ -40,6 +41,8 @@ from triage.sources.keys import Key
 
 __all__ = ["ScanOptions", "ScanResult", "run_scan"]
 RESUMED_SECTION = "Scan resumed from its journal"
+# sources a forked worker can read through the inherited handles: pread, no file position of their own
+FORKABLE = frozenset({"raw", "split-raw", "device", "directory"})
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,8 @@ class ScanOptions:
     journal: str = ""  # path of the scan journal (report folder/scan.journal); "" for none
     resume: bool = False  # continue the scan in ``journal``
     hash_only: bool = False  # digests and hash sets only: no type, keywords, analysers, parsers
-    workers: int = field(default_factory=lambda: min(os.cpu_count() or 2, 4))
+    workers: int = field(default_factory=lambda: min(os.cpu_count() or 2, 16))
+    processes: bool = True  # examine files in forked processes where the sources allow (scan/workers.py)
     agent_alerts: str | None = None  # remote agent exchange files (triage.agent); None: no cross-check
     agent_heartbeats: str | None = None
     agent_install: str | None = None
@@ -73,17 +77,29 @@ def run_scan(
     progress = progress or QuietProgress()
     started = datetime.now(UTC)
     profile = load_profile(options.profile)
-    library, keywords, used = load_libraries(profile, options.allow_unsigned)
-    perceptual = load_perceptual(profile, used)
-    limit = int(profile.options.get("max_keyword_hits_per_file", 20))
-    inputs = StageInputs(profile, library, KeywordScanner(keywords, max_hits_per_keyword=limit), perceptual)
+    bundles = open_bundles(profile, options.allow_unsigned)  # each verified once, for every loader
+    library, keywords, used = load_libraries(profile, options.allow_unsigned, bundles)
+    perceptual = load_perceptual(profile, used, bundles)
+    indicators = load_indicators(profile, used, bundles)
+    limit = profile.scan.max_keyword_hits_per_file
+    scanner = KeywordScanner(keywords, max_hits_per_keyword=limit)
+    inputs = StageInputs(profile, library, scanner, perceptual, indicators)
     stages = stages if stages is not None else _default_stages(options)
     sources = [open_source(s) for s in options.sources]
     journal = _open_journal(options, profile.sha256, used)
     collected = Collector()
     stop = StopRules(options.budget_seconds, options.stop_on_seize, rules=profile.rules, request=stop_request)
+    processes = options.processes and all(source.kind in FORKABLE for source in sources)
     state = ScanState(
-        inputs, stages, collected, progress, stop, journal, options.hash_only, max(1, options.workers)
+        inputs,
+        stages,
+        collected,
+        progress,
+        stop,
+        journal,
+        options.hash_only,
+        max(1, options.workers),
+        processes,
     )
     state.keys = options.keys
     restored = journal.restored if journal is not None else Restored()

@@ -27,7 +27,7 @@ from triage.scan.journal import file_keys
 from triage.scan.priority import SHORT_TIERS, TIERS, area_of, priority_key
 from triage.scan.resume import Restored, ScanJournal
 from triage.scan.sweep import quick_sweep
-from triage.scan.workers import FileOutcome, examine_and_match, in_order
+from triage.scan.workers import IN_FLIGHT_PER_WORKER, FileOutcome, file_workers, in_order
 from triage.sources import EvidenceSource
 from triage.sources.keys import Key
 from triage.walk.directory import walk_directory
@@ -66,6 +66,7 @@ class ScanState:
     journal: ScanJournal | None = None
     hash_only: bool = False
     workers: int = 2
+    processes: bool = False  # examine in forked processes (every source re-readable from a fork)
     area: str = ""
     not_examined: list[dict[str, Any]] = field(default_factory=list)
     keys: tuple[Key, ...] = ()  # for locked volumes (--keys); never journalled or reported
@@ -176,13 +177,13 @@ def _queue(works: list[VolumeWork], restored: Restored) -> list[Queued]:
 
 
 def _run_queue(queue: list[Queued], state: ScanState, restored: Restored) -> None:
-    def examine(handle: FileHandle) -> FileOutcome:
-        return examine_and_match(handle, state.inputs, state.hash_only, state.stop.should_stop)
-
     try:
-        for item, outcome in in_order(queue, state.workers, state.stop, examine, "examine"):
-            if not outcome.stopped:
-                _apply(outcome, item, state, restored)
+        workers = state.workers if state.processes else -state.workers
+        with file_workers(queue, state.inputs, state.stop, workers, state.hash_only) as (submit, on_stop):
+            window = state.workers * IN_FLIGHT_PER_WORKER
+            for item, outcome in in_order(queue, submit, window, state.stop, on_stop):
+                if not outcome.stopped:
+                    _apply(outcome, item, state, restored)
     except KeyboardInterrupt:
         state.stop.interrupted(INTERRUPTED)
 
@@ -198,15 +199,15 @@ def _apply(
     work.pending -= 1
     if state.journal is not None and journal:
         state.journal.file(item.key, outcome.examined.bytes_read, outcome.records, urgent=bool(new))
-    _show(outcome, new, state)
+    _show(item, outcome, new, state)
     if new:
         state.stop.check_findings(new)
     if work.pending == 0:
         _finish_volume(work, state, restored)
 
 
-def _show(outcome: FileOutcome, new: list[Finding], state: ScanState) -> None:
-    area = SHORT_TIERS[area_of(outcome.handle.entry).tier]
+def _show(item: Queued, outcome: FileOutcome, new: list[Finding], state: ScanState) -> None:
+    area = SHORT_TIERS[area_of(item.handle.entry).tier]
     if area != state.area:
         state.area = area
         state.progress.area(area)

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from triage.artefacts.indicators import Indicator, IndicatorLibrary, library_path, load_library
+from triage.artefacts.indicators import Indicator, IndicatorLibrary, indicators_of
+from triage.artefacts.indicators.activity import activity_traces
 from triage.artefacts.indicators.agents import missing_agents
 from triage.artefacts.indicators.encrypted import HEAD_BYTES, encryption_signature, looks_like_container
 from triage.artefacts.users import user_for_path
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 NAME = "indicators/order-conditions"
 MAX_SHOWN = 10
+ACTIVITY = ("windows/prefetch", "windows/shortcut", "windows/jumplist")  # parsed in triage.artefacts.windows
 ENCRYPTED = Indicator("encrypted-container", "Encrypted volume or container file", "encryption")
 
 
@@ -47,7 +49,7 @@ class OrderConditionChecks:
     def parse(
         self, selected: list[FileHandle], files: VolumeFiles, inputs: ArtefactInputs
     ) -> Iterator[Record]:
-        library = load_library(library_path(inputs.profile))
+        library = inputs.indicators or indicators_of(inputs.profile)
         traces: dict[str, _Traces] = {}
         for handle in selected:
             indicator = library.match_path(handle.entry.path)
@@ -56,6 +58,8 @@ class OrderConditionChecks:
             _check_container(traces, handle)
         if selected:
             _check_software(traces, library, selected[0].entry, inputs.earlier)
+            for indicator, source, note, user in activity_traces(library, selected[0].entry, inputs.earlier):
+                _add(traces, indicator, source, note, user)
         for found in traces.values():
             yield from _report(found)
         if selected:
@@ -89,13 +93,17 @@ def _check_container(traces: dict[str, _Traces], handle: FileHandle) -> None:
 def _check_software(
     traces: dict[str, _Traces], library: IndicatorLibrary, first: Entry, earlier: tuple[Artefact, ...]
 ) -> None:
-    """Installed or executed programs (Uninstall keys, Amcache) and mounted volumes (MountedDevices,
-    MountPoints2: a VeraCrypt or TrueCrypt volume mounted in the past) named in the library."""
+    """Installed or executed programs (Uninstall keys, Amcache, Prefetch), programs and files used
+    (jump lists, shortcuts) and mounted volumes (MountedDevices, MountPoints2: a VeraCrypt or
+    TrueCrypt volume mounted in the past) named in the library."""
     for artefact in earlier:
         source = artefact.source
-        if not artefact.kind.startswith(("software/", "volume/")) or source is None:
+        if not artefact.kind.startswith(("software/", "volume/", *ACTIVITY)) or source is None:
             continue
         if (source.source, source.volume_index) != (first.source, first.volume_index):
+            continue
+        if artefact.kind in ACTIVITY:
+            _check_activity(traces, library, artefact, source)
             continue
         if artefact.kind.startswith("software/"):
             text, what = str(artefact.values.get("name", "")), "program"
@@ -104,6 +112,30 @@ def _check_software(
         indicator = library.match_software(text)
         if indicator:
             _add(traces, indicator, source, f"{what}: {text[:200]}", artefact.user)
+
+
+def _check_activity(
+    traces: dict[str, _Traces], library: IndicatorLibrary, found: Artefact, source: Entry
+) -> None:
+    """What the user ran or opened, which stays after an uninstall: a program Prefetch says ran
+    (its name against ``software``, its path ``\\USERS\\A\\TOR BROWSER\\...`` against ``paths``),
+    the program a jump list belongs to (``software``), a shortcut or jump-list target (``paths``)."""
+    v = found.values
+    if found.kind == "windows/prefetch":
+        name, path = str(v.get("name", "")), str(v.get("path", ""))
+        when = found.time.strftime(" last %Y-%m-%d %H:%M UTC") if found.time else ""
+        note = f"ran: {path or name} ({v.get('run_count', '?')} runs{when})"
+        indicator = library.match_software(name) or _match_windows_path(library, path)
+    else:
+        app, target = str(v.get("app", "")), str(v.get("target", ""))
+        note = f"{'jump list of ' + app if app else 'opened'}: {target}"
+        indicator = (library.match_software(app) if app else None) or _match_windows_path(library, target)
+    if indicator:
+        _add(traces, indicator, source, note[:300], found.user)
+
+
+def _match_windows_path(library: IndicatorLibrary, path: str) -> Indicator | None:
+    return library.match_path(path.replace("\\", "/")) if path else None
 
 
 def _report(found: _Traces) -> Iterator[Record]:

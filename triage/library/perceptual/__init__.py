@@ -11,13 +11,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from triage.library.perceptual.formats import BITS, PERCEPTUAL_FORMATS, PerceptualLine
 from triage.library.perceptual.index import HammingIndex
-from triage.library.perceptual.settings import PerceptualSettings, settings_from
+from triage.library.perceptual.settings import PerceptualSettings
 
 __all__ = ["NearMatch", "PerceptualLibrary", "PerceptualSet", "load_perceptual_set"]
 
@@ -94,13 +93,3 @@ def load_perceptual_set(path: Path, name: str, label: str, format_name: str) -> 
     array = np.frombuffer(b"".join(codes), dtype=np.uint8).reshape(len(codes), bits // 8)
     digest = hashlib.sha256(data).hexdigest()
     return PerceptualSet(name, label, format_name, path, digest, HammingIndex(array, bits), categories, bad)
-
-
-def perceptual_tables(doc: dict[str, Any]) -> tuple[PerceptualSettings, list[dict[str, Any]]]:
-    """The profile document's ``[perceptual]`` settings and ``[[perceptual_sets]]`` entries."""
-    settings = settings_from(dict(doc.get("perceptual", {})))
-    refs = list(doc.get("perceptual_sets", []))
-    for ref in refs:
-        if ref.get("label", "known-bad") not in LABELS:
-            raise ValueError(f"perceptual set {ref.get('name')!r}: label must be known-bad or watch")
-    return settings, refs
