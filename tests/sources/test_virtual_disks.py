@@ -8,6 +8,7 @@ and in The Sleuth Kit's revision a_link (24 B).
 from __future__ import annotations
 
 import shutil
+import subprocess
 
 import pytest
 
@@ -77,3 +78,27 @@ def test_a_virtual_disk_inside_evidence_is_opened_in_place():
     media, what = open_nested_image(lambda offset, length: data[offset : offset + length], len(data))
     assert what == "VMDK virtual disk" and media is not None
     assert media.read(0x5800, 16) == b"place,user,passw"  # pytsk tests/img_info.py (§4)
+
+
+def _qemu_img(*args: str) -> None:
+    if shutil.which("qemu-img") is None:
+        pytest.skip("needs qemu-img (install.sh installs qemu-utils)")
+    subprocess.run(["qemu-img", *args], check=True, capture_output=True, timeout=120)
+
+
+def test_vhdx_and_a_qcow2_backing_chain_made_by_qemu_img(tmp_path):
+    """The same ext2 (The Sleuth Kit's image.dd) as VHDX, and as a QCOW2 child over a QCOW2 base."""
+    raw = peerdata_path("sleuthkit", "test", "data", "image.dd")
+    _qemu_img("convert", "-O", "vhdx", str(raw), str(tmp_path / "disk.vhdx"))
+    _qemu_img("convert", "-O", "qcow2", str(raw), str(tmp_path / "base.qcow2"))
+    _qemu_img("create", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", str(tmp_path / "child.qcow2"))
+    for name, kind in (("disk.vhdx", "vhdx"), ("child.qcow2", "qcow")):
+        source = open_source(str(tmp_path / name))
+        try:
+            assert (source.kind, source.size) == (kind, 102400)
+        finally:
+            source.close()
+        walked = walk_source(str(tmp_path / name))
+        live = {p: (walked.files[(0, p)].size, walked.files[(0, p)].md5) for (_, p) in walked.files}
+        for path_in_image, value in {**COMMON, **A_LINK}.items():
+            assert live[path_in_image] == value
