@@ -92,6 +92,16 @@ def walk_volume(opened: OpenedVolume, report: ProblemSink, skip: SkipSink) -> It
     return walk_live(opened.baseline, walk)
 
 
+def absolute_reader(opened: OpenedVolume) -> Callable[[int, int], bytes] | None:
+    """Reads of the volume's own bytes at source offsets (what the unallocated pass expects): the
+    decrypted bytes of an unlocked volume, not the ciphertext. None for a shadow copy (its free space
+    is the live volume's, examined there) and for APFS (not a TSK file system)."""
+    if not isinstance(opened.fs, pytsk3.FS_Info) or opened.container or opened.media is None:
+        return None
+    media, start = opened.media, opened.volume.offset
+    return lambda offset, length: media.read(offset - start, length)
+
+
 def shadow_copies(live: OpenedVolume, report: ProblemSink) -> list[OpenedVolume]:
     if not isinstance(live.fs, pytsk3.FS_Info) or live.volume.fs_type != "NTFS" or live.media is None:
         return []
