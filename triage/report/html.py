@@ -56,7 +56,11 @@ def css_string(value: object) -> Markup:
 
 
 _env = template_environment(Path(__file__).parent / "templates")
-_env.filters.update(utc=_utc, clip=clip, css_string=css_string, user=finding_user)
+def _minute(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "—"
+
+
+_env.filters.update(utc=_utc, minute=_minute, clip=clip, css_string=css_string, user=finding_user)
 
 
 def view_model(result: ScanResult, signer: dict[str, str]) -> dict[str, Any]:
@@ -87,7 +91,7 @@ def view_model(result: ScanResult, signer: dict[str, str]) -> dict[str, Any]:
 
 def page_footer(result: ScanResult) -> str:
     """The printed pages' footer: which case, which report (the finish time tells two apart)."""
-    case = f"Case {clip(result.case_reference, 60)} · " if result.case_reference else ""
+    case = f"Case {clip(result.case_reference, 40)} · " if result.case_reference else ""
     return f"{case}triage report {_utc(result.finished)} · {result.decision.verdict.value}"
 
 

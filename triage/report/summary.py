@@ -16,10 +16,11 @@ from triage.artefacts.users import user_for_path
 from triage.records import Finding, Problem, Reason, SourceInfo
 from triage.result import ScanResult
 
-MAX_GAP_LINES = 5  # "not examined" lines on page one; the rest are counted
-MAX_SOURCES = 2
+MAX_GAP_LINES = 4  # "not examined" lines on page one; the rest are counted
+MAX_SOURCES = 1
 MAX_WARNINGS = 3
-MAX_REASONS_WITH_EVIDENCE = 10  # a profile fires at most ~20 rules; past 10 the evidence is in part two
+ALL_EVIDENCE_UP_TO = 8  # reasons that each get a strongest-evidence line; a profile fires at most ~20
+EVIDENCE_LINE_BUDGET = 12  # past ALL_EVIDENCE_UP_TO reasons: evidence for (12 - reasons), at least 1
 KIND_ORDER = ("hash-match", "perceptual-match", "indicator", "keyword", "coverage-gap")
 
 
@@ -68,12 +69,15 @@ def importance(finding: Finding) -> tuple[int, float, int, str]:
 
 
 def summary_view(result: ScanResult, by_id: dict[str, Finding]) -> Summary:
+    count = len(result.decision.reasons)
+    evidenced = count if count <= ALL_EVIDENCE_UP_TO else max(1, EVIDENCE_LINE_BUDGET - count)
     reasons = tuple(
-        ReasonLine(n, reason, _strongest(reason, by_id) if n <= MAX_REASONS_WITH_EVIDENCE else None)
+        ReasonLine(n, reason, _strongest(reason, by_id) if n <= evidenced else None)
         for n, reason in enumerate(result.decision.reasons, 1)
     )
-    warnings = [f"{lib.kind.capitalize()} {lib.name}: {lib.signed}" for lib in result.libraries]
-    signed = [w for w, lib in zip(warnings, result.libraries, strict=True) if lib.signed not in ("", "verified")]
+    signed = [
+        f"{lib.kind} {lib.name}: {lib.signed}" for lib in result.libraries if lib.signed not in ("", "verified")
+    ]
     return Summary(
         reasons=reasons,
         not_examined=_counted(not_examined_lines(result), MAX_GAP_LINES),
