@@ -58,6 +58,8 @@ TOO_WIDE = """(() => {
   const width = document.documentElement.clientWidth;
   const wide = [...document.querySelectorAll('body *')]
     .filter(e => e.getBoundingClientRect().right > width + 0.5)
-    .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' ' + Math.round(e.getBoundingClientRect().right));
-  return {scroll: document.documentElement.scrollWidth, width: width, inner: innerWidth, wide: wide.slice(0, 8)};
+    .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
+              + ' ' + Math.round(e.getBoundingClientRect().right));
+  return {scroll: document.documentElement.scrollWidth, width: width, inner: innerWidth,
+          wide: wide.slice(0, 8)};
 })()"""

@@ -49,7 +49,9 @@ def finding(n: int) -> Finding:
         examined = Examined(entry(path, n), "image/jpeg", "JPEG image data", "a" * 32, "b" * 40, f"{n:064x}")
         detail = {"set": "test-known-bad", "algorithm": "sha256", "digest": f"{n:064x}", "category": "cat-1"}
         summary = "File matches known-bad hash set 'test-known-bad' (SHA256, cat-1)"
-        return Finding(f"F{n + 1:05d}", "hash-match", "known-bad", summary, examined.entry, examined, detail=detail)
+        return Finding(
+            f"F{n + 1:05d}", "hash-match", "known-bad", summary, examined.entry, examined, detail=detail
+        )
     context = {"encoding": "utf-8", "offset": n, "text": f"the hidden stash {LONG}"}
     detail = {
         "term": "hidden stash",
@@ -68,7 +70,9 @@ def visit(n: int) -> Artefact:
     source = entry(f"/Users/{user}/AppData/Local/Google/Chrome/User Data/Default/History", 0)
     url = f"https://example.org/{n}/{LONG}?q={n}"
     values = {"url": url, "title": f"Page {n}", "visit_count": 1}
-    return Artefact("browser/visit", "browser/chrome-history", source, START + timedelta(seconds=n), user, values)
+    return Artefact(
+        "browser/visit", "browser/chrome-history", source, START + timedelta(seconds=n), user, values
+    )
 
 
 def devices() -> list[Artefact]:
@@ -91,7 +95,9 @@ def large_result() -> ScanResult:
     artefacts = tuple(visit(n) for n in range(VISITS)) + tuple(devices())
     volumes = (
         VolumeCoverage(Volume(DISK, 1, 1 << 20, 1 << 30, "EFI", "FAT32"), True, "", 10, 10, 1000),
-        VolumeCoverage(Volume(DISK, 2, 1 << 31, 1 << 38, "Basic data", "NTFS"), True, "", 90000, 90000, 1 << 36),
+        VolumeCoverage(
+            Volume(DISK, 2, 1 << 31, 1 << 38, "Basic data", "NTFS"), True, "", 90000, 90000, 1 << 36
+        ),
         VolumeCoverage(Volume(DISK, 3, 1 << 39, 1 << 36, "Basic data"), False, "encrypted: BitLocker"),
     )
     problems = tuple(
@@ -101,9 +107,23 @@ def large_result() -> ScanResult:
     hashes = tuple(f.id for f in findings[:HASH_FINDINGS])
     keywords = tuple(f.id for f in findings[HASH_FINDINGS:])
     reasons = (
-        Reason("SEIZE-KNOWN-BAD-HASH", Verdict.SEIZE, f"A file matches a known-bad hash set ({len(hashes)} findings)", hashes),
-        Reason("REVIEW-KEYWORDS", Verdict.REVIEW, f"Keywords from the profile's lists were found ({len(keywords)} findings)", keywords),
-        Reason("REVIEW-VOLUME-NOT-EXAMINED", Verdict.REVIEW, "A volume could not be examined (encrypted or unreadable)"),
+        Reason(
+            "SEIZE-KNOWN-BAD-HASH",
+            Verdict.SEIZE,
+            f"A file matches a known-bad hash set ({len(hashes)} findings)",
+            hashes,
+        ),
+        Reason(
+            "REVIEW-KEYWORDS",
+            Verdict.REVIEW,
+            f"Keywords from the profile's lists were found ({len(keywords)} findings)",
+            keywords,
+        ),
+        Reason(
+            "REVIEW-VOLUME-NOT-EXAMINED",
+            Verdict.REVIEW,
+            "A volume could not be examined (encrypted or unreadable)",
+        ),
     )
     return ScanResult(
         started=START,
@@ -116,10 +136,19 @@ def large_result() -> ScanResult:
         profile_sha256="c" * 64,
         sources=tuple(SourceInfo(f"{DISK}-{n}{LONG}", "device", 1 << 39, "d" * 64) for n in range(6)),
         libraries=tuple(
-            LibraryUsed("hash set", f"set-{n}", f"/lib/set-{n}.txt", "e" * 64, 10, signed="UNSIGNED (--allow-unsigned)")
+            LibraryUsed(
+                "hash set",
+                f"set-{n}",
+                f"/lib/set-{n}.txt",
+                "e" * 64,
+                10,
+                signed="UNSIGNED (--allow-unsigned)",
+            )
             for n in range(6)
         ),
-        coverage=Coverage(volumes, 90010, 90010, 1 << 36, {"known good (NSRL)": 40000}, GAPS, False, "", GAPS, GAPS * 4096),
+        coverage=Coverage(
+            volumes, 90010, 90010, 1 << 36, {"known good (NSRL)": 40000}, GAPS, False, "", GAPS, GAPS * 4096
+        ),
         findings=findings,
         problems=problems,
         decision=Decision(Verdict.SEIZE, reasons),
@@ -136,7 +165,12 @@ def most_reasons(result: ScanResult) -> ScanResult:
     rules = sorted(load_profile("default").rules, key=lambda rule: rule.verdict is not Verdict.SEIZE)
     ids = [f.id for f in result.findings]
     reasons = tuple(
-        Reason(rule.id, rule.verdict, f"{rule.text} ({len(ids[n :: len(rules)]):,} findings)", tuple(ids[n :: len(rules)]))
+        Reason(
+            rule.id,
+            rule.verdict,
+            f"{rule.text} ({len(ids[n :: len(rules)]):,} findings)",
+            tuple(ids[n :: len(rules)]),
+        )
         for n, rule in enumerate(rules)
     )
     return replace(result, decision=Decision(Verdict.SEIZE, reasons))

@@ -21,7 +21,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -99,13 +99,21 @@ class Page:
         target = self.send("Target.createTarget", url="about:blank")["targetId"]
         self._session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         self.send("Page.enable")
-        self.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
 
     def load(self, path: Path, timeout: float = 60.0) -> float:
-        """Open a local file and wait for its load event; returns the seconds it took."""
+        """Open a local file, wait for its load event and lay it out (asking for its height makes
+        the layout happen now, not lazily); returns the seconds until it could be read."""
         started = time.monotonic()
         self.send("Page.navigate", url=path.resolve().as_uri())
         self.wait_for("Page.loadEventFired", timeout)
+        self.evaluate("document.documentElement.scrollHeight")
         return time.monotonic() - started
 
     def evaluate(self, expression: str) -> Any:
@@ -139,7 +147,9 @@ class Page:
 
 
 @contextmanager
-def headless_page(width: int = A4_WIDTH_PX, height: int = 1123, chromium: str | None = None) -> Iterator[Page]:
+def headless_page(
+    width: int = A4_WIDTH_PX, height: int = 1123, chromium: str | None = None
+) -> Iterator[Page]:
     """A Page in a fresh headless Chromium with its own throw-away profile folder."""
     executable = chromium or find_chromium()
     if not executable:
@@ -162,7 +172,10 @@ def _start(executable: str, profile: str, reads: int, writes: int) -> subprocess
     """Chromium with the pipe ends as its descriptors 3 (commands in) and 4 (answers out)."""
 
     def descriptors() -> None:  # in the child: copies above 9 first, so 3 and 4 cannot collide
-        high_reads, high_writes = fcntl.fcntl(reads, fcntl.F_DUPFD, 10), fcntl.fcntl(writes, fcntl.F_DUPFD, 10)
+        high_reads, high_writes = (
+            fcntl.fcntl(reads, fcntl.F_DUPFD, 10),
+            fcntl.fcntl(writes, fcntl.F_DUPFD, 10),
+        )
         os.dup2(high_reads, 3)
         os.dup2(high_writes, 4)
 
@@ -173,15 +186,13 @@ def _start(executable: str, profile: str, reads: int, writes: int) -> subprocess
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         close_fds=False,  # Python's own descriptors are close-on-exec; only 3 and 4 are inherited
-        preexec_fn=descriptors,  # noqa: PLW1509
+        preexec_fn=descriptors,
     )
 
 
 def _stop(page: Page, process: subprocess.Popen[bytes], to_browser: int, from_browser: int) -> None:
-    try:
+    with suppress(BrowserError, OSError):
         page.send("Browser.close", timeout=10.0)
-    except (BrowserError, OSError):
-        pass
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:

@@ -56,6 +56,8 @@ def css_string(value: object) -> Markup:
 
 
 _env = template_environment(Path(__file__).parent / "templates")
+
+
 def _minute(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else "—"
 
@@ -97,7 +99,9 @@ def page_footer(result: ScanResult) -> str:
 
 def _reason_findings(number: int, reason: Reason, by_id: dict[str, Finding]) -> ReasonFindings:
     findings = sorted((by_id[i] for i in reason.finding_ids if i in by_id), key=importance)
-    return ReasonFindings(number, reason, tuple(findings[:MAX_REASON_ROWS]), max(0, len(findings) - MAX_REASON_ROWS))
+    return ReasonFindings(
+        number, reason, tuple(findings[:MAX_REASON_ROWS]), max(0, len(findings) - MAX_REASON_ROWS)
+    )
 
 
 def finding_view(finding: Finding) -> dict[str, Any]:

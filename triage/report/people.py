@@ -70,7 +70,7 @@ def user_summaries(artefacts: Iterable[Artefact]) -> tuple[UserSummary, ...]:
 
 
 def browser_name(parser: str) -> str:
-    """"browser/chrome-history" -> "Chrome"; the parser names the browser."""
+    """ "browser/chrome-history" -> "Chrome"; the parser names the browser."""
     return parser.partition("/")[2].partition("-")[0].capitalize() or parser
 
 

@@ -76,7 +76,9 @@ def summary_view(result: ScanResult, by_id: dict[str, Finding]) -> Summary:
         for n, reason in enumerate(result.decision.reasons, 1)
     )
     signed = [
-        f"{lib.kind} {lib.name}: {lib.signed}" for lib in result.libraries if lib.signed not in ("", "verified")
+        f"{lib.kind} {lib.name}: {lib.signed}"
+        for lib in result.libraries
+        if lib.signed not in ("", "verified")
     ]
     return Summary(
         reasons=reasons,
