@@ -99,11 +99,12 @@ def test_accounts_and_removable_shortcuts_show_in_the_user_summary():
             {"drive_type": "removable", "volume_serial": "5A3C0F21", "volume_label": "KINGSTON"},
         ),
         Artefact("browser/search", "browser/firefox-places", None, None, "alex", {"term": "x"}),
+        Artefact("browser/cache", "browser/firefox-cache", None, None, "alex", {"url": "y"}),
     ]
     [alex] = user_summaries(artefacts)
     assert alex.accounts == ("alex (last login 2024-03-01 12:00 UTC)",)
     assert alex.devices == ("removable volume, serial 5A3C0F21 “KINGSTON”",)
-    assert alex.browsers == ("Firefox: 1 search",) and alex.first == alex.last == when
+    assert alex.browsers == ("Firefox: 1 search, 1 cached item",) and alex.first == alex.last == when
 
 
 def test_clip_keeps_the_start_and_the_end():

@@ -93,8 +93,9 @@ def _summary(name: str, tally: _Tally) -> UserSummary:
 
 
 def _plural(kind: str, n: int) -> str:
-    word = {"search": "searches", "cache": "cached items"}.get(kind, f"{kind}s")
-    return kind if n == 1 else word
+    singular = {"cache": "cached item", "form": "form entry"}.get(kind, kind)
+    plural = {"search": "searches", "cache": "cached items", "form": "form entries"}.get(kind, f"{kind}s")
+    return singular if n == 1 else plural
 
 
 def _account(artefact: Artefact) -> str:
