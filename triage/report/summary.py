@@ -17,6 +17,7 @@ from triage.records import Finding, Problem, Reason, SourceInfo
 from triage.result import ScanResult
 
 MAX_GAP_LINES = 4  # "not examined" lines on page one; the rest are counted
+MAX_GAP_LINES_DENSE = 2  # when most rules fired (more than ALL_EVIDENCE_UP_TO reasons)
 MAX_SOURCES = 1
 MAX_WARNINGS = 3
 ALL_EVIDENCE_UP_TO = 8  # reasons that each get a strongest-evidence line; a profile fires at most ~20
@@ -82,7 +83,9 @@ def summary_view(result: ScanResult, by_id: dict[str, Finding]) -> Summary:
     ]
     return Summary(
         reasons=reasons,
-        not_examined=_counted(not_examined_lines(result), MAX_GAP_LINES),
+        not_examined=_counted(
+            not_examined_lines(result), MAX_GAP_LINES if count <= ALL_EVIDENCE_UP_TO else MAX_GAP_LINES_DENSE
+        ),
         sources=result.sources[:MAX_SOURCES],
         more_sources=max(0, len(result.sources) - MAX_SOURCES),
         warnings=_counted(signed, MAX_WARNINGS),
@@ -125,17 +128,18 @@ def not_examined_lines(result: ScanResult) -> list[str]:
 def _gap_line(problem: Problem) -> str:
     fault = "(a fault in triage) " if problem.kind == "tool-fault" else ""
     size = f" ({problem.size:,} bytes)" if problem.size > 0 else ""
-    return f"{fault}{problem.where}: {problem.what}{size}"
+    return f"{fault}{clip(problem.where, 72, tail=44)}: {clip(problem.what, 60)}{size}"
 
 
 def _counted(lines: Sequence[str], limit: int) -> Counted:
     return Counted(tuple(lines[:limit]), max(0, len(lines) - limit))
 
 
-def clip(value: object, limit: int = 160) -> str:
-    """A value cut for page one: the start and the end kept (a path's file name is at its end)."""
+def clip(value: object, limit: int = 160, tail: int = 0) -> str:
+    """A value cut for page one: the start and the last ``tail`` characters (a third of it by
+    default) kept around an ellipsis, since a path's file name is at its end."""
     text = "" if value is None else str(value)
     if len(text) <= limit:
         return text
-    tail = limit // 3
+    tail = min(tail or limit // 3, limit - 2)
     return f"{text[: limit - tail - 1]}…{text[-tail:]}"
