@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-SYSTEM_PACKAGES=(libmagic1 e2fsprogs mtools dosfstools exfatprogs ntfs-3g fdisk attr sleuthkit gzip debootstrap)
+SYSTEM_PACKAGES=(libmagic1 libarchive13 e2fsprogs mtools dosfstools exfatprogs ntfs-3g fdisk attr sleuthkit gzip debootstrap)
 # --dev: the report's browser tests print report.html with headless Chromium and read the PDF
 # with poppler's pdfinfo/pdftotext (tests/report/test_report_browser.py).
 [ "${1:-}" = "--dev" ] && SYSTEM_PACKAGES+=(chromium poppler-utils)
