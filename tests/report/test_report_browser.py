@@ -17,7 +17,7 @@ import pytest
 from tests.report.browser import TOO_WIDE, keep, pdf_pages, pdf_text, require_tools, squash
 from tests.report.large_result import large_result, most_reasons
 from triage.report import write_report
-from triage.report.chromium import A4_WIDTH_PX, Page, headless_page
+from triage.report.chromium import A4_PORTRAIT, A4_WIDTH_PX, LETTER_PORTRAIT, Page, headless_page
 from triage.signing import one_time_key
 
 pytestmark = pytest.mark.slow
@@ -90,10 +90,13 @@ def test_no_element_is_wider_than_the_page_at_a4_width(page, reports, name, medi
 
 
 @pytest.mark.parametrize("name", ["demo", "large", "most-reasons"])
-def test_the_summary_prints_on_page_one_and_the_evidence_starts_page_two(page, reports, shots, name):
+@pytest.mark.parametrize(("paper_name", "paper"), [("a4", A4_PORTRAIT), ("letter", LETTER_PORTRAIT)])
+def test_the_summary_prints_on_page_one_and_the_evidence_starts_page_two(
+    page, reports, shots, name, paper_name, paper
+):
     page.media("")  # no emulation: printing uses print media itself, as a person's Ctrl+P does
     page.load(reports[name])
-    pdf = keep(shots, f"{name}.pdf", page.pdf())
+    pdf = keep(shots, f"{name}-{paper_name}.pdf", page.pdf(paper))
     verdict, reasons = expected(reports[name])
     first, second = pdf_text(pdf, 1), pdf_text(pdf, 2)
     assert first.startswith(squash("Device triage report")) and verdict in first

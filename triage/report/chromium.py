@@ -39,6 +39,7 @@ FLAGS = (
     "--remote-debugging-pipe",
 )
 A4_PORTRAIT = (8.27, 11.69)  # inches, as Page.printToPDF takes them
+LETTER_PORTRAIT = (8.5, 11.0)
 A4_WIDTH_PX = 794  # 210 mm at 96 CSS px per inch
 
 
