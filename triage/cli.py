@@ -46,6 +46,7 @@ from triage.signing import (
     SigningKeyError,
     generate_keypair,
     one_time_key,
+    public_key_path,
     verify_folder,
 )
 from triage.sources import SourceError
@@ -189,9 +190,13 @@ def verify(folder: Path, key_path: Path | None) -> None:
 @click.argument("private_key", type=click.Path(path_type=Path))
 @click.option("--passphrase-file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 def keygen(private_key: Path, passphrase_file: Path | None) -> None:
-    """Create an Ed25519 signing key pair (PRIVATE_KEY, passphrase-protected, and PRIVATE_KEY.pub)."""
-    if private_key.exists():
-        raise InputProblem(f"{private_key} already exists: refusing to overwrite a key")
+    """Create an Ed25519 signing key pair: PRIVATE_KEY (passphrase-protected) and PRIVATE_KEY.pub.
+
+    Neither may exist already: an existing file is never overwritten.
+    """
+    for path in (private_key, public_key_path(private_key)):
+        if os.path.lexists(path):
+            raise InputProblem(f"{path} already exists: refusing to overwrite it")
     passphrase = read_passphrase(passphrase_file, confirm=True)
     public = generate_keypair(private_key, passphrase)
     click.echo(f"private key: {private_key}\npublic key:  {public}")

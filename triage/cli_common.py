@@ -44,13 +44,29 @@ def signing_key(key_path: Path | None, passphrase_file: Path | None) -> SigningK
     """The officer's key when one is given, else a one-time key (the report says which)."""
     if key_path is None:
         return one_time_key()
-    return load_signing_key(key_path, read_passphrase(passphrase_file, confirm=False))
+    return warn_if_unprotected(load_signing_key(key_path, read_passphrase(passphrase_file, confirm=False)))
+
+
+def warn_if_unprotected(key: SigningKey) -> SigningKey:
+    """Say loudly on stderr when a key file has no passphrase: whoever copies it can sign as its owner."""
+    if not key.protected:
+        click.secho(
+            f"WARNING: {key.origin} has NO PASSPHRASE: anyone who copies the file can sign reports "
+            "in its name. Make a protected key with `triage keygen`.",
+            err=True,
+            fg="red",
+            bold=True,
+        )
+    return key
 
 
 def read_passphrase(passphrase_file: Path | None, confirm: bool) -> bytes:
     """From --passphrase-file, else $TRIAGE_KEY_PASSPHRASE, else a prompt on a terminal."""
     if passphrase_file is not None:
-        return passphrase_file.read_bytes().rstrip(b"\r\n")
+        try:
+            return passphrase_file.read_bytes().rstrip(b"\r\n")
+        except OSError as exc:
+            raise InputProblem(f"--passphrase-file {passphrase_file}: cannot read: {exc.strerror}") from exc
     if os.environ.get("TRIAGE_KEY_PASSPHRASE"):
         return os.environ["TRIAGE_KEY_PASSPHRASE"].encode()
     if not sys.stdin.isatty():

@@ -136,7 +136,7 @@ def signed_report(tmp_path_factory, demo_disk) -> tuple[Path, Path]:
         "CASE/42",
     )
     assert scanned.returncode == EXIT["SEIZE"], scanned.stderr
-    return report_folder(out), home / "officer.pub"
+    return report_folder(out), home / "officer.key.pub"
 
 
 def test_verify_with_the_officers_public_key(signed_report):
