@@ -152,7 +152,7 @@ def test_wrong_passphrase_is_a_clear_error(demo_disk, signed_report, tmp_path):
         "scan",
         str(demo_disk),
         "--key",
-        str(public.with_suffix(".key")),
+        str(public.with_name("officer.key")),
         "--passphrase-file",
         str(tmp_path / "wrong"),
         "--out",
