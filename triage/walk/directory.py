@@ -74,9 +74,10 @@ def _list(directory: Path, skip: Skip) -> list[tuple[str, os.stat_result | OSErr
                     return _stat_all(listing)
             finally:
                 os.close(fd)
-    skip(NOATIME_REFUSED)
     with os.scandir(directory) as listing:
-        return _stat_all(listing)
+        entries = _stat_all(listing)
+    skip(NOATIME_REFUSED)  # listed, so its access time may have changed
+    return entries
 
 
 def _stat_all(listing: Iterator[os.DirEntry[str]]) -> list[tuple[str, os.stat_result | OSError]]:
