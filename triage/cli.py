@@ -2,14 +2,16 @@
 
 Exit codes (also in ``triage --help``):
   0  NO GROUNDS FOUND      10  REVIEW      20  SEIZE
-  1  internal error        2   usage error 3   bad input (source, profile, library, key)
-  4  verification failed
+  1  internal error        2   usage error 3   bad input (source, profile, library, key, --out)
+  4  verification failed   6   the report could not be written (output drive full or read-only)
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -25,8 +27,11 @@ from triage.cli_common import (
     EXIT_USAGE,
     EXIT_VERIFY,
     InputProblem,
+    check_report_folder,
+    is_output_failure,
     key_options,
     new_report_folder,
+    output_failed,
     read_passphrase,
     signing_key,
 )
@@ -40,7 +45,7 @@ from triage.progress import BarProgress, QuietProgress
 from triage.rematch.command import rematch_command
 from triage.report import write_report
 from triage.scan import ScanOptions, ScanResult, run_scan
-from triage.scan.command import close_folder, plan_run, run_options, terminate_as_interrupt
+from triage.scan.command import close_folder, plan_run, reopen_folder, run_options, terminate_as_interrupt
 from triage.scan.journal import JournalError
 from triage.signing import (
     SigningKeyError,
@@ -129,15 +134,17 @@ def scan(
     if not sources:
         raise click.UsageError("give at least one SOURCE (or --resume FOLDER)")
     folder = plan.folder or new_report_folder(out_root, case_reference or Path(sources[0]).name)
+    check_report_folder(folder, "--resume" if plan.folder else "--out")
     run = plan.option_fields(folder, budget_seconds, stop_on_seize, hash_only)
     options = ScanOptions(
         tuple(sources), profile, examiner, case_reference, not skip_source_hash, allow_unsigned, **run
     )
     options = with_agent_files(options, agent_files)  # read and checked before any evidence
-    with terminate_as_interrupt():
+    journal = Path(options.journal)
+    with terminate_as_interrupt(), _output_guard(folder, "the scan journal", journal):
         result = _run(options, quiet)
-    close_folder(folder)
-    report = write_report(result, folder, key)
+    with _output_guard(folder, "the report", journal):
+        report = write_report(result, folder, key, before_signing=lambda: close_folder(folder))
     _announce(result, report)
     sys.exit(EXIT_BY_VERDICT[result.decision.verdict])
 
@@ -153,7 +160,9 @@ def demo(out_root: Path, quiet: bool) -> None:
         options = ScanOptions((str(disk),), "demo", "Demo Officer", "DEMO-0001")
         result = _run(options, quiet)
     folder = new_report_folder(out_root, "demo")
-    report = write_report(result, folder, one_time_key())
+    check_report_folder(folder)
+    with _output_guard(folder, "the report", None):
+        report = write_report(result, folder, one_time_key())
     check = verify_folder(folder)
     _announce(result, report)
     click.echo(f"Signature: {'verified' if check.ok else 'FAILED: ' + '; '.join(check.failures)}")
@@ -200,6 +209,19 @@ def keygen(private_key: Path, passphrase_file: Path | None) -> None:
     passphrase = read_passphrase(passphrase_file, confirm=True)
     public = generate_keypair(private_key, passphrase)
     click.echo(f"private key: {private_key}\npublic key:  {public}")
+
+
+@contextmanager
+def _output_guard(folder: Path, what: str, journal: Path | None) -> Iterator[None]:
+    """A full or read-only output drive is one line (exit 6) saying what was kept, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        if not is_output_failure(exc):
+            raise
+        if journal is not None:
+            reopen_folder(folder)
+        raise output_failed(folder, exc, what, journal) from None
 
 
 def _run(options: ScanOptions, quiet: bool) -> ScanResult:

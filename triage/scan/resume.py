@@ -75,24 +75,37 @@ def _restore(path: Path, start: dict[str, Any]) -> Restored:
     if not path.exists():
         raise JournalError(f"no scan journal at {path}: nothing to resume")
     restored = Restored()
-    for record in read_journal(path):
-        kind = record.pop("t")
-        if kind in ("start", "resume"):
-            _check_same_scan(restored.start or record, start, path)
-            restored.start = restored.start or record
-            restored.runs += 1
-        elif kind == "source" and not any(s.path == record["info"]["path"] for s in restored.sources):
-            restored.sources.append(decode(SourceInfo, record["info"]))
-        elif kind == "file" and record["key"] not in restored.files:
-            restored.files[record["key"]] = int(record["bytes"])
-            restored.records.append(record)
-        elif kind == "volume" and record["volume"] not in restored.volumes:
-            restored.volumes.add(record["volume"])
-            restored.records.append(record)
-            restored.sections = record.get("sections") or restored.sections
+    for number, record in enumerate(read_journal(path), 1):
+        try:
+            _restore_line(record, restored, start, path)
+        except JournalError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise _damaged(path, f"record {number}", exc) from None
     if not restored.start:
         raise JournalError(f"{path} has no start line: not a scan journal")
     return restored
+
+
+def _damaged(path: Path, where: str, exc: Exception) -> JournalError:
+    return JournalError(f"{path}: {where} is damaged ({type(exc).__name__}: {exc}): start a new scan")
+
+
+def _restore_line(record: dict[str, Any], restored: Restored, start: dict[str, Any], path: Path) -> None:
+    kind = record.pop("t")
+    if kind in ("start", "resume"):
+        _check_same_scan(restored.start or record, start, path)
+        restored.start = restored.start or record
+        restored.runs += 1
+    elif kind == "source" and not any(s.path == record["info"]["path"] for s in restored.sources):
+        restored.sources.append(decode(SourceInfo, record["info"]))
+    elif kind == "file" and record["key"] not in restored.files:
+        restored.files[record["key"]] = int(record["bytes"])
+        restored.records.append(record)
+    elif kind == "volume" and record["volume"] not in restored.volumes:
+        restored.volumes.add(record["volume"])
+        restored.records.append(record)
+        restored.sections = record.get("sections") or restored.sections
 
 
 def _check_same_scan(earlier: dict[str, Any], now: dict[str, Any], path: Path) -> None:
@@ -105,13 +118,22 @@ def _check_same_scan(earlier: dict[str, Any], now: dict[str, Any], path: Path) -
 
 def replay(restored: Restored, ctx: ScanContext, skipped: Callable[[dict[str, int]], None]) -> None:
     """Put every journalled file's and volume's results back, in their original order."""
-    for record in restored.records:
-        for fields in record.get("findings", []):
-            finding = decode(Finding, fields)
-            ctx.log.add(**{k: getattr(finding, k) for k in fields if k != "id"})
-        for problem in record.get("problems", []):
-            ctx.problem(decode(Problem, problem))
-        ctx.inventory.extend(decode(Examined, x) for x in record.get("inventory", []))
-        ctx.artefacts.extend(decode(Artefact, x) for x in record.get("artefacts", []))
-        skipped(record.get("skipped", {}))
+    for number, record in enumerate(restored.records, 1):
+        try:
+            _replay_record(record, ctx, skipped)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise _damaged(Path("scan.journal"), f"file or volume record {number}", exc) from None
     ctx.sections.update(restored.sections)
+
+
+def _replay_record(
+    record: dict[str, Any], ctx: ScanContext, skipped: Callable[[dict[str, int]], None]
+) -> None:
+    for fields in record.get("findings", []):
+        finding = decode(Finding, fields)
+        ctx.log.add(**{k: getattr(finding, k) for k in fields if k != "id"})
+    for problem in record.get("problems", []):
+        ctx.problem(decode(Problem, problem))
+    ctx.inventory.extend(decode(Examined, x) for x in record.get("inventory", []))
+    ctx.artefacts.extend(decode(Artefact, x) for x in record.get("artefacts", []))
+    skipped(record.get("skipped", {}))
