@@ -31,7 +31,13 @@ class MediaImage(pytsk3.Img_Info):
         super().__init__(url="", type=pytsk3.TSK_IMG_TYPE_EXTERNAL)
 
     def read(self, offset: int, size: int) -> bytes:
-        return self._media.read(offset, size)
+        """A sector the media cannot give (a damaged E01 chunk, a bad sector) is a short read:
+        The Sleuth Kit then reports its own read error, which the walk turns into a Problem.
+        (An exception raised here reached the scan as an internal error.)"""
+        try:
+            return self._media.read(offset, size)
+        except OSError:
+            return b""
 
     def get_size(self) -> int:
         return self._media.size
@@ -89,7 +95,10 @@ def _open_filesystem(image: MediaImage, media: Media, volume: Volume) -> OpenedV
 
 
 def explain_unreadable(media: Media, volume: Volume) -> str:
-    head = media.read(volume.offset, ENTROPY_SAMPLE)
+    try:
+        head = media.read(volume.offset, ENTROPY_SAMPLE)
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}"
     if head[3:11] == b"-FVE-FS-":
         return "encrypted: BitLocker"
     if head.startswith(b"LUKS\xba\xbe") or head.startswith(b"SKUL\xba\xbe"):
