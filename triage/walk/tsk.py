@@ -87,6 +87,10 @@ def walk_filesystem(
     than MAX_DEPTH, a FAT root that lists nothing while its clusters are in use.
     """
     fs_type = fs_type_name(fs)
+    refusal = _unwalkable(fs)
+    if refusal:
+        report(Problem(volume.name, refusal, size=volume.length))
+        return
     try:
         root = fs.open_dir(path="/")
     except OSError as exc:
@@ -121,6 +125,26 @@ def walk_filesystem(
                 )
             )
     walk.check_fat_root(root)
+
+
+def _unwalkable(fs: pytsk3.FS_Info) -> str:
+    """Metadata numbers The Sleuth Kit would deadlock on, said before it is asked to walk them.
+
+    TSK numbers its virtual $OrphanFiles folder ``last_inum``; when damage makes the root
+    directory's number that same number (an ISO 9660 volume descriptor with one flipped bit did:
+    root 0, last 0), opening "/" searches for orphans, which opens "/" again while holding its
+    lock, and the process waits on itself for ever (TSK 4.12, fs_dir.c tsk_fs_dir_find_orphans).
+    """
+    try:
+        root, last = int(fs.info.root_inum), int(fs.info.last_inum)
+    except (AttributeError, ValueError):
+        return ""
+    if root >= last:
+        return (
+            f"file system metadata is damaged (root directory number {root}, last metadata number {last}): "
+            "The Sleuth Kit cannot walk it, so none of its files were examined"
+        )
+    return ""
 
 
 def _is_real(item: pytsk3.File) -> bool:
