@@ -35,7 +35,7 @@ MIRROR=${TRIAGE_USB_MIRROR:-http://deb.debian.org/debian}
 # Kept small on purpose: no init system, no udisks/automounter, no mdadm/lvm2 (they would
 # assemble and write to the computer's RAID/LVM metadata), no network tools.
 LIVE_PACKAGES=(linux-image-amd64 initramfs-tools busybox zstd udev kmod python3 libmagic1
-    figlet util-linux fdisk)
+    figlet util-linux fdisk kbd console-setup-linux fatresize)
 
 log() { echo "usb-image: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,7 +46,7 @@ from triage.progress import BarProgress, QuietProgress
 from triage.rematch.command import rematch_command
 from triage.report import write_report
 from triage.scan import ScanOptions, ScanResult, run_scan
-from triage.scan.command import close_folder, plan_run, reopen_folder, run_options, terminate_as_interrupt
+from triage.scan.command import close_folder, plan_run, reopen_folder, run_options, stop_on_signals
 from triage.scan.journal import JournalError
 from triage.signing import (
     SigningKeyError,
@@ -141,10 +142,11 @@ def scan(
     )
     options = with_agent_files(options, agent_files)  # read and checked before any evidence
     journal = Path(options.journal)
-    with terminate_as_interrupt(), _output_guard(folder, "the scan journal", journal):
-        result = _run(options, quiet)
-    with _output_guard(folder, "the report", journal):
-        report = write_report(result, folder, key, before_signing=lambda: close_folder(folder))
+    with stop_on_signals() as stop_request:  # a stop still ends in a signed partial report
+        with _output_guard(folder, "the scan journal", journal):
+            result = _run(options, quiet, stop_request)
+        with _output_guard(folder, "the report", journal):
+            report = write_report(result, folder, key, before_signing=lambda: close_folder(folder))
     _announce(result, report)
     sys.exit(EXIT_BY_VERDICT[result.decision.verdict])
 
@@ -224,10 +226,10 @@ def _output_guard(folder: Path, what: str, journal: Path | None) -> Iterator[Non
         raise output_failed(folder, exc, what, journal) from None
 
 
-def _run(options: ScanOptions, quiet: bool) -> ScanResult:
+def _run(options: ScanOptions, quiet: bool, stop_request: threading.Event | None = None) -> ScanResult:
     progress = QuietProgress() if quiet or not sys.stderr.isatty() else BarProgress()
     try:
-        return run_scan(options, progress)
+        return run_scan(options, progress, stop_request=stop_request)
     finally:
         progress.close()
 
