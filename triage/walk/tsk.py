@@ -19,6 +19,7 @@ from triage.records import Entry, Problem, Volume
 from triage.walk.bounds import describe_cut, tsk_data_end
 from triage.walk.fat_root import unlisted_bytes
 from triage.walk.files import FileHandle
+from triage.walk.gaps import has_dot_entries, is_real, unwalkable
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def walk_filesystem(
     than MAX_DEPTH, a FAT root that lists nothing while its clusters are in use.
     """
     fs_type = fs_type_name(fs)
-    refusal = _unwalkable(fs)
+    refusal = unwalkable(fs)
     if refusal:
         report(Problem(volume.name, refusal, size=volume.length))
         return
@@ -102,7 +103,7 @@ def walk_filesystem(
         directory, parent, parent_deleted, depth = stack.pop()
         listed = 0
         for item in _directory_items(directory, parent, volume, report):
-            listed += _is_real(item)
+            listed += is_real(item)
             child = _describe(item, parent, parent_deleted)
             if child is None:
                 continue
@@ -118,46 +119,13 @@ def walk_filesystem(
             elif meta.type in _FILE_TYPES:
                 walk.real_entries += 1
                 yield from walk.file_streams(item, meta, path, deleted)
-        if not listed and not parent_deleted and _has_dot_entries(fs_type, parent):
+        if not listed and not parent_deleted and has_dot_entries(fs_type, parent):
             report(
                 Problem(
                     f"{volume.name} {parent or '/'}", "directory lists no entries, not even '.': unreadable"
                 )
             )
     walk.check_fat_root(root)
-
-
-def _unwalkable(fs: pytsk3.FS_Info) -> str:
-    """Metadata numbers The Sleuth Kit would deadlock on, said before it is asked to walk them.
-
-    TSK numbers its virtual $OrphanFiles folder ``last_inum``; when damage makes the root
-    directory's number that same number (an ISO 9660 volume descriptor with one flipped bit did:
-    root 0, last 0), opening "/" searches for orphans, which opens "/" again while holding its
-    lock, and the process waits on itself for ever (TSK 4.12, fs_dir.c tsk_fs_dir_find_orphans).
-    """
-    try:
-        root, last = int(fs.info.root_inum), int(fs.info.last_inum)
-    except (AttributeError, ValueError):
-        return ""
-    if root >= last:
-        return (
-            f"file system metadata is damaged (root directory number {root}, last metadata number {last}): "
-            "The Sleuth Kit cannot walk it, so none of its files were examined"
-        )
-    return ""
-
-
-def _is_real(item: pytsk3.File) -> bool:
-    """Not one of the entries The Sleuth Kit adds itself ($OrphanFiles, $MBR, $FAT1, ...)."""
-    meta = getattr(item.info, "meta", None)
-    return meta is None or meta.type not in (pytsk3.TSK_FS_META_TYPE_VIRT, pytsk3.TSK_FS_META_TYPE_VIRT_DIR)
-
-
-def _has_dot_entries(fs_type: str, path: str) -> bool:
-    """Where every readable directory holds at least '.' and '..' (ext2/3/4; FAT but for its root)."""
-    if path.startswith("/$OrphanFiles"):
-        return False
-    return fs_type.startswith("Ext") or (fs_type.startswith("FAT") and path != "")
 
 
 def _directory_items(
