@@ -108,3 +108,64 @@ def test_unreadable_subdirectory_is_a_gap_and_atime_refusal_is_said():
         [f"folder {root / 'closed'}", "cannot list directory: Permission denied", "error"]
     ]
     assert walked["skipped"] == [NOATIME_REFUSED, NOATIME_REFUSED]  # root and open/, owned by root
+
+
+def scan_as_nobody(root: Path) -> dict:
+    """A whole scan of ``root`` in a forked child running as uid/gid 65534; verdict and problems as JSON.
+
+    A scan as root first loads every module and library the scan uses (the child cannot read
+    root's Python installation once it is 'nobody').
+    """
+    from triage.scan import ScanOptions, run_scan
+
+    run_scan(ScanOptions((str(root),), "demo", hash_sources=False))
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        code = 1
+        try:
+            os.close(read_end)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            result = run_scan(ScanOptions((str(root),), "demo", hash_sources=False))
+            problems = [[p.where, p.what, p.kind] for p in result.problems]
+            os.write(
+                write_end,
+                json.dumps({"verdict": result.decision.verdict.value, "problems": problems}).encode(),
+            )
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        output = pipe.read()
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, output.decode()
+    return json.loads(output)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run the scan as another user")
+def test_a_folder_with_an_unreadable_file_or_subdirectory_is_never_no_grounds_found():
+    root = Path(tempfile.mkdtemp(prefix="triage-other-"))
+    try:
+        root.chmod(0o755)
+        (root / "holiday.txt").write_text("a day at the beach")
+        (root / "holiday.txt").chmod(0o644)
+        (root / "private.txt").write_text("not for you")
+        (root / "private.txt").chmod(0o600)
+        (root / "closed").mkdir(mode=0o700)
+        only_file = scan_as_nobody(root)
+        (root / "private.txt").chmod(0o644)
+        only_folder = scan_as_nobody(root)
+        (root / "closed").chmod(0o755)
+        everything = scan_as_nobody(root)
+    finally:
+        shutil.rmtree(root)
+    assert only_file["verdict"] != "NO GROUNDS FOUND"
+    assert [(p[0].rsplit(" ", 1)[-1], p[2]) for p in only_file["problems"]] == [
+        (str(root / "closed"), "error"),
+        ("/private.txt", "error"),
+    ]
+    assert only_folder["verdict"] != "NO GROUNDS FOUND"
+    assert everything["verdict"] == "NO GROUNDS FOUND" and everything["problems"] == []
