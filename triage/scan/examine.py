@@ -15,6 +15,7 @@ from triage.identify import MAGIC_BYTES, carries_text, identify
 from triage.library import HashMatch
 from triage.match import findings
 from triage.match.analyzers import ANALYZERS, ContentAnalyzer
+from triage.match.artefact_text import with_keyword_findings
 from triage.match.digests import Digests
 from triage.match.inputs import StageInputs
 from triage.match.keywords import KeywordHit
@@ -98,7 +99,8 @@ def _analyse(
     examined: Examined, content: bytes, analyzers: list[ContentAnalyzer], inputs: StageInputs, depth: int
 ) -> Iterator[Record]:
     for analyzer in analyzers:
-        yield from expand(analyzer.analyze(examined, content, inputs), inputs, depth + 1)
+        records = expand(analyzer.analyze(examined, content, inputs), inputs, depth + 1)
+        yield from with_keyword_findings(records, inputs.keywords)  # artefacts inside (carved databases)
 
 
 def _hash_findings(matches: list[HashMatch], examined: Examined) -> Iterator[Record]:

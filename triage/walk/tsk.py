@@ -20,6 +20,7 @@ from triage.walk.bounds import describe_cut, tsk_data_end
 from triage.walk.fat_root import unlisted_bytes
 from triage.walk.files import FileHandle
 from triage.walk.gaps import has_dot_entries, is_real, unwalkable
+from triage.walk.ntfs_paths import file_name, original_folder, unreached_deleted_files
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ SkipSink = Callable[[str], None]
 _DIR_TYPES = (pytsk3.TSK_FS_META_TYPE_DIR, pytsk3.TSK_FS_META_TYPE_VIRT_DIR)
 _FILE_TYPES = (pytsk3.TSK_FS_META_TYPE_REG, pytsk3.TSK_FS_META_TYPE_LNK)
 NAME_ONLY = "deleted name whose metadata is gone (no content to read)"
+ORPHANS = "/$OrphanFiles"
 
 
 def fs_type_name(fs: pytsk3.FS_Info) -> str:
@@ -98,6 +100,7 @@ def walk_filesystem(
         report(Problem(volume.name, f"cannot open the root directory: {exc}", size=volume.length))
         return
     walk = _Walk(fs, volume, fs_type, report)
+    reached: set[int] = set()  # every metadata address the walk reached (NTFS: for the MFT sweep)
     stack: list[tuple[pytsk3.Directory, str, bool, int]] = [(root, "", False, 0)]
     while stack:
         directory, parent, parent_deleted, depth = stack.pop()
@@ -112,7 +115,11 @@ def walk_filesystem(
                 item, meta = _open_by_address(fs, item)
             if meta is None:
                 skip(NAME_ONLY)
-            elif meta.type in _DIR_TYPES:
+                continue
+            reached.add(int(meta.addr))
+            if fs_type == "NTFS" and parent == ORPHANS:
+                path = _original_path(fs, item, path)
+            if meta.type in _DIR_TYPES:
                 subdir = walk.open_subdir(item, meta, depth, path)
                 if subdir is not None:
                     stack.append((subdir, path, deleted, depth + 1))
@@ -120,12 +127,18 @@ def walk_filesystem(
                 walk.real_entries += 1
                 yield from walk.file_streams(item, meta, path, deleted)
         if not listed and not parent_deleted and has_dot_entries(fs_type, parent):
-            report(
-                Problem(
-                    f"{volume.name} {parent or '/'}", "directory lists no entries, not even '.': unreadable"
-                )
-            )
+            what = "directory lists no entries, not even '.': unreadable"
+            report(Problem(f"{volume.name} {parent or '/'}", what))
     walk.check_fat_root(root)
+    if fs_type == "NTFS":
+        for item, meta, path in unreached_deleted_files(fs, reached):
+            yield from walk.file_streams(item, meta, path, True)
+
+
+def _original_path(fs: pytsk3.FS_Info, item: pytsk3.File, path: str) -> str:
+    """issue 16: an NTFS orphan's path rebuilt from its $FILE_NAME parent references (ntfs_paths.py)."""
+    named = file_name(item)
+    return f"{original_folder(fs, item)}/{named.name}" if named is not None else path
 
 
 def _directory_items(
