@@ -18,5 +18,9 @@ class FailingMedia:
 
 
 def test_unreadable_media_is_a_volume_not_examined_not_a_crash():
-    [opened] = open_volumes("bad.E01", FailingMedia())
-    assert (opened.fs, opened.reason) == (None, "unreadable: Input/output error")
+    problems: list = []
+    [opened] = open_volumes("bad.E01", FailingMedia(), report=problems.append)
+    assert opened.fs is None
+    assert [(p.where, p.what, p.kind) for p in problems] == [
+        ("bad.E01", "the media could not be read at byte 0: Input/output error: not examined there", "error")
+    ]

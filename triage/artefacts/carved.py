@@ -43,6 +43,7 @@ BY_TABLES: tuple[tuple[frozenset[str], FileParser], ...] = (
 class CarvedDatabases:
     name = "carved-databases"
     max_bytes = 64 << 20
+    required = False  # carves are bounded far below this
 
     def wants(self, examined: Examined) -> bool:
         carved = any(part.startswith(("carve:", "unallocated:")) for part in examined.entry.container)

@@ -51,6 +51,7 @@ def examine_file(
         if read.analyzers and examined.complete:
             content = b"".join(read.buffered)
             records.extend(_analyse(examined, content, read.analyzers, inputs, 0))
+        records.extend(too_large(examined))
     records.append(examined)
     if examined.error:
         records.append(
@@ -118,6 +119,21 @@ def _known_good(matches: list[HashMatch]) -> bool:
 def _wanted(partial: Examined) -> list[ContentAnalyzer]:
     size = partial.entry.size
     return [a for a in ANALYZERS if size <= a.max_bytes and a.wants(partial)]
+
+
+def too_large(examined: Examined) -> list[Problem]:
+    """A gap for each required analyser that wants this content but may not hold it in memory
+    (a video or an archive over its limit): hashed and keyword-scanned, but not looked inside."""
+    size = examined.entry.size
+    return [
+        Problem(
+            _where(examined.entry),
+            f"not examined by the {a.name} analyser: {size:,} bytes is over its {a.max_bytes:,}-byte limit",
+            size=size,
+        )
+        for a in ANALYZERS
+        if a.required and size > a.max_bytes and a.wants(examined)
+    ]
 
 
 def _where(entry: Entry) -> str:
