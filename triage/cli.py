@@ -2,8 +2,8 @@
 
 Exit codes (also in ``triage --help``):
   0  NO GROUNDS FOUND      10  REVIEW      20  SEIZE
-  1  internal error        2   usage error 3   bad input (source, profile, library, key)
-  4  verification failed
+  1  internal error        2   usage error 3   bad input (source, profile, library, key, --out)
+  4  verification failed   6   the report could not be written (output drive full or read-only)
 """
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -26,8 +29,11 @@ from triage.cli_common import (
     EXIT_USAGE,
     EXIT_VERIFY,
     InputProblem,
+    check_report_folder,
+    is_output_failure,
     key_options,
     new_report_folder,
+    output_failed,
     read_passphrase,
     signing_key,
 )
@@ -41,15 +47,18 @@ from triage.progress import BarProgress, QuietProgress
 from triage.rematch.command import rematch_command
 from triage.report import write_report
 from triage.scan import ScanOptions, ScanResult, run_scan
-from triage.scan.command import close_folder, plan_run, run_options, stop_on_signals
+from triage.scan.command import close_folder, plan_run, reopen_folder, run_options, stop_on_signals
 from triage.scan.journal import JournalError
 from triage.signing import (
     SigningKeyError,
     generate_keypair,
     one_time_key,
+    public_key_path,
     verify_folder,
 )
-from triage.sources import SourceError
+from triage.sources import SourceError, open_source
+from triage.sources.keys import KeysFileError, read_keys
+from triage.walk.unlocking import lock_states
 
 INPUT_ERRORS = (
     SourceError,
@@ -58,6 +67,7 @@ INPUT_ERRORS = (
     KeywordListError,
     SigningKeyError,
     JournalError,
+    KeysFileError,
 )
 
 
@@ -102,6 +112,13 @@ def cli(ctx: click.Context, show_version: bool, verbose: bool) -> None:
 @click.option("--skip-source-hash", is_flag=True, help="Do not hash the whole source first (faster).")
 @click.option("--allow-unsigned", is_flag=True, help="Accept library bundles whose signature fails.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option(
+    "--keys",
+    "keys_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="File of keys for locked volumes, one a line: password:…, recovery:… or keyfile:PATH. "
+    "Each is tried on each BitLocker/LUKS volume; no key is ever written to the report.",
+)
 @agent_options
 @run_options
 def scan(
@@ -120,25 +137,31 @@ def scan(
     resume_folder: Path | None,
     hash_only: bool,
     no_unallocated: bool,
+    keys_file: Path | None,
     **agent_files: Path | None,
 ) -> None:
     """Scan SOURCE... (image, E01, split raw, block device or folder), read-only."""
     key = signing_key(key_path, passphrase_file)
+    volume_keys = read_keys(keys_file) if keys_file is not None else ()
     plan = plan_run(resume_folder)  # --resume: the journal's sources, profile, examiner and case
     sources, profile = plan.sources or sources, plan.profile or profile
     examiner, case_reference = plan.examiner or examiner, plan.case_reference or case_reference
     if not sources:
         raise click.UsageError("give at least one SOURCE (or --resume FOLDER)")
     folder = plan.folder or new_report_folder(out_root, case_reference or Path(sources[0]).name)
+    check_report_folder(folder, "--resume" if plan.folder else "--out")
     run = plan.option_fields(folder, budget_seconds, stop_on_seize, hash_only, no_unallocated)
     options = ScanOptions(
         tuple(sources), profile, examiner, case_reference, not skip_source_hash, allow_unsigned, **run
     )
+    options = replace(options, keys=volume_keys)
     options = with_agent_files(options, agent_files)  # read and checked before any evidence
+    journal = Path(options.journal)
     with stop_on_signals() as stop_request:  # a stop still ends in a signed partial report
-        result = _run(options, quiet, stop_request)
-        close_folder(folder)
-        report = write_report(result, folder, key)
+        with _output_guard(folder, "the scan journal", journal):
+            result = _run(options, quiet, stop_request)
+        with _output_guard(folder, "the report", journal):
+            report = write_report(result, folder, key, before_signing=lambda: close_folder(folder))
     _announce(result, report)
     sys.exit(EXIT_BY_VERDICT[result.decision.verdict])
 
@@ -154,7 +177,9 @@ def demo(out_root: Path, quiet: bool) -> None:
         options = ScanOptions((str(disk),), "demo", "Demo Officer", "DEMO-0001")
         result = _run(options, quiet)
     folder = new_report_folder(out_root, "demo")
-    report = write_report(result, folder, one_time_key())
+    check_report_folder(folder)
+    with _output_guard(folder, "the report", None):
+        report = write_report(result, folder, one_time_key())
     check = verify_folder(folder)
     _announce(result, report)
     click.echo(f"Signature: {'verified' if check.ok else 'FAILED: ' + '; '.join(check.failures)}")
@@ -191,12 +216,56 @@ def verify(folder: Path, key_path: Path | None) -> None:
 @click.argument("private_key", type=click.Path(path_type=Path))
 @click.option("--passphrase-file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 def keygen(private_key: Path, passphrase_file: Path | None) -> None:
-    """Create an Ed25519 signing key pair (PRIVATE_KEY, passphrase-protected, and PRIVATE_KEY.pub)."""
-    if private_key.exists():
-        raise InputProblem(f"{private_key} already exists: refusing to overwrite a key")
+    """Create an Ed25519 signing key pair: PRIVATE_KEY (passphrase-protected) and PRIVATE_KEY.pub.
+
+    Neither may exist already: an existing file is never overwritten.
+    """
+    for path in (private_key, public_key_path(private_key)):
+        if os.path.lexists(path):
+            raise InputProblem(f"{path} already exists: refusing to overwrite it")
     passphrase = read_passphrase(passphrase_file, confirm=True)
     public = generate_keypair(private_key, passphrase)
     click.echo(f"private key: {private_key}\npublic key:  {public}")
+
+
+@cli.command("unlock-test", epilog=EPILOG)
+@click.argument("source")
+@click.option(
+    "--keys",
+    "keys_file",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="File of keys, one a line: password:…, recovery:… or keyfile:PATH.",
+)
+def unlock_test(source: str, keys_file: Path) -> None:
+    """Try the keys on each locked volume of SOURCE (read-only, nothing scanned); exit 0 if all open.
+
+    Exit 10 when a locked volume stays locked. Only kinds of keys are shown, never a key.
+    """
+    keys = read_keys(keys_file)
+    opened = open_source(source)
+    try:
+        states = lock_states(opened.name, opened.media, keys) if opened.media is not None else []
+    finally:
+        opened.close()
+    for state in states:
+        click.echo(f"{'unlocked' if state.unlocked else 'LOCKED  '}  {state.volume}: {state.note}")
+    if not states:
+        click.echo(f"{source}: no encrypted volume found")
+    sys.exit(0 if all(state.unlocked for state in states) else 10)
+
+
+@contextmanager
+def _output_guard(folder: Path, what: str, journal: Path | None) -> Iterator[None]:
+    """A full or read-only output drive is one line (exit 6) saying what was kept, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        if not is_output_failure(exc):
+            raise
+        if journal is not None:
+            reopen_folder(folder)
+        raise output_failed(folder, exc, what, journal) from None
 
 
 def _run(options: ScanOptions, quiet: bool, stop_request: threading.Event | None = None) -> ScanResult:

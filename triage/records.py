@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from triage.bounded import bounded_values
+
 
 class Verdict(enum.StrEnum):
     SEIZE = "SEIZE"
@@ -96,6 +98,9 @@ class Finding:
     weight: float = 1.0
     detail: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "detail", bounded_values(self.detail))  # values from evidence: bounded
+
 
 PROBLEM_KINDS = ("error", "damaged", "tool-fault")
 
@@ -132,6 +137,24 @@ class VolumeCoverage:
     files_examined: int = 0
     bytes_read: int = 0
 
+    @property
+    def state(self) -> str:
+        """For the coverage totals: examined, locked, unsupported, not on the media or unreadable."""
+        if self.examined:
+            return "examined"
+        for prefix, state in VOLUME_STATES:
+            if self.reason.startswith(prefix):
+                return state
+        return "unreadable"
+
+
+# Reason prefixes set by triage/walk/volumes.py, and the state each one means.
+VOLUME_STATES = (
+    ("encrypted:", "locked"),
+    ("unsupported:", "unsupported"),
+    ("not on the media", "not on the media"),
+)
+
 
 @dataclass(frozen=True)
 class Coverage:
@@ -147,6 +170,14 @@ class Coverage:
     partial_reason: str = ""
     gaps: int = 0  # problems that left something unexamined (Problem.is_gap)
     gap_bytes: int = 0  # their size, where known
+
+    @property
+    def bytes_by_state(self) -> dict[str, int]:
+        """Bytes of the volumes (shadow copies included) in each state, e.g. {"examined": …, "locked": …}."""
+        totals: dict[str, int] = {}
+        for volume in self.volumes:
+            totals[volume.state] = totals.get(volume.state, 0) + volume.volume.length
+        return totals
 
     @property
     def complete(self) -> bool:
@@ -200,6 +231,9 @@ class Artefact:
     values: dict[str, Any] = field(default_factory=dict)
     recovered: bool = False  # from a deleted row, an uncheckpointed WAL frame or a freelist page
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", bounded_values(self.values))  # see triage/bounded.py
+
 
 @dataclass(frozen=True)
 class FindingDraft:
@@ -212,6 +246,9 @@ class FindingDraft:
     examined: Examined | None = None
     weight: float = 1.0
     detail: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "detail", bounded_values(self.detail))
 
     def numbered(self, finding_id: str) -> Finding:
         return Finding(

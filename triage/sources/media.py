@@ -107,3 +107,45 @@ def split_raw_segments(path: Path) -> list[Path]:
         segments.append(candidate)
         number += 1
     return segments or [path]
+
+
+class MediaSlice:
+    """A window on other media (a partition of a disk): reads outside it return nothing."""
+
+    def __init__(self, media: Media, offset: int, length: int) -> None:
+        self._media = media
+        self.offset = offset
+        self.size = max(0, min(length, media.size - offset))
+
+    def read(self, offset: int, length: int) -> bytes:
+        if offset < 0 or offset >= self.size or length <= 0:
+            return b""
+        return self._media.read(self.offset + offset, min(length, self.size - offset))
+
+    def close(self) -> None:  # the underlying media is closed by its owner
+        pass
+
+
+class ShortReads:
+    """A Media whose unreadable regions (a damaged E01 chunk, a bad sector) read as short reads.
+
+    Partition-table and file-system parsers all handle a short read, as they must for a
+    truncated image; an OSError from deep inside one reached the scan as an internal error. The
+    first failure is kept so the caller can report it as a coverage gap.
+    """
+
+    def __init__(self, media: Media) -> None:
+        self._media = media
+        self.size = media.size
+        self.first_error = ""
+
+    def read(self, offset: int, length: int) -> bytes:
+        try:
+            return self._media.read(offset, length)
+        except OSError as exc:
+            if not self.first_error:
+                self.first_error = f"byte {offset:,}: {exc.strerror or exc}"
+            return b""
+
+    def close(self) -> None:
+        self._media.close()
