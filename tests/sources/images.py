@@ -15,7 +15,7 @@ import pytest
 
 MIB = 1024 * 1024
 PASSPHRASE = "correct horse battery staple 7"
-PLANTED_TEXT = b"meet at the hidden stash on friday\n"  # "hidden stash" is a demo keyword
+PLANTED_TEXT = b"meet amelia testcase on friday\n"  # a demo keyword of weight 3: REVIEW on its own (issue 18)
 
 
 def need_tools(*tools: str) -> None:
