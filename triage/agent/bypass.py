@@ -36,7 +36,7 @@ from triage.agent.confirm import AlertResult
 from triage.agent.evidence import DeviceRecord
 from triage.agent.gaps import DERIVED, Period
 from triage.agent.records import AgentInputs
-from triage.agent.urls import host_of, normalise_url
+from triage.urls import host_of, normalise_url
 from triage.artefacts.search_terms import search_term
 from triage.artefacts.users import in_user_profile
 from triage.match.keywords import KeywordScanner

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import unquote_plus
 
-from triage.agent.urls import normalise_url
+from triage.urls import normalise_url
 from triage.artefacts.users import user_for_path
 from triage.records import Artefact, Entry, Examined, Finding
 

@@ -26,7 +26,7 @@ from triage.agent.bypass import Unalerted
 from triage.agent.confirm import CONFIRMED, NOT_FOUND, RECOVERABLE, AlertResult
 from triage.agent.evidence import DeviceRecord
 from triage.agent.gaps import Event
-from triage.agent.urls import NORMALISATION_RULES
+from triage.urls import NORMALISATION_RULES
 from triage.records import FindingDraft, Section
 
 if TYPE_CHECKING:

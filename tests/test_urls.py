@@ -1,4 +1,5 @@
-"""URL normalisation: each rule the report states, one row each."""
+"""URL and domain normalisation (triage/urls.py): the one table for the agent cross-check and the
+URL libraries; each rule the report and docs/libraries.md state, one row each."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from triage.agent.urls import host_of, normalise_url
+from triage.urls import domain_suffixes, host_of, normalise_domain, normalise_url, path_prefixes
 
 
 @pytest.mark.parametrize(
@@ -23,6 +24,13 @@ from triage.agent.urls import host_of, normalise_url
         ("https://example.com/s?q=hidden+stash", "https://example.com/s?q=hidden%20stash"),  # + in a query
         ("https://example.com", "https://example.com/"),  # empty path
         ("https://example.com/a/", "https://example.com/a"),  # trailing slash
+        ("https://example.com/a//", "https://example.com/a"),
+        ("https://example.com/%41%62/%e2%82%ac", "https://example.com/Ab/%E2%82%AC"),  # percent-encoding
+        (
+            "HTTP://WWW.Example.ORG:80/Kids/?gclid=1&UTM_Medium=e#x",
+            "http://www.example.org/Kids",
+        ),  # all at once
+        ("https://example.com.:443/", "https://example.com/"),  # trailing dot of the host
         ("https://example.com/a#top", "https://example.com/a"),  # fragment
         ("https://example.com/a?utm_source=x&b=2&fbclid=y&a=1", "https://example.com/a?a=1&b=2"),  # tracking
         ("  https://example.com/a  ", "https://example.com/a"),
@@ -44,3 +52,37 @@ def test_host_of() -> None:
 def test_normalising_twice_changes_nothing(url: str) -> None:
     once = normalise_url(url)
     assert normalise_url(once) == once
+
+
+@pytest.mark.parametrize(
+    ("text", "domain"),
+    [
+        ("Example.ORG", "example.org"),
+        ("shop.exämple.org.", "shop.xn--exmple-cua.org"),  # IDN as punycode, trailing dot
+        ("  example.org ", "example.org"),
+        ("https://example.org", ""),  # a URL is not a domain
+        ("example.org/kids", ""),
+        ("example.org:8080", ""),
+        ("a..b", ""),
+        ("", ""),
+    ],
+)
+def test_normalise_domain(text: str, domain: str) -> None:
+    assert normalise_domain(text) == domain
+
+
+def test_domain_suffixes_stop_at_label_boundaries() -> None:
+    assert domain_suffixes("shop.example.org") == ["shop.example.org", "example.org", "org"]
+    assert "example.org" not in domain_suffixes("example.org.evil.test")
+    assert "example.org" not in domain_suffixes("badexample.org")
+    assert domain_suffixes("192.168.1.10") == ["192.168.1.10"]
+
+
+def test_path_prefixes_stop_at_segment_boundaries() -> None:
+    assert path_prefixes(normalise_url("https://x.org/kids/boys?size=8")) == [
+        "https://x.org/",
+        "https://x.org/kids",
+        "https://x.org/kids/boys",
+        "https://x.org/kids/boys?size=8",
+    ]
+    assert "https://x.org/kids" not in path_prefixes(normalise_url("https://x.org/kidswear"))
