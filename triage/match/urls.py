@@ -1,0 +1,109 @@
+"""Match an address against the URL lists: exact URL, URL prefix and domain entries, clear or hashed.
+
+Every list is compiled to sorted SHA-256 keys of normalised forms (``triage.library.urls``), so
+a clear and a hashed list are matched the same way: the address is normalised
+(``triage.urls.normalise_url``), and its candidate keys are hashed and looked up together:
+
+- the whole normalised URL: matches ``url``, ``prefix`` and ``any`` (hashed plain) entries;
+- each path-segment prefix of it (``path_prefixes``): matches ``prefix`` entries;
+- its host and each parent domain at label boundaries (``domain_suffixes``): matches
+  ``domain`` and ``any`` entries. So ``shop.example.org`` matches ``example.org``;
+  ``example.org.evil.test`` and ``badexample.org`` do not.
+
+``http`` and ``https`` are the same address for matching (a list entry in either matches a
+visit in either): lists record a site, not the protocol a browser happened to use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from triage.library.urls import CompiledUrlList
+from triage.library.urls.read import url_key_digest
+from triage.urls import domain_suffixes, normalise_url, path_prefixes
+
+ROLE_MATCHES = {"url": ("url", "prefix", "any"), "prefix": ("prefix",), "domain": ("domain", "any")}
+_SAME_SITE = {"http": "https", "https": "http"}
+MAX_ADDRESS = 8192  # longer values are not addresses a list entry could name
+
+
+@dataclass(frozen=True)
+class UrlMatch:
+    """One list entry an address matched."""
+
+    list_name: str
+    label: str  # the list's label: known-bad, watch, bespoke
+    line: int  # the entry's id: its line in the list file
+    match: str  # how the entry matches: url, prefix, domain, any (hashed)
+    entry: str  # the normalised entry; "" for a hashed list (never reconstructed)
+    category: str
+    weight: float
+    hashed: bool
+    address: str  # the normalised address that matched
+    matched_as: str  # "URL", "prefix <...>" or "domain <...>" (for a hashed list, the role only)
+
+
+class UrlLibrary:
+    """Every URL list a profile uses; one call matches an address against all of them."""
+
+    def __init__(self, lists: Iterable[CompiledUrlList]) -> None:
+        self.lists = list(lists)
+
+    @property
+    def empty(self) -> bool:
+        return not any(url_list.count for url_list in self.lists)
+
+    def match(self, address: str) -> list[UrlMatch]:
+        """Each list entry ``address`` matches, one per (list, entry)."""
+        if self.empty or not address or len(address) > MAX_ADDRESS:
+            return []
+        normalised = normalise_url(address)
+        if not normalised:
+            return []
+        candidates = _candidates(normalised)
+        keys = [url_key_digest(text) for text, _ in candidates]
+        found: dict[tuple[str, int], UrlMatch] = {}
+        for url_list in self.lists:
+            for index, row in url_list.find(keys):
+                text, role = candidates[index]
+                if url_list.match_kind(row) in ROLE_MATCHES[role]:
+                    hit = _hit(url_list, row, normalised, text, role)
+                    found.setdefault((url_list.name, hit.line), hit)
+        return list(found.values())
+
+
+def _candidates(normalised: str) -> list[tuple[str, str]]:
+    """(text, role) for every key an entry matching ``normalised`` can have."""
+    parts = urlsplit(normalised)
+    forms = [normalised]
+    if parts.scheme in _SAME_SITE:
+        forms.append(_SAME_SITE[parts.scheme] + normalised[len(parts.scheme) :])
+    found: dict[str, str] = {}
+    for form in forms:
+        found.setdefault(form, "url")
+        for prefix in path_prefixes(form):
+            found.setdefault(prefix, "prefix")
+    for domain in domain_suffixes(parts.hostname or ""):
+        found.setdefault(domain, "domain")
+    return list(found.items())
+
+
+def _hit(url_list: CompiledUrlList, row: int, address: str, text: str, role: str) -> UrlMatch:
+    info = url_list.row(row)
+    shown = {"url": "URL", "prefix": "prefix", "domain": "domain"}[role]
+    if not url_list.hashed and role != "url":
+        shown = f"{shown} {text}"
+    return UrlMatch(
+        url_list.name,
+        url_list.label,
+        info.line,
+        info.match,
+        info.text,
+        info.category,
+        info.weight,
+        url_list.hashed,
+        address,
+        shown,
+    )
