@@ -36,10 +36,10 @@ from triage.agent.confirm import AlertResult
 from triage.agent.evidence import DeviceRecord
 from triage.agent.gaps import DERIVED, Period
 from triage.agent.records import AgentInputs
-from triage.urls import host_of, normalise_url
 from triage.artefacts.search_terms import search_term
 from triage.artefacts.users import in_user_profile
 from triage.match.keywords import KeywordScanner
+from triage.urls import host_of, normalise_url
 
 VM_DISK_SUFFIXES = frozenset({".vmdk", ".vdi", ".vhd", ".vhdx", ".qcow2", ".hdd", ".vmem", ".vmsn"})
 VM_PRODUCTS = ("virtualbox", "vmware", "qemu", "hyper-v", "parallels", "virt-manager")

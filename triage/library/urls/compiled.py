@@ -107,8 +107,11 @@ def compile_url_list(
     entries: list[UrlEntry] = []
     bad: list[BadLine] = []
     for item in read_url_list(source):
-        (entries if isinstance(item, UrlEntry) else bad).append(item)
-    hashed = hash_entries or bool(entries) and not entries[0].text
+        if isinstance(item, UrlEntry):
+            entries.append(item)
+        else:
+            bad.append(item)
+    hashed = hash_entries or (bool(entries) and not entries[0].text)
     work = dest.parent / f".{dest.name}.building-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
