@@ -128,8 +128,8 @@ def _clear_entry(line: int, entry: str, match: str, category: str, weight: float
     stated, match = match, match or ("url" if "://" in entry else "domain")
     text = normalise_domain(entry) if match == "domain" else normalise_url(entry)
     if not text:
-        why = "not a URL with a scheme and host" if match != "domain" else "not a domain"
-        why = why if stated else "neither a URL (scheme://host/...) nor a domain"
+        why = "not a domain" if stated else "neither a URL (scheme://host/...) nor a domain"
+        why = "not a URL with a scheme and host" if match != "domain" else why
         return BadLine(line, why if entry else "entry is empty")
     return UrlEntry(line, url_key_digest(text), match, text, category, weight)
 
