@@ -117,6 +117,12 @@ def test_every_parser_on_a_generated_blockfile_index():
     )
 
 
+def test_every_parser_on_a_generated_internet_shortcut():
+    from tests.artefacts.test_internet_shortcut import WINDOWS_URL_FILE  # no .url file in the peer data
+
+    check_all_parsers(WINDOWS_URL_FILE, "/Users/a/Favorites/Board.url")
+
+
 def check_all_parsers(data: bytes, path: str) -> None:
     for name, content in variants(data).items():
         handle = handle_of(content, path)

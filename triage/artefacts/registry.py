@@ -16,6 +16,7 @@ from triage.artefacts.browser.firefox_formhistory import FirefoxFormHistory
 from triage.artefacts.browser.firefox_places import FirefoxPlaces
 from triage.artefacts.browser.safari_history import SafariHistory
 from triage.artefacts.indicators.checks import OrderConditionChecks
+from triage.artefacts.windows.internet_shortcut import InternetShortcuts
 from triage.artefacts.windows.jumplist_auto import AutomaticDestinations
 from triage.artefacts.windows.jumplist_custom import CustomDestinations
 from triage.artefacts.windows.prefetch import PrefetchFiles
@@ -40,6 +41,7 @@ PARSERS: tuple[ArtefactParser, ...] = (
     SystemHive(),
     UserHives(),
     Shortcuts(),
+    InternetShortcuts(),
     AutomaticDestinations(),
     CustomDestinations(),
     RecycleBin(),
