@@ -62,29 +62,27 @@ class UrlLibrary:
         normalised = normalise_url(address)
         if not normalised:
             return []
-        candidates = _candidates(normalised)
-        keys = [url_key_digest(text) for text, _ in candidates]
+        found_keys = candidates(normalised)
+        keys = [url_key_digest(text) for text, _ in found_keys]
         found: dict[tuple[str, int], UrlMatch] = {}
         for url_list in self.lists:
             for index, row in url_list.find(keys):
-                text, role = candidates[index]
+                text, role = found_keys[index]
                 if url_list.match_kind(row) in ROLE_MATCHES[role]:
                     hit = _hit(url_list, row, normalised, text, role)
                     found.setdefault((url_list.name, hit.line), hit)
         return list(found.values())
 
 
-def _candidates(normalised: str) -> list[tuple[str, str]]:
+def candidates(normalised: str) -> list[tuple[str, str]]:
     """(text, role) for every key an entry matching ``normalised`` can have."""
     parts = urlsplit(normalised)
-    forms = [normalised]
-    if parts.scheme in _SAME_SITE:
-        forms.append(_SAME_SITE[parts.scheme] + normalised[len(parts.scheme) :])
-    found: dict[str, str] = {}
-    for form in forms:
-        found.setdefault(form, "url")
-        for prefix in path_prefixes(form):
-            found.setdefault(prefix, "prefix")
+    scheme = parts.scheme
+    found = {normalised: "url"}
+    found.update((prefix, "prefix") for prefix in path_prefixes(normalised) if prefix != normalised)
+    if scheme in _SAME_SITE:  # the same address over the other protocol
+        other = _SAME_SITE[scheme]
+        found.update({other + text[len(scheme) :]: role for text, role in list(found.items())})
     for domain in domain_suffixes(parts.hostname or ""):
         found.setdefault(domain, "domain")
     return list(found.items())

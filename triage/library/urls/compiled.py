@@ -6,6 +6,8 @@ A compiled list is a folder (inside a library bundle, ``urls/<name>/``):
                   ("file line N: why", never their content), source file SHA-256, categories
     keys.sha256   the distinct SHA-256 keys of the entries (of the normalised URL or domain,
                   triage/urls.py), 32 bytes each, sorted ascending
+    keys.hi       the first 8 bytes of each key read big-endian, as uint64 LE, same order (they
+                  compare as integers, so the search is numpy's fastest; the full key confirms)
     rows.bin      one 12-byte row per key, same order: line (uint32 LE, the entry's id),
                   weight (float32 LE), category (uint32 LE, index into list.json's categories)
     match.bin     one byte per key, same order: 0 url, 1 prefix, 2 domain, 3 any (MATCHES)
@@ -15,13 +17,15 @@ A compiled list is a folder (inside a library bundle, ``urls/<name>/``):
 A hashed list (``hashed: true``) has no text files: its addresses are nowhere on the stick, and
 a match names the entry by its line. Opening maps the files and reads list.json; nothing is
 parsed per entry, so a list of a million entries opens in milliseconds (bench/url_lists.py).
-A lookup is one ``searchsorted`` over the mapped keys for all of a URL's candidate keys.
+A lookup is one ``searchsorted`` over the mapped heads for all of a URL's candidate keys, then a
+comparison of the full key at each position found.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import mmap
 import os
 import shutil
 from dataclasses import dataclass
@@ -36,6 +40,7 @@ FORMAT = "triage-url-list/1"
 LIST_INFO = "list.json"
 LABELS = ("known-bad", "watch", "bespoke")
 KEY = np.dtype("S32")
+HEAD = np.dtype("<u8")
 ROW = np.dtype([("line", "<u4"), ("weight", "<f4"), ("category", "<u4")])
 MATCH = np.dtype("u1")
 MAX_BAD_SHOWN = 20
@@ -65,10 +70,12 @@ class CompiledUrlList:
             raise UrlListError(f"{folder}: not a compiled URL list ({exc})") from exc
         self.name, self.label = str(self.info["name"]), str(self.info["label"])
         self.hashed, self.count = bool(self.info["hashed"]), int(self.info["entries"])
-        self._keys = _array(folder / "keys.sha256", KEY, in_memory)
+        self._keys = _bytes(folder / "keys.sha256", in_memory)
+        self._heads = _array(folder / "keys.hi", HEAD, in_memory)
         self._rows = _array(folder / "rows.bin", ROW, in_memory)
         self._matches = _array(folder / "match.bin", MATCH, in_memory)
-        if not len(self._keys) == len(self._rows) == len(self._matches) == self.count:
+        sizes = (len(self._keys) // KEY.itemsize, len(self._heads), len(self._rows), len(self._matches))
+        if set(sizes) != {self.count}:
             raise UrlListError(f"{folder}: files do not hold {self.count} entries (damaged?)")
         self._text = None if self.hashed else _array(folder / "text.bin", np.dtype("u1"), in_memory)
         self._offsets = None if self.hashed else _array(folder / "text.idx", np.dtype("<u8"), in_memory)
@@ -77,10 +84,15 @@ class CompiledUrlList:
         """(index into keys, row) for each key the list holds."""
         if not keys or not self.count:
             return []
-        wanted = np.array(keys, dtype=KEY)
-        rows = np.searchsorted(self._keys, wanted).clip(0, self.count - 1)
-        hits = np.flatnonzero(self._keys[rows] == wanted)
-        return [(int(i), int(rows[i])) for i in hits]
+        heads = np.fromiter((int.from_bytes(k[:8], "big") for k in keys), dtype=np.uint64, count=len(keys))
+        found = []
+        for index, row in enumerate(np.searchsorted(self._heads, heads).tolist()):
+            while row < self.count and self._keys[row * 32 : row * 32 + 8] == keys[index][:8]:
+                if self._keys[row * 32 : row * 32 + 32] == keys[index]:
+                    found.append((index, row))
+                    break
+                row += 1  # another key with the same first 8 bytes (rare)
+        return found
 
     def match_kind(self, row: int) -> str:
         return MATCHES[int(self._matches[row])]
@@ -142,7 +154,10 @@ def _write(folder: Path, entries: list[UrlEntry], hashed: bool) -> dict[str, Any
     categories = sorted({e.category for e in chosen})
     index = {c: i for i, c in enumerate(categories)}
     rows = np.array([(e.line, e.weight, index[e.category]) for e in chosen], dtype=ROW)
-    ordered[distinct].tofile(folder / "keys.sha256")
+    unique = ordered[distinct].tobytes()
+    (folder / "keys.sha256").write_bytes(unique)
+    heads = np.frombuffer(unique, dtype=">u8").reshape(-1, 4)[:, 0]
+    heads.astype(HEAD).tofile(folder / "keys.hi")
     rows.tofile(folder / "rows.bin")
     np.array([MATCHES.index(e.match) for e in chosen], dtype=MATCH).tofile(folder / "match.bin")
     if not hashed:
@@ -159,6 +174,16 @@ def _write(folder: Path, entries: list[UrlEntry], hashed: bool) -> dict[str, Any
         "matches": {m: n for m, n in counts.items() if n},
         "categories": categories,
     }
+
+
+def _bytes(path: Path, in_memory: bool) -> bytes | mmap.mmap:
+    try:
+        with path.open("rb") as file:
+            if in_memory or path.stat().st_size == 0:
+                return file.read()
+            return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError) as exc:
+        raise UrlListError(f"{path}: cannot open ({exc})") from exc
 
 
 def _array(path: Path, dtype: np.dtype, in_memory: bool) -> np.ndarray:
