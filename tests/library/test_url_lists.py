@@ -101,6 +101,7 @@ def test_compiled_list_round_trip_and_repeats(tmp_path: Path) -> None:
     key = hashlib.sha256(b"b.test").digest()
     assert [compiled.row(r).line for _, r in compiled.find([b"\0" * 32, key])] == [2]
     assert sorted(p.name for p in (tmp_path / "c").iterdir()) == [
+        "keys.hi",
         "keys.sha256",
         "list.json",
         "match.bin",

@@ -116,13 +116,7 @@ def compile_url_list(
     Returns list.json's content."""
     if label not in LABELS:
         raise UrlListError(f"label must be one of {', '.join(LABELS)}, not {label!r}")
-    entries: list[UrlEntry] = []
-    bad: list[BadLine] = []
-    for item in read_url_list(source):
-        if isinstance(item, UrlEntry):
-            entries.append(item)
-        else:
-            bad.append(item)
+    entries, bad = _read(source)
     hashed = hash_entries or (bool(entries) and not entries[0].text)
     work = dest.parent / f".{dest.name}.building-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
@@ -142,6 +136,17 @@ def compile_url_list(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return info
+
+
+def _read(source: Path) -> tuple[list[UrlEntry], list[BadLine]]:
+    entries: list[UrlEntry] = []
+    bad: list[BadLine] = []
+    for item in read_url_list(source):
+        if isinstance(item, UrlEntry):
+            entries.append(item)
+        else:
+            bad.append(item)
+    return entries, bad
 
 
 def _write(folder: Path, entries: list[UrlEntry], hashed: bool) -> dict[str, Any]:
