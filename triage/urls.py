@@ -95,12 +95,15 @@ def path_prefixes(normalised: str) -> list[str]:
     """The prefixes of a normalised URL a prefix entry can be: its origin with "/", then each
     path segment in turn, then the whole URL ("https://x.org/a/b?q" -> https://x.org/,
     https://x.org/a, https://x.org/a/b, https://x.org/a/b?q). So an entry "https://x.org/kids"
-    matches /kids and /kids/boys, never /kidswear."""
-    parts = urlsplit(normalised)
-    origin = f"{parts.scheme}://{parts.netloc}"
+    matches /kids and /kids/boys, never /kidswear. String operations only: ``normalised`` is
+    already in normal form (one path, no fragment), and this runs for every address checked."""
+    scheme, _, rest = normalised.partition("://")
+    netloc, _, tail = rest.partition("/")
+    origin = f"{scheme}://{netloc}"
     found = [origin + "/"]
-    segments = [s for s in parts.path.split("/") if s]
-    found += [origin + "/" + "/".join(segments[: i + 1]) for i in range(len(segments))]
+    path = tail.partition("?")[0]
+    for segment in path.split("/") if path else ():
+        found.append(found[-1] + segment if len(found) == 1 else f"{found[-1]}/{segment}")
     if normalised not in found:
         found.append(normalised)
     return found

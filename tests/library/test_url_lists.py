@@ -168,3 +168,13 @@ def test_cli_import_urls_reports_counts_and_bad_lines(tmp_path: Path) -> None:
     ]
     info = runner.invoke(cli, ["library", "info", str(bundle)])
     assert "urls     risk (watch, clear): 2 entries; bad lines 1" in info.output
+
+
+def test_a_damaged_compiled_list_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "l.txt"
+    source.write_text("a.test\nb.test\n")
+    compile_url_list(source, "l", "watch", tmp_path / "c")
+    keys = tmp_path / "c" / "keys.sha256"
+    keys.write_bytes(keys.read_bytes()[:32])
+    with pytest.raises(UrlListError, match="files do not hold 2 entries"):
+        CompiledUrlList(tmp_path / "c")

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from triage.library.urls import CompiledUrlList
 from triage.library.urls.read import url_key_digest
-from triage.urls import domain_suffixes, normalise_url, path_prefixes
+from triage.urls import domain_suffixes, host_of, normalise_url, path_prefixes
 
 ROLE_MATCHES = {"url": ("url", "prefix", "any"), "prefix": ("prefix",), "domain": ("domain", "any")}
 _SAME_SITE = {"http": "https", "https": "http"}
@@ -76,14 +75,13 @@ class UrlLibrary:
 
 def candidates(normalised: str) -> list[tuple[str, str]]:
     """(text, role) for every key an entry matching ``normalised`` can have."""
-    parts = urlsplit(normalised)
-    scheme = parts.scheme
+    scheme = normalised.partition("://")[0]
     found = {normalised: "url"}
     found.update((prefix, "prefix") for prefix in path_prefixes(normalised) if prefix != normalised)
     if scheme in _SAME_SITE:  # the same address over the other protocol
         other = _SAME_SITE[scheme]
         found.update({other + text[len(scheme) :]: role for text, role in list(found.items())})
-    for domain in domain_suffixes(parts.hostname or ""):
+    for domain in domain_suffixes(host_of(normalised)):
         found.setdefault(domain, "domain")
     return list(found.items())
 

@@ -28,6 +28,7 @@ import json
 import mmap
 import os
 import shutil
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,8 @@ HEAD = np.dtype("<u8")
 ROW = np.dtype([("line", "<u4"), ("weight", "<f4"), ("category", "<u4")])
 MATCH = np.dtype("u1")
 MAX_BAD_SHOWN = 20
+_ROW = struct.Struct("<IfI")  # as ROW
+_OFFSETS = struct.Struct("<QQ")
 
 
 @dataclass(frozen=True)
@@ -71,14 +74,17 @@ class CompiledUrlList:
         self.name, self.label = str(self.info["name"]), str(self.info["label"])
         self.hashed, self.count = bool(self.info["hashed"]), int(self.info["entries"])
         self._keys = _bytes(folder / "keys.sha256", in_memory)
-        self._heads = _array(folder / "keys.hi", HEAD, in_memory)
-        self._rows = _array(folder / "rows.bin", ROW, in_memory)
-        self._matches = _array(folder / "match.bin", MATCH, in_memory)
-        sizes = (len(self._keys) // KEY.itemsize, len(self._heads), len(self._rows), len(self._matches))
-        if set(sizes) != {self.count}:
+        self._heads = np.frombuffer(_bytes(folder / "keys.hi", in_memory), dtype=HEAD)
+        self._rows = _bytes(folder / "rows.bin", in_memory)
+        self._matches = _bytes(folder / "match.bin", in_memory)
+        sizes = (len(self._keys) // KEY.itemsize, len(self._heads), len(self._rows) // ROW.itemsize)
+        if set(sizes) != {self.count} or len(self._matches) != self.count:
             raise UrlListError(f"{folder}: files do not hold {self.count} entries (damaged?)")
-        self._text = None if self.hashed else _array(folder / "text.bin", np.dtype("u1"), in_memory)
-        self._offsets = None if self.hashed else _array(folder / "text.idx", np.dtype("<u8"), in_memory)
+        self._text = b"" if self.hashed else _bytes(folder / "text.bin", in_memory)
+        self._offsets = b"" if self.hashed else _bytes(folder / "text.idx", in_memory)
+        if not self.hashed and len(self._offsets) != 8 * (self.count + 1):
+            raise UrlListError(f"{folder}: text.idx does not index {self.count} entries (damaged?)")
+        self._categories = [str(c) for c in self.info.get("categories", [])]
 
     def find(self, keys: list[bytes]) -> list[tuple[int, int]]:
         """(index into keys, row) for each key the list holds."""
@@ -95,17 +101,18 @@ class CompiledUrlList:
         return found
 
     def match_kind(self, row: int) -> str:
-        return MATCHES[int(self._matches[row])]
+        return MATCHES[self._matches[row]] if self._matches[row] < len(MATCHES) else "url"
 
     def row(self, row: int) -> UrlRow:
-        record = self._rows[row]
+        """Read with ``struct`` from the mapped bytes: a numpy element access costs more than
+        the whole search (bench/url_lists.py)."""
+        line, weight, category = _ROW.unpack_from(self._rows, row * ROW.itemsize)
         text = ""
-        if self._text is not None and self._offsets is not None:
-            start, end = int(self._offsets[row]), int(self._offsets[row + 1])
-            text = bytes(self._text[start:end]).decode("utf-8")
-        categories = self.info.get("categories", [])
-        category = categories[int(record["category"])] if int(record["category"]) < len(categories) else ""
-        return UrlRow(int(record["line"]), self.match_kind(row), text, category, float(record["weight"]))
+        if self._offsets:
+            start, end = _OFFSETS.unpack_from(self._offsets, row * 8)
+            text = bytes(self._text[start:end]).decode("utf-8", errors="replace")
+        named = self._categories[category] if category < len(self._categories) else ""
+        return UrlRow(line, self.match_kind(row), text, named, weight)
 
 
 def compile_url_list(
@@ -182,21 +189,11 @@ def _write(folder: Path, entries: list[UrlEntry], hashed: bool) -> dict[str, Any
 
 
 def _bytes(path: Path, in_memory: bool) -> bytes | mmap.mmap:
+    """The file's bytes, mapped read-only (or read, when ``in_memory`` or empty)."""
     try:
         with path.open("rb") as file:
             if in_memory or path.stat().st_size == 0:
                 return file.read()
             return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError) as exc:
-        raise UrlListError(f"{path}: cannot open ({exc})") from exc
-
-
-def _array(path: Path, dtype: np.dtype, in_memory: bool) -> np.ndarray:
-    try:
-        if path.stat().st_size == 0:
-            return np.zeros(0, dtype=dtype)
-        if in_memory:
-            return np.fromfile(path, dtype=dtype)
-        return np.memmap(path, dtype=dtype, mode="r")
     except (OSError, ValueError) as exc:
         raise UrlListError(f"{path}: cannot open ({exc})") from exc
