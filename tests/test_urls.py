@@ -86,3 +86,15 @@ def test_path_prefixes_stop_at_segment_boundaries() -> None:
         "https://x.org/kids/boys?size=8",
     ]
     assert "https://x.org/kids" not in path_prefixes(normalise_url("https://x.org/kidswear"))
+
+
+_LABEL = st.from_regex(r"[a-z](?:[a-z0-9-]{0,6}[a-z0-9])?", fullmatch=True)  # IP addresses: own row
+
+
+@given(st.lists(_LABEL, min_size=1, max_size=5), st.lists(_LABEL, min_size=1, max_size=3))
+def test_a_domain_matches_exactly_at_label_boundaries(
+    host_labels: list[str], listed_labels: list[str]
+) -> None:
+    host, listed = ".".join(host_labels), ".".join(listed_labels)
+    expected = host == listed or host.endswith("." + listed)
+    assert (listed in domain_suffixes(host)) == expected
