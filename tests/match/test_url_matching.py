@@ -10,7 +10,7 @@ import pytest
 
 from triage.library.urls import load_url_list
 from triage.match.url_findings import url_findings, url_hits
-from triage.match.urls import UrlLibrary
+from triage.match.urls import UrlLibrary, candidates
 from triage.records import Artefact, Entry
 from triage.urls import normalise_domain, normalise_url
 
@@ -102,3 +102,16 @@ def test_one_finding_per_entry_per_file_counting_occurrences(library: UrlLibrary
     assert finding.detail["occurrences"] == 3
     assert [a["visit_count"] for a in finding.detail["addresses"]] == [0, 1, 2]
     assert finding.summary.startswith("browser/visit by user alice: https://shop.example.org/0 is an address")
+
+
+def test_only_the_candidate_keys_a_list_can_hold_are_looked_up(tmp_path: Path) -> None:
+    (tmp_path / "d.txt").write_text("example.org\n")
+    domains = UrlLibrary([load_url_list(tmp_path / "d.txt", "d", "watch")])
+    assert domains.roles == frozenset({"domain"})
+    assert [m.line for m in domains.match("https://a.example.org/x/y")] == [1]
+    assert candidates(normalise_url("https://a.example.org/x/y"), domains.roles) == [
+        ("a.example.org", "domain"),
+        ("example.org", "domain"),
+        ("org", "domain"),
+    ]
+    assert domains.match("https://a.example.org/x/y") == domains.match("https://a.example.org/x/y")  # memo

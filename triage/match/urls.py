@@ -16,16 +16,17 @@ visit in either): lists record a site, not the protocol a browser happened to us
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from triage.library.urls import CompiledUrlList
-from triage.library.urls.read import url_key_digest
+from triage.library.urls.read import MATCHES, url_key_digest
 from triage.urls import domain_suffixes, host_of, normalise_url, path_prefixes
 
 ROLE_MATCHES = {"url": ("url", "prefix", "any"), "prefix": ("prefix",), "domain": ("domain", "any")}
 _SAME_SITE = {"http": "https", "https": "http"}
 MAX_ADDRESS = 8192  # longer values are not addresses a list entry could name
+MAX_MEMO = 65_536  # addresses remembered (then forgotten all at once): bounds the memory
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,10 @@ class UrlLibrary:
 
     def __init__(self, lists: Iterable[CompiledUrlList]) -> None:
         self.lists = list(lists)
+        kinds = {kind for url_list in self.lists for kind in url_list.info.get("matches", MATCHES)}
+        # only the candidate keys some entry could have: a domain-only list needs no prefixes
+        self.roles = frozenset(role for role, takes in ROLE_MATCHES.items() if kinds & set(takes))
+        self._memo: dict[str, list[UrlMatch]] = {}  # a History repeats its addresses visit after visit
 
     @property
     def empty(self) -> bool:
@@ -58,10 +63,17 @@ class UrlLibrary:
         """Each list entry ``address`` matches, one per (list, entry)."""
         if self.empty or not address or len(address) > MAX_ADDRESS:
             return []
+        if address not in self._memo:
+            if len(self._memo) >= MAX_MEMO:
+                self._memo.clear()
+            self._memo[address] = self._match(address)
+        return list(self._memo[address])
+
+    def _match(self, address: str) -> list[UrlMatch]:
         normalised = normalise_url(address)
         if not normalised:
             return []
-        found_keys = candidates(normalised)
+        found_keys = candidates(normalised, self.roles)
         keys = [url_key_digest(text) for text, _ in found_keys]
         found: dict[tuple[str, int], UrlMatch] = {}
         for url_list in self.lists:
@@ -73,16 +85,18 @@ class UrlLibrary:
         return list(found.values())
 
 
-def candidates(normalised: str) -> list[tuple[str, str]]:
-    """(text, role) for every key an entry matching ``normalised`` can have."""
+def candidates(normalised: str, roles: Collection[str] = tuple(ROLE_MATCHES)) -> list[tuple[str, str]]:
+    """(text, role) for every key of the ``roles`` an entry matching ``normalised`` can have."""
     scheme = normalised.partition("://")[0]
-    found = {normalised: "url"}
-    found.update((prefix, "prefix") for prefix in path_prefixes(normalised) if prefix != normalised)
-    if scheme in _SAME_SITE:  # the same address over the other protocol
+    found = {normalised: "url"} if "url" in roles else {}
+    if "prefix" in roles:
+        found.update((prefix, "prefix") for prefix in path_prefixes(normalised) if prefix != normalised)
+    if scheme in _SAME_SITE and found:  # the same address over the other protocol
         other = _SAME_SITE[scheme]
         found.update({other + text[len(scheme) :]: role for text, role in list(found.items())})
-    for domain in domain_suffixes(host_of(normalised)):
-        found.setdefault(domain, "domain")
+    if "domain" in roles:
+        for domain in domain_suffixes(host_of(normalised)):
+            found.setdefault(domain, "domain")
     return list(found.items())
 
 
