@@ -31,6 +31,8 @@ from triage.urls import domain_suffixes, host_of, normalise_domain, normalise_ur
             "http://www.example.org/Kids",
         ),  # all at once
         ("https://example.com.:443/", "https://example.com/"),  # trailing dot of the host
+        ("http://[::1]:8080/a", "http://[::1]:8080/a"),  # an IPv6 address keeps its brackets
+        ("http://[FE80::1]:80/", "http://[fe80::1]/"),
         ("https://example.com/a#top", "https://example.com/a"),  # fragment
         ("https://example.com/a?utm_source=x&b=2&fbclid=y&a=1", "https://example.com/a?a=1&b=2"),  # tracking
         ("  https://example.com/a  ", "https://example.com/a"),

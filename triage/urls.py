@@ -63,6 +63,7 @@ def normalise_url(url: str) -> str:
     host = _host(parts.hostname or "")
     if not scheme or not host:
         return ""
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address keeps its brackets
     netloc = host if port is None or DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
     return urlunsplit((scheme, netloc, _path(parts.path), _query(parts.query), ""))
 

@@ -115,3 +115,15 @@ def test_only_the_candidate_keys_a_list_can_hold_are_looked_up(tmp_path: Path) -
         ("org", "domain"),
     ]
     assert domains.match("https://a.example.org/x/y") == domains.match("https://a.example.org/x/y")  # memo
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://a.example.org/x", "https://a.example.org:8443/x?q=1", "http://[::1]:8080/", "http://10.0.0.1/"],
+)
+def test_the_host_by_string_operations_is_urlsplits(url: str) -> None:
+    from triage.match.urls import _host
+    from triage.urls import host_of
+
+    normalised = normalise_url(url)
+    assert _host(normalised) == host_of(normalised)

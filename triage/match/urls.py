@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from triage.library.urls import CompiledUrlList
 from triage.library.urls.read import MATCHES, url_key_digest
-from triage.urls import domain_suffixes, host_of, normalise_url, path_prefixes
+from triage.urls import domain_suffixes, normalise_url, path_prefixes
 
 ROLE_MATCHES = {"url": ("url", "prefix", "any"), "prefix": ("prefix",), "domain": ("domain", "any")}
 _SAME_SITE = {"http": "https", "https": "http"}
@@ -95,9 +95,17 @@ def candidates(normalised: str, roles: Collection[str] = tuple(ROLE_MATCHES)) ->
         other = _SAME_SITE[scheme]
         found.update({other + text[len(scheme) :]: role for text, role in list(found.items())})
     if "domain" in roles:
-        for domain in domain_suffixes(host_of(normalised)):
+        for domain in domain_suffixes(_host(normalised)):
             found.setdefault(domain, "domain")
     return list(found.items())
+
+
+def _host(normalised: str) -> str:
+    """The host of a normalised URL by string operations (``host_of`` without a second urlsplit)."""
+    netloc = normalised.partition("://")[2].partition("/")[0].partition("?")[0]
+    if netloc.endswith("]"):
+        return netloc.strip("[]")
+    return netloc.rpartition(":")[0].strip("[]") or netloc
 
 
 def _hit(url_list: CompiledUrlList, row: int, address: str, text: str, role: str) -> UrlMatch:
