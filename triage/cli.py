@@ -121,6 +121,7 @@ def scan(
     stop_on_seize: bool,
     resume_folder: Path | None,
     hash_only: bool,
+    no_unallocated: bool,
     **agent_files: Path | None,
 ) -> None:
     """Scan SOURCE... (image, E01, split raw, block device or folder), read-only."""
@@ -131,7 +132,7 @@ def scan(
     if not sources:
         raise click.UsageError("give at least one SOURCE (or --resume FOLDER)")
     folder = plan.folder or new_report_folder(out_root, case_reference or Path(sources[0]).name)
-    run = plan.option_fields(folder, budget_seconds, stop_on_seize, hash_only)
+    run = plan.option_fields(folder, budget_seconds, stop_on_seize, hash_only, no_unallocated)
     options = ScanOptions(
         tuple(sources), profile, examiner, case_reference, not skip_source_hash, allow_unsigned, **run
     )

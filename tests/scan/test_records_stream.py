@@ -1,5 +1,5 @@
 """Issue 13's defects, each a test: resumed tallies, known-good nested content, linear
-stop-on-seize, one user attribution, and no stage importing the pipeline."""
+stop-on-seize, and no stage importing the pipeline (user attribution: tests/artefacts/test_terms_users.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import pytest
 from tests.scan.helpers import summary
 from tests.scan.test_resume import Crash, CrashAfter
 from triage import decide
-from triage.artefacts.users import user_for_path
 from triage.library import HashLibrary, load_hashset
 from triage.match.inputs import StageInputs
 from triage.match.keywords import Keyword, KeywordScanner
@@ -80,22 +79,6 @@ def test_stop_on_seize_looks_at_each_new_finding_once(monkeypatch):
     assert len(calls) == 10_000  # one SEIZE rule, one look per finding: linear, not quadratic
     seize = FindingDraft("hash-match", "known-bad", "h", entry).numbered("F99999")
     assert stop.check_findings([seize]) and "SEIZE" in stop.reason
-
-
-@pytest.mark.parametrize(
-    ("path", "user"),
-    [
-        ("/root/.mozilla/firefox/x.default/places.sqlite", "root"),
-        ("/Windows.old/Users/bob/NTUSER.DAT", "bob"),
-        ("C:\\Users\\alice\\AppData\\Local\\Google\\Chrome\\User Data\\Default\\History", "alice"),
-        ("/Program Files/App/users/config/settings.ini", ""),
-        ("/home/sam/.bash_history", "sam"),
-        ("/private/var/root/Library/Safari/History.db", "root"),
-        ("/Users/", ""),
-    ],
-)
-def test_one_answer_for_the_user_a_path_belongs_to(path, user):
-    assert user_for_path(path) == user
 
 
 def test_no_stage_imports_the_pipeline():

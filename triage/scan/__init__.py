@@ -60,6 +60,7 @@ class ScanOptions:
     journal: str = ""  # path of the scan journal (report folder/scan.journal); "" for none
     resume: bool = False  # continue the scan in ``journal``
     hash_only: bool = False  # digests and hash sets only: no type, keywords, analysers, parsers
+    unallocated: bool = True  # issue 16: read unallocated space and slack after the live files
     workers: int = field(default_factory=lambda: min(os.cpu_count() or 2, 16))
     processes: bool = True  # examine files in forked processes where the sources allow (scan/workers.py)
     agent_alerts: str | None = None  # remote agent exchange files (triage.agent); None: no cross-check
@@ -103,6 +104,7 @@ def run_scan(
         max(1, options.workers),
         processes,
     )
+    state.unallocated = options.unallocated  # issue 16
     restored = journal.restored if journal is not None else Restored()
     volumes: list[VolumeCoverage] = []
     try:
