@@ -148,6 +148,31 @@ def test_every_parser_on_a_history_with_a_junk_row(tmp_path):
     assert len([r for r in records if isinstance(r, Artefact) and r.kind == "browser/visit"]) == 2
 
 
+def test_a_firefox_places_junk_row_costs_that_row(tmp_path):
+    """The same guard in Firefox: a visit time that is text costs that visit only."""
+    import sqlite3
+
+    from triage.artefacts.browser.firefox_places import FirefoxPlaces
+
+    db = sqlite3.connect(tmp_path / "places.sqlite")
+    db.executescript(
+        "CREATE TABLE moz_places(id INTEGER PRIMARY KEY, url TEXT, title TEXT, visit_count INTEGER);"
+        "CREATE TABLE moz_historyvisits(id INTEGER PRIMARY KEY, place_id INTEGER, visit_date INTEGER,"
+        " visit_type INTEGER);"
+        "INSERT INTO moz_places VALUES (1, 'https://one.example/', 'one', 3);"
+        "INSERT INTO moz_historyvisits VALUES (1, 1, 1700000000000000, 1), (2, 1, 'junk', 1),"
+        " (3, 1, 1700000100000000, 1);"
+    )
+    db.commit()
+    db.close()
+    data = (tmp_path / "places.sqlite").read_bytes()
+    path = "/Users/a/AppData/Roaming/Mozilla/Firefox/Profiles/x.default/places.sqlite"
+    records = list(FirefoxPlaces().records(handle_of(data, path), VolumeFiles([])))
+    [problem] = [r for r in records if isinstance(r, Problem)]
+    assert problem.kind == "damaged" and "row id 2" in problem.what
+    assert len([r for r in records if isinstance(r, Artefact) and r.kind == "browser/visit"]) == 2
+
+
 def test_every_parser_on_a_generated_recently_used_xbel():
     check_all_parsers(
         xbel([("file:///home/a/Pictures/p%20q.jpg", "image/jpeg")]), "/home/a/.local/share/recently-used.xbel"

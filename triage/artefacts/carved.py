@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from triage.artefacts.browser.chrome_blockfile import ChromeBlockfileCache
 from triage.artefacts.browser.chrome_history import ChromeHistory
@@ -21,10 +22,11 @@ from triage.artefacts.browser.firefox_formhistory import FirefoxFormHistory
 from triage.artefacts.browser.firefox_places import FirefoxPlaces
 from triage.artefacts.browser.safari_history import SafariHistory
 from triage.artefacts.common import FileParser
-from triage.match.artefact_text import with_keyword_findings
-from triage.match.inputs import StageInputs
 from triage.records import Artefact, Entry, Examined, Problem, Record, Tally
 from triage.walk.files import FileHandle
+
+if TYPE_CHECKING:
+    from triage.match.inputs import StageInputs
 
 # parsers that yield a file's embedded bodies as Content themselves: carving those files again would
 # report each cached picture twice
@@ -41,6 +43,7 @@ BY_TABLES: tuple[tuple[frozenset[str], FileParser], ...] = (
 class CarvedDatabases:
     name = "carved-databases"
     max_bytes = 64 << 20
+    required = False  # carves are bounded far below this
 
     def wants(self, examined: Examined) -> bool:
         carved = any(part.startswith(("carve:", "unallocated:")) for part in examined.entry.container)
@@ -57,9 +60,8 @@ class CarvedDatabases:
             if needed <= tables:
                 yield Tally("Carving", f"carved databases parsed as {parser.name}")
                 handle = FileHandle(examined.entry, lambda at, n: content[at : at + n])
+                # what the artefacts say goes through the keyword list in the pipeline (scan/examine.py)
                 records: Iterator[Record] = parser.records(handle, None)  # type: ignore[arg-type]
-                if inputs is not None:  # what the artefacts say goes through the keyword list too
-                    records = with_keyword_findings(records, inputs.keywords, inputs.urls)
                 for record in records:
                     yield (
                         dataclasses.replace(record, recovered=True)

@@ -24,6 +24,7 @@ from triage.records import Examined, Record
 class ContentAnalyzer(Protocol):
     name: str
     max_bytes: int  # files larger than this are not buffered for the analyser
+    required: bool  # a file it wants but over max_bytes is a coverage gap (not for optional extras)
 
     def wants(self, examined: Examined) -> bool: ...
 

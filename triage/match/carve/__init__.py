@@ -94,6 +94,7 @@ def _literal_hits(
 class CarveAnalyzer:
     name = "carve"
     max_bytes = CarveLimits().max_file_bytes
+    required = False  # carving inside files is a deeper pass: a file too large for it is still examined
 
     def __init__(
         self, limits: CarveLimits | None = None, parsed: Callable[[Entry], bool] | None = None

@@ -47,6 +47,7 @@ CONTAINER_KINDS = frozenset(f.kind for f in CONTAINERS)
 class ContainerAnalyzer:
     name = "containers"
     max_bytes = 512 << 20  # a larger container is hashed and keyword-scanned, not opened
+    required = True  # an archive too large to open is a coverage gap
 
     def __init__(self, limits: ContainerLimits | None = None) -> None:
         self.limits = limits or ContainerLimits()

@@ -37,6 +37,7 @@ CACHE_MIMES = frozenset({"application/octet-stream"})  # thumbcache has no libma
 class PerceptualAnalyzer:
     name = "perceptual"
     max_bytes = 256 << 20  # videos over this are not buffered (and so not hashed)
+    required = True  # a picture or video too large to hash is a coverage gap
 
     def wants(self, examined: Examined) -> bool:
         mime, entry = examined.mime, examined.entry
