@@ -97,7 +97,8 @@ def _csv_rows(text: str, name: str) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         header = [cell.strip().lower() for cell in next(rows, [])]
         if "entry" not in header or len(set(header)) != len(header) or set(header) - set(COLUMNS):
-            raise UrlListError(f"{name} line 1: the header needs an 'entry' column and only {COLUMNS}")
+            allowed = ", ".join(COLUMNS)
+            raise UrlListError(f"{name} line 1: the header needs an 'entry' column, and only {allowed}")
         for row in rows:
             if any(cell.strip() for cell in row):
                 cells = dict(zip(header, row, strict=False))
