@@ -269,7 +269,7 @@ def test_resume_replays_the_pass_from_the_journal_and_does_not_read_it_again(
     resumed = run_scan(dataclasses.replace(options, resume=True))
     assert summary(resumed) == summary(whole)
     on_free_space = [f.kind for f in resumed.findings if f.entry and f.entry.path == "/$Unallocated"]
-    assert sorted(on_free_space) == ["hash-match"] + ["keyword"] * 4
+    assert sorted(on_free_space) == ["hash-match"] + ["keyword"] * 4 + ["url-match"]  # each once
 
 
 def test_slack_follows_the_runs_and_skips_holes() -> None:
