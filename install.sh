@@ -2,12 +2,12 @@
 # Installs everything triage needs on a fresh Debian/Ubuntu machine:
 # system packages (libmagic, file-system tools for building demo evidence and
 # tests), then a virtual environment in .venv with triage and its extras.
-#   ./install.sh          runtime + E01 support
+#   ./install.sh          runtime + E01, BitLocker/LUKS and virtual-disk support
 #   ./install.sh --dev    plus test and lint tools
 set -euo pipefail
 cd "$(dirname "$0")"
 
-SYSTEM_PACKAGES=(libmagic1 libarchive13 e2fsprogs mtools dosfstools exfatprogs ntfs-3g fdisk attr sleuthkit gzip debootstrap)
+SYSTEM_PACKAGES=(libmagic1 libarchive13 e2fsprogs mtools dosfstools exfatprogs ntfs-3g fdisk attr sleuthkit gzip debootstrap cryptsetup-bin qemu-utils apfsprogs)
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
@@ -26,8 +26,8 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 "$PYTHON" -c 'import sys; assert sys.version_info[:2] == (3, 11), "triage needs Python 3.11"'
 
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-extras="ewf,video"
-[ "${1:-}" = "--dev" ] && extras="ewf,video,dev"
+extras="ewf,video,unlock,virtual,snapshots,apfs"
+[ "${1:-}" = "--dev" ] && extras="ewf,video,unlock,virtual,snapshots,apfs,dev"
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".[${extras}]"
 echo "install.sh: done. Run: .venv/bin/triage --help" >&2

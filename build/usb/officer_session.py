@@ -4,7 +4,10 @@
 Installed as /usr/local/bin/officer-session; build/usb/init runs it on the console after boot.
 It lists the computer's disks (model, size, partitions, detected encryption) without the triage
 stick itself, sets every one of them read-only (``blockdev --setro``, checked with ``--getro``),
-asks for the officer's name, the case reference, the profile and the disks, runs
+asks for the officer's name, the case reference, the profile and the disks, then a key for each
+BitLocker/LUKS volume on them (Enter skips; each key is checked with ``triage unlock-test`` at once,
+three wrong tries and it moves on; keys go only to a 0600 file in /run, RAM, passed as ``--keys``
+and deleted at the end, never on a command line), runs
 ``triage scan /dev/sdX ...`` on the raw devices with the officer's passphrase-protected key, and
 shows the verdict in large type (figlet) with the top reasons and where the report was written.
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -40,6 +44,11 @@ ENCRYPTION = {
     "VeraCrypt": "ENCRYPTED (VeraCrypt)",
     "apfs": "APFS (may be FileVault-encrypted)",
 }
+LOCKED_TYPES = ("BitLocker", "crypto_LUKS")  # lsblk FSTYPEs that triage can unlock with a key
+KEYS_FILE = Path("/run/triage/volume-keys")  # in RAM (tmpfs), 0600, deleted when the session ends
+KEY_TRIES = 3
+RECOVERY_PASSWORD = re.compile(r"^\d{6}(-?\d{6}){7}$")  # BitLocker: 8 groups of 6 digits
+UNLOCKED = 0  # triage unlock-test: every locked volume opened
 
 
 @dataclass(frozen=True)
@@ -173,7 +182,35 @@ def choose_numbers(answer: str, count: int) -> list[int] | None:
     return picked if picked and all(0 <= i < count for i in picked) else None
 
 
-def scan_command(disks: list[Disk], profile: Path, officer: str, case: str, key: Path | None) -> list[str]:
+def locked_volumes(disks: list[Disk]) -> list[Partition]:
+    """Partitions (or whole disks) whose file system type says BitLocker or LUKS."""
+    found = []
+    for disk in disks:
+        whole = Partition(disk.name, disk.path, disk.size, disk.fstype, "")
+        found += [p for p in (disk.partitions or (whole,)) if p.fstype in LOCKED_TYPES]
+    return found
+
+
+def key_line(answer: str) -> str:
+    """A line of triage's keys file for what the officer typed: a recovery password or a password."""
+    answer = answer.strip()
+    if RECOVERY_PASSWORD.match(answer.replace(" ", "")):
+        digits = answer.replace(" ", "").replace("-", "")
+        return "recovery:" + "-".join(digits[i : i + 6] for i in range(0, 48, 6))
+    return f"password:{answer}"
+
+
+def write_keys(path: Path, lines: list[str]) -> None:
+    """Created 0600 from the start (never readable by others, not even for a moment)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write("".join(f"{line}\n" for line in lines))
+
+
+def scan_command(
+    disks: list[Disk], profile: Path, officer: str, case: str, key: Path | None, keys: Path | None = None
+) -> list[str]:
     cmd = [
         "triage",
         "scan",
@@ -187,7 +224,7 @@ def scan_command(disks: list[Disk], profile: Path, officer: str, case: str, key:
         "--case",
         case,
     ]
-    return cmd + (["--key", str(key)] if key else [])
+    return cmd + (["--key", str(key)] if key else []) + (["--keys", str(keys)] if keys else [])
 
 
 def report_location(report: str) -> str:
@@ -282,6 +319,42 @@ def officer_key() -> Path | None:
     return None
 
 
+def key_opens(volume: Partition, line: str) -> bool:
+    """``triage unlock-test`` with this one key (from a 0600 file in RAM, never on the command line)."""
+    trial = KEYS_FILE.with_name("key-trial")
+    write_keys(trial, [line])
+    try:
+        return (
+            run(["triage", "unlock-test", volume.path, "--keys", str(trial)], check=False).returncode
+            == UNLOCKED
+        )
+    finally:
+        trial.unlink(missing_ok=True)
+
+
+def ask_keys(disks: list[Disk]) -> Path | None:
+    """Per locked volume: a key (Enter skips), checked at once; three wrong tries and it moves on."""
+    good: list[str] = []
+    for volume in locked_volumes(disks):
+        print(f"\n{volume.path} is {ENCRYPTION[volume.fstype]}.")
+        for attempt in range(1, KEY_TRIES + 1):
+            answer = getpass.getpass("Recovery key or password (Enter to skip): ").strip()
+            if not answer:
+                break
+            if key_opens(volume, key_line(answer)):
+                good.append(key_line(answer))
+                print("  Unlocked: it will be scanned.")
+                break
+            print(
+                "  That key does not open it."
+                + (" Moving on: it stays locked." if attempt == KEY_TRIES else "")
+            )
+    if not good:
+        return None
+    write_keys(KEYS_FILE, good)
+    return KEYS_FILE
+
+
 def run_scan(cmd: list[str], key: Path | None) -> tuple[int, str]:
     """Runs triage with its progress on the console; asks again for the passphrase if it is refused."""
     while True:
@@ -321,10 +394,11 @@ def session() -> int:
     case = ask("Case reference")
     profile = choose_profile()
     targets = choose_disks(disks)
+    volume_keys = ask_keys(targets)
     key = officer_key() if has_data else None
     if input("Start the scan? [Y/n]: ").strip().lower() not in ("", "y", "yes"):
         return finish(has_data)
-    code, out = run_scan(scan_command(targets, profile, officer, case, key), key)
+    code, out = run_scan(scan_command(targets, profile, officer, case, key, volume_keys), key)
     if code in VERDICT_EXIT:
         show_verdict(parse_scan_output(out))
     else:
@@ -333,6 +407,7 @@ def session() -> int:
 
 
 def finish(has_data: bool) -> int:
+    KEYS_FILE.unlink(missing_ok=True)
     os.sync()
     if has_data and run(["umount", str(DATA_MOUNT)], check=False).returncode == 0:
         print("The stick's data partition is closed: the stick can be removed once the computer is off.")

@@ -291,3 +291,59 @@ def test_report_location_names_the_data_partition():
 @pytest.mark.parametrize(("size", "text"), [(999, "999 B"), (67108864, "67.1 MB"), (2 * 10**12, "2.0 TB")])
 def test_human_size(size: int, text: str):
     assert session.human_size(size) == text
+
+
+def test_locked_volumes_are_the_bitlocker_and_luks_ones():
+    disks = session.parse_lsblk(json.dumps(LSBLK))
+    bitlocker = session.Disk("nvme0n1", "/dev/nvme0n1", 512110190592, "", "", "nvme", "", "BitLocker", ())
+    assert [v.path for v in session.locked_volumes([*disks, bitlocker])] == ["/dev/sda4", "/dev/nvme0n1"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "line"),
+    [
+        (
+            "284867-596541-514998-422114-660297-261613-215424-199408",
+            "recovery:284867-596541-514998-422114-660297-261613-215424-199408",
+        ),
+        (
+            "284867596541514998422114660297261613215424199408",
+            "recovery:284867-596541-514998-422114-660297-261613-215424-199408",
+        ),
+        ("  password12!@ ", "password:password12!@"),
+        ("123456-123456", "password:123456-123456"),  # not 48 digits: a password
+    ],
+)
+def test_key_line_tells_a_recovery_password_from_a_password(typed: str, line: str):
+    assert session.key_line(typed) == line
+
+
+def test_keys_file_is_created_private(tmp_path: Path):
+    path = tmp_path / "run" / "volume-keys"
+    session.write_keys(path, ["password:a", "recovery:b"])
+    assert path.read_text() == "password:a\nrecovery:b\n"
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_ask_keys_moves_on_after_three_wrong_tries(monkeypatch, tmp_path: Path):
+    disks = session.parse_lsblk(json.dumps(LSBLK))
+    typed = iter(["wrong 1", "wrong 2", "wrong 3", "never asked"])
+    tried: list[str] = []
+    monkeypatch.setattr(session.getpass, "getpass", lambda prompt: next(typed))
+    monkeypatch.setattr(session, "key_opens", lambda volume, line: tried.append(line) or False)
+    monkeypatch.setattr(session, "KEYS_FILE", tmp_path / "volume-keys")
+    assert session.ask_keys(disks) is None
+    assert tried == ["password:wrong 1", "password:wrong 2", "password:wrong 3"]
+    assert next(typed) == "never asked"
+
+
+def test_ask_keys_keeps_the_key_that_opens_and_passes_it_as_a_file(monkeypatch, tmp_path: Path):
+    disks = session.parse_lsblk(json.dumps(LSBLK))
+    typed = iter(["wrong", "right"])
+    monkeypatch.setattr(session.getpass, "getpass", lambda prompt: next(typed))
+    monkeypatch.setattr(session, "key_opens", lambda volume, line: line == "password:right")
+    monkeypatch.setattr(session, "KEYS_FILE", tmp_path / "volume-keys")
+    keys = session.ask_keys(disks)
+    assert keys == tmp_path / "volume-keys" and keys.read_text() == "password:right\n"
+    cmd = session.scan_command(disks[:1], Path("/p.toml"), "PC Smith", "OP-1", None, keys)
+    assert cmd[-2:] == ["--keys", str(keys)] and "right" not in " ".join(cmd)

@@ -40,6 +40,7 @@ from triage.scan.examine import ScanStopped
 from triage.scan.pipeline import NOT_EXAMINED_SECTION, ScanState, VolumeWork, scan_volumes, walk_sources
 from triage.scan.resume import Restored, ScanJournal, replay
 from triage.sources import EvidenceSource, describe_source, hash_media, open_source
+from triage.sources.keys import Key
 
 __all__ = ["ScanOptions", "ScanResult", "run_scan"]
 RESUMED_SECTION = "Scan resumed from its journal"
@@ -66,6 +67,7 @@ class ScanOptions:
     agent_alerts: str | None = None  # remote agent exchange files (triage.agent); None: no cross-check
     agent_heartbeats: str | None = None
     agent_install: str | None = None
+    keys: tuple[Key, ...] = field(default=(), repr=False)  # --keys: for locked volumes, never recorded
 
 
 def run_scan(
@@ -105,6 +107,7 @@ def run_scan(
         processes,
     )
     state.unallocated = options.unallocated  # issue 16
+    state.keys = options.keys
     restored = journal.restored if journal is not None else Restored()
     volumes: list[VolumeCoverage] = []
     try:

@@ -30,10 +30,11 @@ from triage.scan.resume import Restored, ScanJournal
 from triage.scan.sweep import quick_sweep
 from triage.scan.workers import IN_FLIGHT_PER_WORKER, FileOutcome, file_workers, in_order
 from triage.sources import EvidenceSource
+from triage.sources.keys import Key
 from triage.walk.directory import walk_directory
 from triage.walk.files import FileHandle
-from triage.walk.tsk import walk_filesystem
-from triage.walk.volumes import open_volumes
+from triage.walk.nested import nested_volumes
+from triage.walk.volumes import absolute_reader, open_volumes, walk_volume
 
 NOT_EXAMINED_SECTION = "Not examined: the scan stopped early"
 
@@ -71,6 +72,7 @@ class ScanState:
     area: str = ""
     not_examined: list[dict[str, Any]] = field(default_factory=list)
     unallocated: bool = True  # issue 16: read unallocated space and slack (--no-unallocated: False)
+    keys: tuple[Key, ...] = ()  # for locked volumes (--keys); never journalled or reported
 
 
 @dataclass(frozen=True)
@@ -84,14 +86,32 @@ def walk_sources(sources: list[EvidenceSource], state: ScanState) -> list[Volume
     """Every volume in source order: its files, or why it could not be examined."""
     volumes: list[VolumeWork | VolumeCoverage] = []
     for source in sources:
-        for volume, walk, reason, beyond in _volumes(source, state.collected):
+        for volume, walk, reason, beyond in _volumes(source, state.collected, state.keys):
             if walk is None:
                 volumes.append(VolumeCoverage(volume, False, reason))
             elif state.stop.requested():
                 volumes.append(VolumeCoverage(volume, False, f"not walked: {state.stop.reason}"))
             else:
-                volumes.append(VolumeWork(volume, list(_until_stopped(walk, state.stop)), unallocated=beyond))
+                handles = list(_until_stopped(walk, state.stop))
+                volumes.append(VolumeWork(volume, handles, unallocated=beyond))
+                volumes.extend(_nested(handles, volume, state))  # issue 14: virtual disks inside the evidence
     return volumes
+
+
+def _nested(handles: list[FileHandle], volume: Volume, state: ScanState) -> list[VolumeWork | VolumeCoverage]:
+    """Volumes of virtual disks (VMDK, VHD/VHDX, QCOW) found among a volume's files, walked in place."""
+    found: list[VolumeWork | VolumeCoverage] = []
+    collected = state.collected
+
+    def skip(why: str) -> None:
+        collected.skipped[why] += 1
+
+    for nested in nested_volumes(handles, volume, state.keys, collected.problems.append, skip):
+        if nested.handles is None:
+            found.append(VolumeCoverage(nested.volume, False, nested.reason))
+        else:
+            found.append(VolumeWork(nested.volume, nested.handles))
+    return found
 
 
 def _until_stopped(walk: Iterator[FileHandle], stop: StopRules, every: int = 1000) -> Iterator[FileHandle]:
@@ -103,7 +123,7 @@ def _until_stopped(walk: Iterator[FileHandle], stop: StopRules, every: int = 100
 
 
 def _volumes(
-    source: EvidenceSource, collected: Collector
+    source: EvidenceSource, collected: Collector, keys: tuple[Key, ...]
 ) -> Iterator[tuple[Volume, Iterator[FileHandle] | None, str, Pass | None]]:
     def skip(why: str) -> None:
         collected.skipped[why] += 1
@@ -114,12 +134,13 @@ def _volumes(
         yield volume, walk_directory(source.directory, source.name, problem, skip), "", None
         return
     assert source.media is not None
-    for opened in open_volumes(source.name, source.media):
+    for opened in open_volumes(source.name, source.media, keys, problem):
         if opened.fs is None:
             yield opened.volume, None, opened.reason, None
         else:
-            beyond = unallocated_pass(opened.fs, opened.volume, source.media.read)
-            yield opened.volume, walk_filesystem(opened.fs, opened.volume, problem, skip), "", beyond
+            reader = absolute_reader(opened)  # the volume's own bytes: decrypted where it was unlocked
+            beyond = unallocated_pass(opened.fs, opened.volume, reader) if reader is not None else None
+            yield opened.volume, walk_volume(opened, problem, skip), "", beyond
 
 
 def scan_volumes(volumes: list[VolumeWork | VolumeCoverage], state: ScanState, restored: Restored) -> None:
