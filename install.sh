@@ -8,6 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 SYSTEM_PACKAGES=(libmagic1 libarchive13 e2fsprogs mtools dosfstools exfatprogs ntfs-3g fdisk attr sleuthkit gzip debootstrap cryptsetup-bin qemu-utils apfsprogs)
+# --dev: the report's browser tests print report.html with headless Chromium and read the PDF
+# with poppler's pdfinfo/pdftotext (tests/report/test_report_browser.py).
+[ "${1:-}" = "--dev" ] && SYSTEM_PACKAGES+=(chromium poppler-utils)
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
