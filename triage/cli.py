@@ -41,6 +41,7 @@ from triage.export.command import export
 from triage.library import HashSetFormatError
 from triage.library.cli import library
 from triage.library.perceptual.build import build_perceptual
+from triage.library.urls import UrlListError
 from triage.match.keywords import KeywordListError
 from triage.profile import ProfileError
 from triage.progress import BarProgress, QuietProgress
@@ -65,6 +66,7 @@ INPUT_ERRORS = (
     ProfileError,
     HashSetFormatError,
     KeywordListError,
+    UrlListError,
     SigningKeyError,
     JournalError,
     KeysFileError,

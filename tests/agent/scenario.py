@@ -17,6 +17,7 @@ from triage.agent.report import findings_of, sections_of
 from triage.library import HashLibrary
 from triage.match.inputs import ScanSoFar, StageInputs
 from triage.match.keywords import Keyword, KeywordScanner
+from triage.match.urls import UrlLibrary
 from triage.profile import Profile, load_profile
 from triage.records import Artefact, Entry, Examined, Finding, FindingDraft, Problem
 
@@ -239,6 +240,7 @@ class Context:
 
     profile: Profile
     keywords: KeywordScanner
+    urls: UrlLibrary | None = None
     artefacts: list[Artefact] = field(default_factory=list)
     inventory: list[Examined] = field(default_factory=list)
     log: _Log = field(default_factory=_Log)
@@ -247,7 +249,7 @@ class Context:
 
 def check(ctx: Context, agent_inputs: AgentInputs, now: datetime) -> CrossCheck:
     """Run the cross-check on what ``ctx`` holds and keep its findings and sections in ``ctx``."""
-    inputs = StageInputs(ctx.profile, HashLibrary([]), ctx.keywords)
+    inputs = StageInputs(ctx.profile, HashLibrary([]), ctx.keywords, urls=ctx.urls)
     so_far = ScanSoFar(inputs, tuple(ctx.log.findings), tuple(ctx.artefacts), tuple(ctx.inventory))
     result = cross_check(so_far, agent_inputs, now)
     for draft in findings_of(result):

@@ -295,3 +295,30 @@ def test_evidence_in_another_account_is_said() -> None:
     (result,) = scenario.check(ctx, inputs, scenario.at("2026-03-05T00:00:00")).alerts
     (match,) = result.matches
     assert match.describe().endswith("places.sqlite (account 'bob', the alert names 'alice')")
+
+
+def test_an_address_on_a_url_list_that_was_never_alerted_is_listed(tmp_path) -> None:
+    from triage.library.urls import load_url_list
+    from triage.match.urls import UrlLibrary
+
+    (tmp_path / "risk.txt").write_text("# generated\nrisky-shop.test\nphotos.example\n")
+    ctx, _ = scenario.context()
+    ctx.urls = UrlLibrary([load_url_list(tmp_path / "risk.txt", "risk", "watch")])
+    visit = {"url": "https://kids.risky-shop.test/uniforms", "title": "Uniforms"}
+    chrome = scenario.entry(scenario.CHROME)
+    ctx.artefacts.append(
+        Artefact(
+            "browser/visit",
+            "browser/chrome-history",
+            chrome,
+            scenario.at("2026-03-02T09:00:00"),
+            "alice",
+            visit,
+        )
+    )
+    check = scenario.check(ctx, scenario.inputs(), scenario.at("2026-03-05T00:00:00"))
+    rows = [(u.sign, u.record.raw_url, u.matched) for u in check.unalerted if u.matched.startswith("URL")]
+    assert sorted(rows) == [
+        ("other-browser", "https://photos.example/a", "URL list 'risk' entry 3 (watch)"),
+        ("unalerted", "https://kids.risky-shop.test/uniforms", "URL list 'risk' entry 2 (watch)"),
+    ]

@@ -12,6 +12,7 @@ from triage.library import HashLibrary
 from triage.match.artefact_text import with_keyword_findings
 from triage.match.inputs import StageInputs
 from triage.match.keywords import Keyword, KeywordScanner
+from triage.match.urls import UrlLibrary
 from triage.profile import Profile, load_profile
 from triage.records import Artefact, Entry, Examined, Finding, Problem
 from triage.scan.collect import Collector
@@ -48,6 +49,7 @@ class ParserRun:
 
     profile: Profile
     keywords: KeywordScanner
+    urls: UrlLibrary | None = None
     collected: Collector = field(default_factory=Collector)
 
     @property
@@ -70,7 +72,7 @@ class ParserRun:
         inputs = StageInputs(self.profile, HashLibrary([]), self.keywords)
         earlier = ArtefactInputs(self.profile, tuple(self.collected.artefacts))
         records = parser.parse(list(handles), VolumeFiles(handles), earlier)
-        self.collected.apply(with_keyword_findings(expand(records, inputs), self.keywords))
+        self.collected.apply(with_keyword_findings(expand(records, inputs), self.keywords, self.urls))
 
 
 def context(keywords: tuple[Keyword, ...] = (), profile: str = "demo") -> tuple[ParserRun, list[Problem]]:

@@ -131,6 +131,12 @@ def test_every_parser_on_a_generated_blockfile_index():
     )
 
 
+def test_every_parser_on_a_generated_internet_shortcut():
+    from tests.artefacts.test_internet_shortcut import WINDOWS_URL_FILE  # no .url file in the peer data
+
+    check_all_parsers(WINDOWS_URL_FILE, "/Users/a/Favorites/Board.url")
+
+
 def test_every_parser_on_a_history_with_a_junk_row(tmp_path):
     """A text where an integer belongs costs that row: one damaged Problem, the rows after it come out."""
     history(tmp_path, 42, MODERN_DOWNLOADS, transition_2="junk").close()

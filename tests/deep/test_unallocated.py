@@ -174,11 +174,13 @@ def profile(folder: Path) -> Path:
     (folder / "keywords.csv").write_text(
         "term,category,weight,whole_word\n" + "".join(f"{w},test,1,yes\n" for w in WORDS)
     )
+    (folder / "sites.txt").write_text("raw.githubusercontent.com\n")  # the carved History's one visit
     path = folder / "deep.toml"
     path.write_text(
         'name = "deep"\n'
         '[[hashsets]]\nname = "bad"\npath = "bad.txt"\nlabel = "known-bad"\n'
         '[[keywords]]\nname = "kw"\npath = "keywords.csv"\n'
+        '[[url_lists]]\nname = "sites"\npath = "sites.txt"\nlabel = "watch"\n'
         '[[rules]]\nid = "SEIZE-BAD"\nverdict = "SEIZE"\nkind = "hash-match"\n'
         'label = "known-bad"\ntext = "bad"\n'
     )
@@ -203,6 +205,13 @@ def test_full_scan_reports_carves_keywords_and_the_carved_history(image: Path, t
     assert [(a.values["url"], a.recovered, a.source.container[0]) for a in visits] == [
         (HISTORY_URL, True, f"unallocated:{image}")
     ]
+    [listed] = [f for f in result.findings if f.kind == "url-match"]  # matched though only carved
+    assert (listed.label, listed.detail["entry"], listed.entry.container[0]) == (
+        "watch",
+        "raw.githubusercontent.com",
+        f"unallocated:{image}",
+    )
+    assert listed.detail["addresses"][0]["recovered"] is True
     assert result.sections["Coverage in bytes"][f"{image}: unallocated and slack bytes examined"] > 14_000_000
     html = write_report(result, tmp_path / "report", one_time_key()).read_text()
     assert f"[utf-8 @ {at(FREE, 101)}, cluster {FREE}, unallocated]" in html
@@ -260,7 +269,7 @@ def test_resume_replays_the_pass_from_the_journal_and_does_not_read_it_again(
     resumed = run_scan(dataclasses.replace(options, resume=True))
     assert summary(resumed) == summary(whole)
     on_free_space = [f.kind for f in resumed.findings if f.entry and f.entry.path == "/$Unallocated"]
-    assert sorted(on_free_space) == ["hash-match"] + ["keyword"] * 4
+    assert sorted(on_free_space) == ["hash-match"] + ["keyword"] * 4 + ["url-match"]  # each once
 
 
 def test_slack_follows_the_runs_and_skips_holes() -> None:

@@ -41,7 +41,8 @@ def test_the_default_profile_is_read_into_typed_settings() -> None:
             (DATA / "profiles" / "../hashsets/issuers/demo-issuer.pub",),
         ),
     )
-    assert len(profile.rules) == 21  # with REVIEW-REMOVABLE-STORAGE-NOT-PRESENT (issue 17)
+    # with REVIEW-REMOVABLE-STORAGE-NOT-PRESENT (issue 17) and three URL-list rules (issue 22)
+    assert len(profile.rules) == 24
     assert profile.rules[0] == Rule(
         "SEIZE-KNOWN-BAD-HASH",
         Verdict.SEIZE,

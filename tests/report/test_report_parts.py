@@ -50,8 +50,8 @@ def test_every_reason_is_on_page_one_when_every_rule_fires(large):
     page_one = part(
         render_html(most_reasons(large), SIGNER), '<section id="summary"', '<section id="evidence-part"'
     )
-    assert page_one.count('<li id="reason-') == 21 and 'class="part-summary dense"' in page_one
-    assert page_one.count('<div class="strongest">') == 1  # 21 reasons: evidence for the first only
+    assert page_one.count('<li id="reason-') == 24 and 'class="part-summary dense"' in page_one
+    assert page_one.count('<div class="strongest">') == 1  # 24 reasons: evidence for the first only
 
 
 def test_the_evidence_part_lists_findings_per_reason_cut_at_a_thousand(html):

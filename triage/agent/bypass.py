@@ -3,7 +3,8 @@
 A device record is listed when it falls in the monitoring period, matches the
 same libraries, and no alert accounts for it. "The same libraries" are the
 profile's keyword lists (run over the record's URL, title, term and names), its
-hash sets and other content matches (any finding on a file), the terms the agent
+URL lists (the record's address; the agent's alerts name such lists as
+``url-list:N``), its hash sets and other content matches (any finding on a file), the terms the agent
 itself alerted on, and the hosts of the URLs it alerted on (not search engines').
 Records that confirm an alert, or show an alerted URL or term at another time,
 are listed with that alert instead.
@@ -36,10 +37,11 @@ from triage.agent.confirm import AlertResult
 from triage.agent.evidence import DeviceRecord
 from triage.agent.gaps import DERIVED, Period
 from triage.agent.records import AgentInputs
-from triage.agent.urls import host_of, normalise_url
 from triage.artefacts.search_terms import search_term
 from triage.artefacts.users import in_user_profile
 from triage.match.keywords import KeywordScanner
+from triage.match.urls import UrlLibrary
+from triage.urls import host_of, normalise_url
 
 VM_DISK_SUFFIXES = frozenset({".vmdk", ".vdi", ".vhd", ".vhdx", ".qcow2", ".hdd", ".vmem", ".vmsn"})
 VM_PRODUCTS = ("virtualbox", "vmware", "qemu", "hyper-v", "parallels", "virt-manager")
@@ -60,9 +62,10 @@ def unalerted_activity(
     inputs: AgentInputs,
     period: Period,
     keywords: KeywordScanner,
+    urls: UrlLibrary | None = None,
 ) -> list[Unalerted]:
     accounted = {m.record.index for r in results for m in (*r.matches, *r.other_times)}
-    library = _AgentLibrary(inputs, keywords)
+    library = _AgentLibrary(inputs, keywords, urls)
     context = _Context(records, inputs)
     found = []
     for record in records:
@@ -78,8 +81,9 @@ def unalerted_activity(
 class _AgentLibrary:
     """What the agent watches for: the profile's libraries plus the agent's own alerted terms and hosts."""
 
-    def __init__(self, inputs: AgentInputs, keywords: KeywordScanner) -> None:
+    def __init__(self, inputs: AgentInputs, keywords: KeywordScanner, urls: UrlLibrary | None) -> None:
         self.keywords = keywords
+        self.urls = urls
         self.terms = _automaton({a.term.casefold() for a in inputs.alerts if a.term})
         # a search engine's host would flag every search: its alerted terms are matched instead
         self.hosts = {
@@ -100,6 +104,9 @@ class _AgentLibrary:
             hits = self.keywords.scan_text(record.raw_text[:MAX_TEXT])
             if hits:
                 return f"keyword {hits[0].keyword.term!r} (profile list)"
+        listed = self.urls.match(record.url) if self.urls is not None and record.url else []
+        if listed:
+            return f"URL list {listed[0].list_name!r} entry {listed[0].line} ({listed[0].label})"
         term = next((t for _, t in self.terms.iter(record.text)), "") if self.terms else ""
         if term:
             return f"term {term!r} (alerted by the agent)"

@@ -84,7 +84,8 @@ def cross_check(so_far: ScanSoFar, inputs: AgentInputs, now: datetime) -> CrossC
     events = activity(records, so_far.inventory, own, now)
     period = monitoring_period(inputs, beats, events, now)
     gaps = heartbeat_gaps(beats, period, events, gap) if period and inputs.heartbeats is not None else []
-    unalerted = unalerted_activity(records, results, inputs, period, so_far.inputs.keywords) if period else []
+    libraries = (so_far.inputs.keywords, so_far.inputs.urls)
+    unalerted = unalerted_activity(records, results, inputs, period, *libraries) if period else []
     status = agent_status(inputs.install, records, so_far.artefacts) if inputs.install else []
     status += heartbeat_checks(own_beats, inputs.install)
     check = CrossCheck(

@@ -36,7 +36,7 @@ from datetime import datetime, timedelta
 
 from triage.agent.evidence import LIVE, DeviceRecord
 from triage.agent.records import Alert
-from triage.agent.urls import normalise_url
+from triage.urls import normalise_url
 
 CONFIRMED, RECOVERABLE, NOT_FOUND = "confirmed", "deleted but recoverable", "not found"
 MIN_TITLE = 4  # shorter page titles are too common to tie a window title to a visit

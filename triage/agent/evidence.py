@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import unquote_plus
 
-from triage.agent.urls import normalise_url
 from triage.artefacts.users import user_for_path
 from triage.records import Artefact, Entry, Examined, Finding
+from triage.urls import normalise_url
 
 LIVE, RECOVERED, DELETED_FILE = "live", "recovered row", "deleted file"
 SQLITE_SIBLINGS = ("-wal", "-journal", "-shm")

@@ -26,8 +26,8 @@ from triage.agent.bypass import Unalerted
 from triage.agent.confirm import CONFIRMED, NOT_FOUND, RECOVERABLE, AlertResult
 from triage.agent.evidence import DeviceRecord
 from triage.agent.gaps import Event
-from triage.agent.urls import NORMALISATION_RULES
 from triage.records import FindingDraft, Section
+from triage.urls import NORMALISATION_RULES
 
 if TYPE_CHECKING:
     from triage.agent.check import CrossCheck

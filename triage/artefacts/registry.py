@@ -22,6 +22,7 @@ from triage.artefacts.linux.shell_history import ShellHistory
 from triage.artefacts.linux.zeitgeist import Zeitgeist
 from triage.artefacts.messaging.skype import Skype
 from triage.artefacts.windows.amcache import Amcache
+from triage.artefacts.windows.internet_shortcut import InternetShortcuts
 from triage.artefacts.windows.jumplist_auto import AutomaticDestinations
 from triage.artefacts.windows.jumplist_custom import CustomDestinations
 from triage.artefacts.windows.prefetch import PrefetchFiles
@@ -48,6 +49,7 @@ PARSERS: tuple[ArtefactParser, ...] = (
     SystemHive(),
     UserHives(),
     Shortcuts(),
+    InternetShortcuts(),
     AutomaticDestinations(),
     CustomDestinations(),
     RecycleBin(),

@@ -133,6 +133,16 @@ def _shortcut(a: Artefact) -> dict[str, Any]:
     }
 
 
+def _internet_shortcut(a: Artefact) -> dict[str, Any]:
+    v = a.values
+    return {
+        "Address": v.get("url", ""),
+        "Icon": v.get("icon", ""),
+        "Recovered": "yes (deleted)" if a.recovered else "",
+        "Source": _where(a),
+    }
+
+
 def _jumplist(a: Artefact) -> dict[str, Any]:
     v = a.values
     return {
@@ -180,6 +190,7 @@ SECTIONS: Iterable[tuple[str, tuple[str, ...], Callable[[Artefact], dict[str, An
     ("Installed software", ("software/installed",), _software),
     ("Accounts, time zone and shutdown", ("account/user", "system/timezone", "system/shutdown"), _system),
     ("Files and folders opened (shortcuts)", ("windows/shortcut",), _shortcut),
+    ("Internet Shortcuts (saved web addresses)", ("windows/internet-shortcut",), _internet_shortcut),
     ("Jump lists (recent items per program)", ("windows/jumplist",), _jumplist),
     ("Recycle Bin (deleted files)", ("windows/recycled",), _recycled),
     ("Programs run (Prefetch)", ("windows/prefetch",), _prefetch),

@@ -11,6 +11,8 @@
 <bundle>/indicators/<name>.toml   an indicator library (format: profiles/indicators.toml)
 <bundle>/perceptual/<name>.txt    a perceptual hash set (PDQ, pHash or dHash text;
                               triage/library/perceptual/formats/)
+    <bundle>/urls/<name>/     one compiled URL list (triage/library/urls/compiled.py); a hashed
+                              list holds only SHA-256 keys, no address in clear
 
 Signing reuses the Ed25519 primitives of ``triage/signing.py``. Anyone can check a bundle
 with openssl alone: ``openssl pkeyutl -verify -pubin -inkey issuer.pub -rawin -in manifest.json
@@ -33,6 +35,7 @@ from triage.library.compiled import CompiledSet
 from triage.library.formats.base import HashSetFormatError
 from triage.library.importer import import_hashset, sha256_file
 from triage.library.keywords import import_keywords
+from triage.library.urls import CompiledUrlList, compile_url_list
 
 if TYPE_CHECKING:
     from triage.signing import SigningKey
@@ -50,7 +53,7 @@ class BundleCheck:
     manifest_sha256: str = ""
 
 
-CONTENTS = ("sets", "keywords", "indicators", "perceptual")  # the manifest's lists of contents
+CONTENTS = ("sets", "keywords", "indicators", "perceptual", "urls")  # the manifest's lists of contents
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
@@ -95,6 +98,15 @@ def add_keywords(folder: Path, source: Path, name: str, fold_accents: bool = Fal
     keywords = import_keywords(source, folder / relative, fold_accents)
     record_contents(folder, "keywords", {"name": name, "file": relative, "entries": len(keywords)})
     return len(keywords)
+
+
+def add_urls(folder: Path, source: Path, name: str, label: str, hash_entries: bool = False) -> dict[str, Any]:
+    """Compile a URL list into the bundle as ``urls/<name>/`` (atomic) and list it; with
+    ``hash_entries`` a clear list is stored hashed. Returns the list's list.json content."""
+    info = compile_url_list(source, name, label, folder / "urls" / name, hash_entries)
+    entry = {"name": name, "label": label, "dir": f"urls/{name}", "entries": info["entries"]}
+    record_contents(folder, "urls", {**entry, "hashed": info["hashed"]})
+    return info
 
 
 def add_file(folder: Path, kind: str, source: Path, name: str, **fields: Any) -> str:
@@ -208,6 +220,7 @@ class OpenBundle:
     keyword_files: tuple[tuple[str, Path, int], ...]  # (name, path, entries)
     indicator_files: tuple[tuple[str, Path], ...] = ()  # (name, path)
     perceptual_files: tuple[PerceptualFile, ...] = ()
+    url_lists: tuple[CompiledUrlList, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -230,4 +243,5 @@ def open_bundle(folder: Path) -> OpenBundle:
         PerceptualFile(p["name"], folder / p["file"], p["format"], p.get("label", "known-bad"))
         for p in manifest["perceptual"]
     )
-    return OpenBundle(folder, manifest, sets, keywords, indicators, perceptual)
+    url_lists = tuple(CompiledUrlList(folder / entry["dir"]) for entry in manifest["urls"])
+    return OpenBundle(folder, manifest, sets, keywords, indicators, perceptual, url_lists)

@@ -16,6 +16,7 @@ from triage.cli_common import read_passphrase, warn_if_unprotected
 from triage.library.bundle import (
     add_hashset,
     add_keywords,
+    add_urls,
     open_bundle,
     read_manifest,
     sign_bundle,
@@ -27,6 +28,7 @@ from triage.library.formats.base import any_hex_digest
 from triage.library.importer import LABELS
 from triage.library.indicators import import_indicators
 from triage.library.perceptual.loading import import_perceptual
+from triage.library.urls import LABELS as URL_LABELS
 from triage.signing import SigningKey, SigningKeyError, load_signing_key
 
 
@@ -112,6 +114,25 @@ def import_perceptual_command(format_name: str, file: Path, name: str, label: st
     )
 
 
+@library.command(name="import-urls")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--name", "-n", required=True, help="Name of the URL list inside the bundle.")
+@click.option("--label", "-l", required=True, type=click.Choice(URL_LABELS), help="What a match means.")
+@click.option("--hash", "hash_entries", is_flag=True, help="Store a clear list hashed (no address in clear).")
+@BUNDLE_OPTION
+def import_urls_command(file: Path, name: str, label: str, hash_entries: bool, bundle_dir: Path) -> None:
+    """Compile FILE (one URL or domain a line, CSV entry,match,category,weight, or SHA-256 digests
+    of normalised entries: docs/libraries.md) into URL list NAME of a bundle."""
+    list_name = _safe_name(name)
+    info = add_urls(bundle_dir, file, list_name, label, hash_entries)
+    kind = "hashed" if info["hashed"] else "clear"
+    click.echo(f"{list_name} ({label}, {kind}): {info['entries']:,} entries")
+    click.echo(f"repeated entries dropped: {info['repeated']:,}; bad lines: {info['bad_lines']:,}")
+    for line in info["bad_line_examples"]:
+        click.echo(f"  bad: {line}")
+    click.echo("bundle is now UNSIGNED: run `triage library sign`")
+
+
 @library.command()
 @click.argument("bundle_dir", metavar="BUNDLE", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option(
@@ -159,6 +180,12 @@ def info(bundle_dir: Path, issuers: tuple[Path, ...]) -> None:
         what = f"{entry['format']}, {entry.get('label', 'known-bad')}"
         click.echo(
             f"perceptual {entry['name']} ({what}): {entry.get('entries', 0):,} hashes ({entry['file']})"
+        )
+    for url_list in open_bundle(bundle_dir).url_lists:
+        kind = "hashed" if url_list.hashed else "clear"
+        click.echo(
+            f"urls     {url_list.name} ({url_list.label}, {kind}): {url_list.count:,} entries;"
+            f" bad lines {url_list.info['bad_lines']:,}"
         )
     if issuers:
         check = verify_bundle(bundle_dir, issuers)

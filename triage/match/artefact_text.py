@@ -5,7 +5,8 @@ profile's keyword list.
 Hits are grouped per artefact file: one finding per keyword per file (History, places.sqlite,
 a hive), counting its occurrences and naming the first few artefacts it was found in. The
 records of a volume stage pass through unchanged, each file's keyword findings following that
-file's records.
+file's records. The addresses artefacts carry are matched against the URL lists here too
+(``url_findings.py``), with the same grouping per artefact file.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections.abc import Iterable, Iterator
 
 from triage.match import findings
 from triage.match.keywords import KeywordHit, KeywordScanner
+from triage.match.url_findings import UrlHit, url_findings, url_hits
+from triage.match.urls import UrlLibrary
 from triage.records import Artefact, Entry, FindingDraft, Record
 
 # values of an Artefact that hold text worth a keyword scan
@@ -33,17 +36,22 @@ TEXT_FIELDS = (
 MAX_TEXT = 4096
 
 
-def with_keyword_findings(records: Iterable[Record], keywords: KeywordScanner) -> Iterator[Record]:
+def with_keyword_findings(
+    records: Iterable[Record], keywords: KeywordScanner, urls: UrlLibrary | None = None
+) -> Iterator[Record]:
+    """``records`` with each artefact file's keyword and URL-list findings after its records."""
     pending: list[tuple[Artefact, str, KeywordHit]] = []
+    listed: list[UrlHit] = []
     source: Entry | None = None
     for record in records:
         if isinstance(record, FindingDraft) or (isinstance(record, Artefact) and record.source != source):
-            yield from _flush(source, pending)  # a file's keyword findings come before what follows it
+            yield from _flush(source, pending, listed)  # a file's findings come before what follows it
             source = record.source if isinstance(record, Artefact) else None
         yield record
         if isinstance(record, Artefact):
             pending.extend(text_hits(record, keywords))
-    yield from _flush(source, pending)
+            listed.extend(url_hits(record, urls))
+    yield from _flush(source, pending, listed)
 
 
 def text_hits(artefact: Artefact, keywords: KeywordScanner) -> list[tuple[Artefact, str, KeywordHit]]:
@@ -57,7 +65,12 @@ def text_hits(artefact: Artefact, keywords: KeywordScanner) -> list[tuple[Artefa
     return found
 
 
-def _flush(source: Entry | None, pending: list[tuple[Artefact, str, KeywordHit]]) -> Iterator[Record]:
+def _flush(
+    source: Entry | None, pending: list[tuple[Artefact, str, KeywordHit]], listed: list[UrlHit]
+) -> Iterator[Record]:
     if pending and source is not None:
         yield from findings.artefact_keyword_hits(source, pending)
+    if listed and source is not None:
+        yield from url_findings(source, listed)
     pending.clear()
+    listed.clear()

@@ -15,6 +15,7 @@ from triage.library import HashLibrary
 from triage.library.indicators import IndicatorLibrary
 from triage.library.perceptual import PerceptualLibrary
 from triage.match.keywords import KeywordScanner
+from triage.match.urls import UrlLibrary
 from triage.profile import Profile
 from triage.records import Artefact, Examined, Finding, Record
 from triage.walk.files import FileHandle
@@ -27,6 +28,7 @@ class StageInputs:
     keywords: KeywordScanner
     perceptual: PerceptualLibrary | None = None  # perceptual hash sets and thresholds
     indicators: IndicatorLibrary | None = None  # None: the checks load the profile's own
+    urls: UrlLibrary | None = None  # URL lists every address an artefact carries is matched against
 
 
 @dataclass(frozen=True)

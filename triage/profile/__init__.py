@@ -22,6 +22,7 @@ from triage.profile.model import (
     ProfileFile,
     Rule,
     ScanSettings,
+    UrlListRef,
 )
 from triage.profile.perceptual import PerceptualSettings
 
@@ -37,6 +38,7 @@ __all__ = [
     "ProfileFile",
     "Rule",
     "ScanSettings",
+    "UrlListRef",
     "bundled_indicators",
     "data_root",
     "load_profile",

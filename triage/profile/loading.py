@@ -32,6 +32,7 @@ from triage.profile.model import (
     ProfileFile,
     Rule,
     ScanSettings,
+    UrlListRef,
 )
 from triage.profile.perceptual import PerceptualSettings, settings_from
 from triage.records import Verdict
@@ -47,6 +48,7 @@ TOP_LEVEL = (
     "hashsets",
     "keywords",
     "perceptual_sets",
+    "url_lists",
     "rules",
 )
 MAX_EXTENDS = 8
@@ -173,8 +175,9 @@ def _build(layer: _Layer) -> Profile:
         scan=read_table(ScanSettings, doc.get("scan", {}), "[scan]", base, {"indicators": _indicators}),
         perceptual=_perceptual_settings(doc.get("perceptual", {})),
         perceptual_sets=_entries(PerceptualSetRef, doc, "perceptual_sets", base),
+        url_lists=_entries(UrlListRef, doc, "url_lists", base),
     )
-    for what in ("hashsets", "keywords", "bundles", "rules", "perceptual_sets"):
+    for what in ("hashsets", "keywords", "bundles", "rules", "perceptual_sets", "url_lists"):
         check_unique(getattr(profile, what), what)
     return profile
 

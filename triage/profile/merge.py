@@ -3,11 +3,13 @@
 - ``name``, ``description``: the profile's own (never inherited).
 - ``[scan]``, ``[perceptual]``: key by key; a key the profile sets replaces the one it extends.
   A list value (``monitoring_agents``, ``indicators``) is replaced whole, never appended to.
-- ``[[rules]]`` by ``id``, ``[[hashsets]]``, ``[[keywords]]``, ``[[perceptual_sets]]`` by
-  ``name``, ``[[bundles]]`` by ``path``: an entry with the key of an inherited one replaces it
-  in place (all of it: state every field you need); a new key is added after the inherited ones.
-- ``[remove]``: ``rules = ["ID", ...]`` (and ``hashsets``, ``keywords``, ``perceptual_sets`` by
-  name, ``bundles`` by path) drops inherited entries; naming one that is not inherited is an error.
+- ``[[rules]]`` by ``id``, ``[[hashsets]]``, ``[[keywords]]``, ``[[perceptual_sets]]``,
+  ``[[url_lists]]`` by ``name``, ``[[bundles]]`` by ``path``: an entry with the key of an
+  inherited one replaces it in place (all of it: state every field you need); a new key is
+  added after the inherited ones.
+- ``[remove]``: ``rules = ["ID", ...]`` (and ``hashsets``, ``keywords``, ``perceptual_sets``,
+  ``url_lists`` by name, ``bundles`` by path) drops inherited entries; naming one that is not
+  inherited is an error.
 
 Each file is checked on its own first (its paths resolved against its own folder), so an error
 names the file that holds it; the merge then only combines checked, typed entries.
@@ -34,6 +36,7 @@ class Removals:
     hashsets: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     perceptual_sets: tuple[str, ...] = ()
+    url_lists: tuple[str, ...] = ()
     bundles: tuple[Path, ...] = ()
 
 
@@ -58,7 +61,7 @@ def check_unique(entries: Sequence[Any], what: str) -> None:
 def merge_profiles(parent: Profile, child: Profile, scan_keys: set[str], removals: Removals) -> Profile:
     """``child`` over ``parent``; ``scan_keys`` are the ``[scan]`` keys the child's file sets."""
     arrays: dict[str, Any] = {}
-    for what in ("rules", "hashsets", "keywords", "perceptual_sets", "bundles"):
+    for what in ("rules", "hashsets", "keywords", "perceptual_sets", "url_lists", "bundles"):
         dropped = {str(r.resolve()) if isinstance(r, Path) else r for r in getattr(removals, what)}
         arrays[what] = _merge_entries(getattr(parent, what), getattr(child, what), dropped, what)
     scan = dataclasses.replace(parent.scan, **{k: getattr(child.scan, k) for k in scan_keys})

@@ -63,6 +63,16 @@ HitContext = Literal["text", "binary", "system-file", "path", "registry", "artef
 
 
 @dataclass(frozen=True)
+class UrlListRef:
+    """A loose URL list (``[[url_lists]]``; triage/library/urls/read.py): plain, CSV or hashed.
+    A per-offender list sits beside the offender's profile (its path is relative to it)."""
+
+    name: str
+    path: Path
+    label: Literal["known-bad", "watch", "bespoke"] = "bespoke"
+
+
+@dataclass(frozen=True)
 class Rule:
     """Fires when the findings of ``kind`` (and ``label``, if set) reach a count or weight."""
 
@@ -125,4 +135,5 @@ class Profile:
     scan: ScanSettings = field(default_factory=ScanSettings)
     perceptual: PerceptualSettings = field(default_factory=PerceptualSettings)
     perceptual_sets: tuple[PerceptualSetRef, ...] = ()
+    url_lists: tuple[UrlListRef, ...] = ()
     extends: tuple[ProfileFile, ...] = ()  # the profiles this one builds on, nearest first

@@ -23,10 +23,13 @@ from triage.identify import libmagic_version
 from triage.library.indicators import load_indicators
 from triage.library.loading import load_libraries, open_bundles
 from triage.library.perceptual.loading import load_perceptual
+from triage.library.urls.loading import load_url_lists
 from triage.match import findings
 from triage.match.inputs import ScanSoFar, StageInputs, Stages
 from triage.match.keywords import KeywordScanner
 from triage.match.perceptual.matching import SECTION as PERCEPTUAL_SECTION
+from triage.match.url_findings import url_sections
+from triage.match.urls import UrlLibrary
 from triage.profile import load_profile
 from triage.progress import QuietProgress, ScanProgress
 from triage.records import Coverage, SourceInfo, VolumeCoverage
@@ -84,7 +87,8 @@ def run_scan(
     indicators = load_indicators(profile, used, bundles)
     limit = profile.scan.max_keyword_hits_per_file
     scanner = KeywordScanner(keywords, max_hits_per_keyword=limit)
-    inputs = StageInputs(profile, library, scanner, perceptual, indicators)
+    urls = UrlLibrary(load_url_lists(profile, used, bundles))
+    inputs = StageInputs(profile, library, scanner, perceptual, indicators, urls)
     stages = stages if stages is not None else _default_stages(options)
     sources = [open_source(s) for s in options.sources]
     journal = _open_journal(options, profile.sha256, used)
@@ -170,6 +174,7 @@ def _sections(
             "files restored (not read again)": len(restored.files),
         }
     sections.update(artefact_sections(collected.artefacts))
+    sections.update(url_sections(collected.findings))
     if state.stop.reason:
         sections[NOT_EXAMINED_SECTION] = state.not_examined
     sections.update({k: v for k, v in collected.tallies.items() if k not in sections})

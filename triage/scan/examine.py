@@ -101,7 +101,8 @@ def _analyse(
 ) -> Iterator[Record]:
     for analyzer in analyzers:
         records = expand(analyzer.analyze(examined, content, inputs), inputs, depth + 1)
-        yield from with_keyword_findings(records, inputs.keywords)  # artefacts inside (carved databases)
+        # artefacts inside (carved databases): keywords and URL lists
+        yield from with_keyword_findings(records, inputs.keywords, inputs.urls)
 
 
 def _hash_findings(matches: list[HashMatch], examined: Examined) -> Iterator[Record]:

@@ -269,7 +269,7 @@ def volume_records(handles: list[FileHandle], state: ScanState) -> Iterator[Reco
     inputs = state.inputs
     for stage in state.stages.volume:
         yield from with_keyword_findings(
-            expand(_guarded(stage.name, stage.run(handles, inputs)), inputs), inputs.keywords
+            expand(_guarded(stage.name, stage.run(handles, inputs)), inputs), inputs.keywords, inputs.urls
         )
 
 
