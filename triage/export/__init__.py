@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from triage.artefacts.timeline import timesketch_lines
 from triage.export.case_uco import render_case
 from triage.export.csvout import render_csv
 from triage.export.dfxml import render_dfxml
@@ -32,6 +33,7 @@ EXPORTERS: dict[str, tuple[str, Exporter]] = {
     "case": ("case.jsonld", render_case),
     "dfxml": ("inventory.dfxml", render_dfxml),
     "csv": ("files.csv", lambda report, rows: render_csv(rows)),
+    "timeline": ("timeline.jsonl", lambda report, rows: "".join(timesketch_lines(report.result.artefacts))),
 }
 PRINTS: dict[str, tuple[str, Callable[[LoadedReport], bytes]]] = {"pdf": ("report.pdf", render_pdf)}
 

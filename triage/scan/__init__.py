@@ -146,7 +146,7 @@ def run_scan(
         problems=tuple(collected.problems),
         decision=decide(collected.findings, coverage, profile.rules),
         environment=_environment(),
-        sections=_sections(collected, state, restored, options),
+        sections=_sections(collected, state, restored, options, started),
         artefacts=tuple(collected.artefacts),
         inventory=tuple(collected.inventory),
     )
@@ -159,10 +159,11 @@ def _default_stages(options: ScanOptions) -> Stages:
 
 
 def _sections(
-    collected: Collector, state: ScanState, restored: Restored, options: ScanOptions
+    collected: Collector, state: ScanState, restored: Restored, options: ScanOptions, until: datetime
 ) -> dict[str, Any]:
     """The report's extra sections, built from what was collected (so a resumed scan's match)."""
     from triage.artefacts.report import artefact_sections
+    from triage.artefacts.timeline import timeline_sections
 
     sections: dict[str, Any] = {}
     if state.inputs.perceptual is not None and state.inputs.perceptual.sets:
@@ -174,6 +175,7 @@ def _sections(
             "files restored (not read again)": len(restored.files),
         }
     sections.update(artefact_sections(collected.artefacts))
+    sections.update(timeline_sections(collected.artefacts, until))
     sections.update(url_sections(collected.findings))
     if state.stop.reason:
         sections[NOT_EXAMINED_SECTION] = state.not_examined
