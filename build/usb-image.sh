@@ -8,17 +8,22 @@
 #
 # Layout (MBR, so both BIOS and UEFI firmware boot it and any office PC reads the reports):
 #   sector 0 + gap : GRUB i386-pc boot.img + core.img (legacy BIOS)
-#   p1 TRIAGEBOOT  : FAT32, type 0xEF (EFI system partition), active. EFI/BOOT/BOOTX64.EFI,
-#                    boot/grub/grub.cfg, live/vmlinuz, live/initrd.img, live/filesystem.squashfs.
+#   p1 TRIAGEBOOT  : FAT32, type 0xEF (EFI system partition), active. EFI/BOOT/BOOTX64.EFI (shim,
+#                    signed by Microsoft's UEFI CA) + EFI/BOOT/grubx64.efi (GRUB signed by Debian),
+#                    EFI/debian/grub.cfg, boot/grub/grub.cfg + i386-pc modules, live/vmlinuz
+#                    (Debian-signed), live/initrd.img, live/filesystem.squashfs.
 #                    Mounted read-only by the initramfs, never written.
 #   p2 TRIAGE-DATA : FAT32, type 0x0C. keys/officer.key (+ .pub), reports/, profiles/ (optional
 #                    extra profiles). The only place the live system writes.
+# Boots with UEFI Secure Boot on (Microsoft's keys, as shipped) or off, and on legacy BIOS.
+# build/usb/README.md describes the stick, its boot chain and the officer's session.
 #
 # The live system (build/usb/): initramfs-tools with our own boot method (build/usb/initramfs/)
 # that mounts only the stick's boot partition (found by its FAT volume id) and the squashfs;
 # PID 1 is build/usb/init (no systemd, no udisks: nothing is ever auto-mounted); the session is
-# build/usb/officer_session.py. The scanner is the frozen build/dist/triage (issue 5) when it
-# exists, otherwise triage from this working tree's committed HEAD on the live Python.
+# build/usb/officer_session.py (+ session_*.py). The scanner is the frozen build/dist/triage
+# (build/build-exe.sh) when it exists, otherwise triage from this working tree's committed HEAD
+# on the live Python (logged as FALLBACK; that one needs an x86-64-v2 processor, see README.md).
 #
 # Intermediate results are cached in build/work/usb/ (rootfs with packages: rebuilt only when
 # the package list changes or with --rebuild-rootfs). Needs root (debootstrap, chroot).
@@ -35,7 +40,7 @@ MIRROR=${TRIAGE_USB_MIRROR:-http://deb.debian.org/debian}
 # Kept small on purpose: no init system, no udisks/automounter, no mdadm/lvm2 (they would
 # assemble and write to the computer's RAID/LVM metadata), no network tools.
 LIVE_PACKAGES=(linux-image-amd64 initramfs-tools busybox zstd udev kmod python3 libmagic1
-    figlet util-linux fdisk)
+    figlet util-linux fdisk kbd console-setup-linux fatresize)
 
 log() { echo "usb-image: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -47,7 +52,7 @@ parse_args() {
             --data-mib) DATA_MIB=$2; shift ;;
             --key) KEY=$(realpath "$2"); shift ;;
             --rebuild-rootfs) REBUILD_ROOTFS=1 ;;
-            -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+            -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
             *) die "unknown argument $1" ;;
         esac
         shift

@@ -3,7 +3,7 @@
 Exit codes (also in ``triage --help``):
   0  NO GROUNDS FOUND      10  REVIEW      20  SEIZE
   1  internal error        2   usage error 3   bad input (source, profile, library, key)
-  4  verification failed
+  4  verification failed   6   wrong passphrase for --key
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from triage.cli_common import (
     EXIT_INTERNAL,
     EXIT_USAGE,
     EXIT_VERIFY,
+    EXIT_WRONG_PASSPHRASE,
     InputProblem,
     key_options,
     new_report_folder,
@@ -44,6 +45,7 @@ from triage.scan.command import close_folder, plan_run, run_options, terminate_a
 from triage.scan.journal import JournalError
 from triage.signing import (
     SigningKeyError,
+    WrongPassphrase,
     generate_keypair,
     one_time_key,
     verify_folder,
@@ -234,6 +236,9 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
+    except WrongPassphrase as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_WRONG_PASSPHRASE)
     except INPUT_ERRORS as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_INPUT)

@@ -22,6 +22,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_BY_VERDICT = {Verdict.NO_GROUNDS: 0, Verdict.REVIEW: 10, Verdict.SEIZE: 20}
 EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_VERIFY, EXIT_DEVICES_FAILED = 1, 2, 3, 4, 5
+EXIT_WRONG_PASSPHRASE = 6  # the stick's session (build/usb/session_scan.py) asks again on this code
 
 EPILOG = """\b
 Exit codes:
@@ -33,6 +34,7 @@ Exit codes:
   3   bad input (source, profile, library or key)
   4   verification failed (triage verify)
   5   batch: some devices failed twice (listed in the summary)
+  6   the passphrase does not unlock the key (--key)
 """
 
 
