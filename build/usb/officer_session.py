@@ -51,6 +51,7 @@ WRONG_PASSPHRASE_TRIES = 3
 
 class Machine(Protocol):
     def processor(self) -> Processor: ...
+    def boot_mode(self) -> str: ...
     def probe_scanner(self) -> ScanRun: ...
     def find_disks(self) -> tuple[list[Disk], Disk | None]: ...
     def set_read_only(self, disk: Disk) -> bool: ...
@@ -62,9 +63,11 @@ class Machine(Protocol):
     def banner(self, text: str) -> str: ...
     def close_data(self) -> bool: ...
     def large_type(self) -> str: ...
+    def show_on_screen(self, text: str) -> None: ...
 
 
 def check_processor(machine: Machine, prompter: Prompter) -> Failure | None:
+    prompter.say(f"Started by: {machine.boot_mode()}")
     for line in describe_processor(machine.processor()):
         prompter.say(line)
     probe = machine.probe_scanner()
@@ -126,16 +129,16 @@ def choose_key(machine: Machine, prompter: Prompter) -> Path | None:
     return None
 
 
-def show_verdict(machine: Machine, prompter: Prompter, run: ScanRun, disks: list[Disk]) -> None:
+def verdict_screen(machine: Machine, run: ScanRun, disks: list[Disk]) -> str:
+    """The verdict in large type, the reasons, coverage, the disks examined and the report's place."""
     outcome = parse_scan_output(run.output)
     verdict = outcome.verdict or VERDICT_EXIT[run.code]
-    prompter.say(CLEAR + machine.banner(verdict))
-    prompter.say(f"VERDICT: {verdict}")
-    for reason in outcome.reasons[:5]:
-        prompter.say(f"  - {reason}")
-    prompter.say(outcome.coverage)
-    prompter.say("Disks examined: " + "; ".join(f"{d.path} {d.model} {human_size(d.size)}" for d in disks))
-    prompter.say(f"Report written to the {report_location(outcome.report)}")
+    lines = [machine.banner(verdict), f"VERDICT: {verdict}"]
+    lines += [f"  - {reason}" for reason in outcome.reasons[:5]]
+    lines.append(outcome.coverage)
+    lines.append("Disks examined: " + "; ".join(f"{d.path} {d.model} {human_size(d.size)}" for d in disks))
+    lines.append(f"Report written to the {report_location(outcome.report)}")
+    return "\n".join(lines)
 
 
 def scan_until_verdict(
@@ -148,7 +151,9 @@ def scan_until_verdict(
         prompter.say("\nScanning (read-only). Ctrl-C stops it and writes a partial report.")
         run = machine.scan(scan_command(disks, *answers, key), passphrase)
         if run.code in VERDICT_EXIT:
-            show_verdict(machine, prompter, run, disks)
+            screen = verdict_screen(machine, run, disks)
+            prompter.say(CLEAR + screen)
+            machine.show_on_screen(screen)
             return None
         if run.code != EXIT_WRONG_PASSPHRASE or key is None:
             return scan_failure(run)
@@ -166,6 +171,7 @@ def scan_until_verdict(
 def guided_scan(machine: Machine, prompter: Prompter) -> Failure | None:
     """The whole session up to the verdict; the failure screen to show, if any."""
     machine.large_type()
+    machine.show_on_screen("triage: the officer session runs on the serial console.")
     prompter.say(CLEAR + "=== triage field boot ===")
     prompter.say("This computer was started from the triage stick. None of its disks is mounted.")
     failure = check_processor(machine, prompter)

@@ -11,17 +11,20 @@ Where things are on the live system:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from pathlib import Path
 
 from session_cpu import Processor, parse_cpuinfo
 from session_disks import LSBLK, Disk, parent_disk, parse_lsblk
+from session_io import CLEAR
 from session_scan import DATA_LABEL, DATA_MOUNT, ScanRun, run_on_console
 
 BOOT_DEVICE_FILE = Path("/run/triage/boot-device")
 IMAGE_PROFILES = Path("/opt/triage/profiles")
 KEY_NAME = "keys/officer.key"
+SCREEN = Path("/dev/tty1")  # the computer's own screen
 CONSOLE_FONTS = Path("/usr/share/consolefonts")
 # Terminus bold console fonts (console-setup-linux), largest first: (height, width, file).
 FONTS = (
@@ -34,6 +37,18 @@ FONTS = (
 
 def run(cmd: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, check=False, text=True, capture_output=True)
+
+
+def boot_mode(kernel_log: str, uefi: bool) -> str:
+    """How the computer started the stick: the kernel logs "Secure boot enabled" (or disabled)
+    when started by UEFI (arch/x86/kernel/setup.c), and Debian's kernel "Kernel is locked down
+    from EFI Secure Boot mode" when it locks itself down."""
+    if not uefi:
+        return "legacy BIOS"
+    if "Secure boot enabled" in kernel_log:
+        locked = "Kernel is locked down" in kernel_log
+        return "UEFI, Secure Boot on" + (" (kernel lockdown on)" if locked else "")
+    return "UEFI, Secure Boot off" if "Secure boot disabled" in kernel_log else "UEFI"
 
 
 def choose_font(width: int, height: int) -> str | None:
@@ -49,6 +64,9 @@ class LiveMachine:
 
     def processor(self) -> Processor:
         return parse_cpuinfo(Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace"))
+
+    def boot_mode(self) -> str:
+        return boot_mode(run(["dmesg"]).stdout, Path("/sys/firmware/efi").is_dir())
 
     def probe_scanner(self) -> ScanRun:
         """``triage --version``: it loads every compiled library the scan uses."""
@@ -103,16 +121,23 @@ class LiveMachine:
         return run(["umount", str(DATA_MOUNT)]).returncode == 0
 
     def large_type(self) -> str:
-        """On the computer's own screen (a framebuffer console), switch to a large font."""
+        """Switch the computer's own screen (tty1 on a framebuffer) to a large font."""
+        size = Path("/sys/class/graphics/fb0/virtual_size")
+        if not size.exists():
+            return ""  # VGA text mode: a larger font would leave too few lines
+        width, height = (int(x) for x in size.read_text().strip().split(","))
+        font = choose_font(width, height)
+        if font and run(["setfont", "-C", str(SCREEN), str(CONSOLE_FONTS / font)]).returncode == 0:
+            return font
+        return ""
+
+    def show_on_screen(self, text: str) -> None:
+        """When the session runs on a serial console, show ``text`` on the computer's own screen too."""
         try:
             console = os.ttyname(0)
         except OSError:
-            return ""
-        size = Path("/sys/class/graphics/fb0/virtual_size")
-        if not console.startswith("/dev/tty") or console.startswith("/dev/ttyS") or not size.exists():
-            return ""
-        width, height = (int(x) for x in size.read_text().strip().split(","))
-        font = choose_font(width, height)
-        if font and run(["setfont", "-C", console, str(CONSOLE_FONTS / font)]).returncode == 0:
-            return font
-        return ""
+            console = ""
+        if console == str(SCREEN) or not SCREEN.exists():
+            return
+        with contextlib.suppress(OSError), SCREEN.open("w", encoding="utf-8") as screen:
+            screen.write(CLEAR + text + "\n")

@@ -18,7 +18,7 @@ import officer_session
 from session_cpu import Processor, describe_processor, parse_cpuinfo
 from session_disks import Disk
 from session_io import Prompter
-from session_machine import choose_font
+from session_machine import boot_mode, choose_font
 from session_scan import ScanRun
 
 CTRL_C = KeyboardInterrupt
@@ -71,9 +71,13 @@ class FakeMachine:
     key: Path | None = KEY
     ran: list[tuple[list[str], str | None]] = field(default_factory=list)
     closed: bool = False
+    on_screen: list[str] = field(default_factory=list)
 
     def processor(self) -> Processor:
         return parse_cpuinfo(f"model name\t: QEMU Virtual CPU version 2.5+\nflags\t\t: {QEMU64_FLAGS}\n")
+
+    def boot_mode(self) -> str:
+        return "legacy BIOS"
 
     def probe_scanner(self) -> ScanRun:
         return self.probe
@@ -110,6 +114,9 @@ class FakeMachine:
     def large_type(self) -> str:
         return ""
 
+    def show_on_screen(self, text: str) -> None:
+        self.on_screen.append(text)
+
 
 def run_session(machine: FakeMachine, answers: list[object]) -> ScriptedTerminal:
     terminal = ScriptedTerminal(answers)
@@ -133,6 +140,7 @@ def test_enter_at_every_prompt_scans_only_the_read_only_disks():
     assert "[big SEIZE]" in text and "  - A file matches a known-bad hash set [SEIZE-KNOWN-BAD-HASH]" in text
     assert "Disks examined: /dev/sda TRIAGE-DEMO-DISK 67.1 MB" in text
     assert "TRIAGE-DATA partition of the stick: \\reports\\20261202T080000Z-OP-1\\report.html" in text
+    assert machine.on_screen[-1].startswith("[big SEIZE]\nVERDICT: SEIZE\n  - A file matches")
 
 
 def test_a_disk_that_is_not_read_only_cannot_be_chosen():
@@ -148,7 +156,7 @@ def test_wrong_then_right_passphrase():
     assert [p for _, p in machine.ran] == ["wrong", "right"]
     assert "\nWRONG PASSPHRASE: it does not unlock keys/officer.key. Nothing was scanned." in terminal.shown
     assert "Try again (2 more tries)." in terminal.shown
-    assert "VERDICT: SEIZE" in terminal.shown
+    assert "\nVERDICT: SEIZE\n" in terminal.text()
 
 
 def test_three_wrong_passphrases_end_at_a_screen_saying_what_next():
@@ -267,3 +275,23 @@ def test_a_scanner_that_does_not_start_shows_its_message():
     terminal = run_session(machine, [""])
     assert "THE SCANNER DOES NOT START" in terminal.text()
     assert "    internal error: ImportError: libmagic.so.1" in terminal.text()
+
+
+SECURE_LOG = (
+    "[    0.000000] secureboot: Secure boot enabled\n"
+    "[    0.000000] Kernel is locked down from EFI Secure Boot mode; see man kernel_lockdown.7\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("log", "uefi", "mode"),
+    [
+        (SECURE_LOG, True, "UEFI, Secure Boot on (kernel lockdown on)"),
+        ("[    0.000000] secureboot: Secure boot enabled\n", True, "UEFI, Secure Boot on"),
+        ("[    0.000000] secureboot: Secure boot disabled\n", True, "UEFI, Secure Boot off"),
+        ("", True, "UEFI"),
+        ("[    0.000000] Linux version 6.1.0\n", False, "legacy BIOS"),
+    ],
+)
+def test_boot_mode_from_the_kernel_log(log, uefi, mode):
+    assert boot_mode(log, uefi) == mode
