@@ -81,7 +81,7 @@ def qemu_command(stick: Path, evidence: Path, computer: Computer, work: Path) ->
     """qemu-system-x86_64 arguments; the HMP monitor listens on ``work/monitor.sock``."""
     cmd = [
         *_machine_options(computer),
-        "-display", "none", "-vga", "std", "-serial", "stdio", "-no-reboot",
+        "-display", "none", "-vga", "std", "-serial", "stdio", "-no-reboot", "-nic", "none",
         "-monitor", f"unix:{work / 'monitor.sock'},server=on,wait=off",
         "-drive", f"if=none,id=stick,format=raw,file={stick}",
         "-device", "qemu-xhci,id=xhci",
