@@ -212,8 +212,13 @@ build_image() {
     log "image: GRUB i386-pc (BIOS) + signed shim and GRUB (UEFI), boot partition id $boot_id"
     make_grub_images "$boot_id" "$dir"
     make_boot_fat "$dir/boot.fat" "$boot_id" "$dir"
-    make_data_fat "$dir/data.fat" "$data_id"
     boot_sectors=$(($(stat -c %s "$dir/boot.fat") / 512))
+    if ((STICK_MIB)); then  # TRIAGE-DATA fills the stick: 1 MiB gap, boot partition, 1 MiB spare
+        DATA_MIB=$((STICK_MIB - 2 - boot_sectors / 2048))
+        ((DATA_MIB >= 64)) || die "--stick-size leaves TRIAGE-DATA only $DATA_MIB MiB"
+        log "data: TRIAGE-DATA $DATA_MIB MiB to fill a $STICK_MIB MiB stick"
+    fi
+    make_data_fat "$dir/data.fat" "$data_id"
     data_sectors=$(($(stat -c %s "$dir/data.fat") / 512))
     rm -f "$OUT"
     truncate -s $(((2048 + boot_sectors + data_sectors) * 512)) "$OUT"
