@@ -45,7 +45,7 @@ from session_scan import (
     scan_failure,
 )
 
-KEY_NAME = "keys/officer.key"
+KEY_SHOWN = "\\keys\\officer.key"  # as an office PC shows it on TRIAGE-DATA
 WRONG_PASSPHRASE_TRIES = 3
 
 
@@ -119,7 +119,7 @@ def choose_key(machine: Machine, prompter: Prompter) -> Path | None:
     key = machine.officer_key()
     if key is not None:
         return key
-    prompter.say(f"\nNo signing key ({KEY_NAME}) on the stick's TRIAGE-DATA partition.")
+    prompter.say(f"\nNo signing key ({KEY_SHOWN}) on the stick's TRIAGE-DATA partition.")
     if prompter.confirm("Create one now, protected by your passphrase?"):
         made = machine.create_key()
         if made.code == 0:
@@ -147,7 +147,7 @@ def scan_until_verdict(
     """Scan; a wrong passphrase is asked again (three tries, then a one-time key if the officer agrees)."""
     wrong = 0
     while True:
-        passphrase = prompter.ask(f"Passphrase for {KEY_NAME}", secret=True) if key else None
+        passphrase = prompter.ask(f"Passphrase for {KEY_SHOWN}", secret=True) if key else None
         prompter.say("\nScanning (read-only). Ctrl-C stops it and writes a partial report.")
         run = machine.scan(scan_command(disks, *answers, key), passphrase)
         if run.code in VERDICT_EXIT:
@@ -158,7 +158,7 @@ def scan_until_verdict(
         if run.code != EXIT_WRONG_PASSPHRASE or key is None:
             return scan_failure(run)
         wrong += 1
-        prompter.say(f"\nWRONG PASSPHRASE: it does not unlock {KEY_NAME}. Nothing was scanned.")
+        prompter.say(f"\nWRONG PASSPHRASE: it does not unlock {KEY_SHOWN}. Nothing was scanned.")
         if wrong < WRONG_PASSPHRASE_TRIES:
             prompter.say(f"Try again ({WRONG_PASSPHRASE_TRIES - wrong} more tries).")
         elif prompter.confirm("Scan without your key (signed with a one-time key instead)?", default=False):

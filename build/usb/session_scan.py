@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,9 +63,15 @@ def parse_scan_output(text: str) -> ScanOutcome:
 
 
 def error_lines(text: str) -> list[str]:
-    """triage's own error lines (``error: ...``, ``internal error: ...``, usage errors)."""
+    """triage's own error lines (``error: ...``, ``internal error: ...``, usage errors), with
+    paths on the stick shown as an office PC shows them (``\\keys\\officer.key``)."""
     lines = [line.strip() for line in text.replace("\r", "\n").splitlines()]
-    return [line for line in lines if line.lower().startswith(("error", "internal error", "usage:"))]
+    errors = [line for line in lines if line.lower().startswith(("error", "internal error", "usage:"))]
+    return [re.sub(re.escape(str(DATA_MOUNT)) + r"(/\S*)", _windows_path, line) for line in errors]
+
+
+def _windows_path(found: re.Match[str]) -> str:
+    return found.group(1).replace("/", "\\")
 
 
 def scan_failure(run: ScanRun) -> Failure:

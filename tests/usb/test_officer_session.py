@@ -330,3 +330,10 @@ def test_scan_failure_names_what_happened_and_what_next(code, title):
     failure = session_scan.scan_failure(session_scan.ScanRun(code, "error: the real message\n"))
     assert failure.title == title
     assert failure.next_steps and failure.next_steps[-1] == session_scan.SWITCH_OFF
+
+
+def test_error_lines_show_stick_paths_as_an_office_pc_does():
+    text = "error: /run/triage/data/keys/officer.key: wrong passphrase: it does not unlock this key\r\n"
+    assert session_scan.error_lines(text) == [
+        r"error: \keys\officer.key: wrong passphrase: it does not unlock this key"
+    ]

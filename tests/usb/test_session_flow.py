@@ -154,7 +154,9 @@ def test_wrong_then_right_passphrase():
     machine = FakeMachine(scans=[WRONG, ScanRun(20, VERDICT_OUTPUT)])
     terminal = run_session(machine, ["PC Test", "OP-1", "", "", "", "wrong", "right", ""])
     assert [p for _, p in machine.ran] == ["wrong", "right"]
-    assert "\nWRONG PASSPHRASE: it does not unlock keys/officer.key. Nothing was scanned." in terminal.shown
+    assert (
+        "\nWRONG PASSPHRASE: it does not unlock \\keys\\officer.key. Nothing was scanned." in terminal.shown
+    )
     assert "Try again (2 more tries)." in terminal.shown
     assert "\nVERDICT: SEIZE\n" in terminal.text()
 
@@ -202,7 +204,7 @@ def test_ctrl_c_then_yes_or_twice_or_end_of_input_ends_the_session(answers):
 def test_ctrl_c_at_the_passphrase_prompt():
     machine = FakeMachine()
     terminal = run_session(machine, ["PC Test", "OP-1", "", "", "", CTRL_C, "n", "pass", ""])
-    assert terminal.shown.count("Passphrase for keys/officer.key: ") == 2
+    assert terminal.shown.count("Passphrase for \\keys\\officer.key: ") == 2
     assert [p for _, p in machine.ran] == ["pass"]
 
 

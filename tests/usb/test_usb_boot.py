@@ -125,11 +125,11 @@ def answer_up_to_the_scan(console: SerialConsole, officer: Officer) -> None:
     console.send("\r")
     console.expect(rb"Start the scan\? \[Y/n\]: ", 30)
     console.send("\r")
-    console.expect(rb"Passphrase for keys/officer.key: ", 30)
+    console.expect(rb"Passphrase for \\keys\\officer.key: ", 30)
     if officer.wrong_passphrase_first:
         console.send("not the passphrase\r")
-        console.expect(rb"WRONG PASSPHRASE: it does not unlock keys/officer.key", SCAN_TIMEOUT)
-        console.expect(rb"Passphrase for keys/officer.key: ", 60)
+        console.expect(rb"WRONG PASSPHRASE: it does not unlock \\keys\\officer.key", SCAN_TIMEOUT)
+        console.expect(rb"Passphrase for \\keys\\officer.key: ", 60)
     console.send(PASSPHRASE + "\r")
 
 
