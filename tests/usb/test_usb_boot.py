@@ -44,14 +44,14 @@ SCAN_TIMEOUT = 300 if accelerator() == "kvm" else 1800
 class Officer:
     """How the officer answers: which slips they make and what the test records."""
 
-    ctrl_c_at_case: bool = False
+    ctrl_c_at_first_prompt: bool = False
     wrong_passphrase_first: bool = False
     enter_everywhere: bool = False  # Enter at every prompt that has a default (profile, disks, start)
     screenshot: bool = False
 
 
 CASES = {
-    "bios": (Computer("bios"), Officer(ctrl_c_at_case=True, wrong_passphrase_first=True)),
+    "bios": (Computer("bios"), Officer(ctrl_c_at_first_prompt=True, wrong_passphrase_first=True)),
     "uefi": (Computer("uefi"), Officer()),
     "secureboot": (Computer("secureboot"), Officer(screenshot=True)),
     "qemu64": (Computer("uefi", cpu="qemu64"), Officer()),
@@ -108,7 +108,7 @@ def unpack_evidence(work: Path) -> Path:
 
 
 def answer_up_to_the_scan(console: SerialConsole, officer: Officer) -> None:
-    if officer.ctrl_c_at_case:
+    if officer.ctrl_c_at_first_prompt:
         console.send("\x03")
         console.expect(rb"End the session\? The computer will then be switched off\. \[y/N\]: ", 30)
         console.send("n\r")
