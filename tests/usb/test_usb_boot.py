@@ -211,6 +211,10 @@ def unsigned_loader_stick(work: Path) -> Path:
     return stick
 
 
+# OVMF's boot manager (BdsDxe) on the serial console when the firmware refuses the loader.
+REFUSED_OR_BOOTED = rb"failed to load Boot\d+ [^\r\n]*: Access Denied|Triage field boot"
+
+
 def test_unsigned_loader_is_refused_under_secure_boot(tmp_path: Path):
     """The Secure Boot case can fail: the same firmware refuses a loader without a trusted signature."""
     computer = Computer("secureboot")
