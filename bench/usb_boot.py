@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/usb_boot.py [--runs 3] [--firmware bios uefi] [--image IMG]
 
-Boots the built image in QEMU (tests/usb/usb_qemu.py: KVM when /dev/kvm is usable, else TCG) with the
+Boots the built image in QEMU (tests/usb/usb_qemu.py: TCG unless TRIAGE_QEMU_ACCEL=kvm) with the
 demo evidence disk attached, selects the serial-console GRUB entry as soon as the menu shows, and
 times QEMU start -> "Officer name:" prompt. Baseline in the same run: the time QEMU + firmware
 take to show the GRUB menu, and the kernel's own uptime at the prompt (printed by the session),

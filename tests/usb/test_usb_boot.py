@@ -52,7 +52,7 @@ class Officer:
 
 CASES = {
     "bios": (Computer("bios"), Officer(ctrl_c_at_first_prompt=True, wrong_passphrase_first=True)),
-    "uefi": (Computer("uefi"), Officer()),
+    "uefi": (Computer("uefi", more_disks=True), Officer()),
     "secureboot": (Computer("secureboot"), Officer(screenshot=True)),
     "qemu64": (Computer("uefi", cpu="qemu64"), Officer()),
     "pc-floppy": (Computer("bios", machine="pc"), Officer(enter_everywhere=True)),
@@ -183,6 +183,9 @@ def test_officer_session_on_booted_stick(case: str, tmp_path: Path):
     listing = seen["listing"]
     assert EVIDENCE_MODEL in listing and "[read-only]" in listing and "ENCRYPTED (LUKS)" in listing
     assert "TRIAGEBOOT" not in listing and "TRIAGE-DATA" not in listing  # the stick is not offered
+    if computer.more_disks:
+        assert re.search(r"\d\) /dev/nvme0n1  QEMU NVMe Ctrl  16\.8 MB  \(NVMe, serial NVME0001\)", listing)
+        assert re.search(r"\d\) /dev/sd[a-z]  QEMU HARDDISK  16\.8 MB  \(USB, serial [^)]+\)", listing)
     folders = read_reports(stick, tmp_path)
     assert len(folders) == 1 and folders[0].name.endswith("-TEST-USB-1")
     assert f"\\reports\\{folders[0].name}\\report.html" in seen["where"]

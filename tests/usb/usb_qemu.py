@@ -42,6 +42,7 @@ class Computer:
     machine: str = "q35"  # q35 (SATA/AHCI) | pc (IDE, floppy controller)
     cpu: str = ""  # "" = the most capable the accelerator offers; "qemu64" = x86-64 baseline
     memory_mib: int = 1024
+    more_disks: bool = False  # also an NVMe disk and a USB disk (blank, 16 MiB each)
 
 
 def accelerator() -> str:
@@ -89,6 +90,8 @@ def qemu_command(stick: Path, evidence: Path, computer: Computer, work: Path) ->
         "-drive", f"if=none,id=evidence,format=raw,file={evidence}",
         "-device", f"ide-hd,drive=evidence,bus=ide.0,model={EVIDENCE_MODEL},serial=DEMO0001",
     ]  # fmt: skip
+    if computer.more_disks:
+        cmd += _more_disks(work)
     if computer.firmware != "bios":
         code, variables = FIRMWARE_FILES[computer.firmware]
         shutil.copyfile(variables, work / "OVMF_VARS.fd")
@@ -97,6 +100,19 @@ def qemu_command(stick: Path, evidence: Path, computer: Computer, work: Path) ->
             "-drive", f"if=pflash,format=raw,unit=1,file={work / 'OVMF_VARS.fd'}",
         ]  # fmt: skip
     return cmd
+
+
+def _more_disks(work: Path) -> list[str]:
+    """Blank NVMe and USB disks, as a laptop with a second drive and a stick plugged in has."""
+    for name in ("nvme.img", "usbdisk.img"):
+        with (work / name).open("wb") as disk:
+            disk.truncate(16 << 20)
+    return [
+        "-drive", f"if=none,id=nvme,format=raw,file={work / 'nvme.img'}",
+        "-device", "nvme,drive=nvme,serial=NVME0001",
+        "-drive", f"if=none,id=usbdisk,format=raw,file={work / 'usbdisk.img'}",
+        "-device", "usb-storage,bus=xhci.0,drive=usbdisk",
+    ]  # fmt: skip
 
 
 def monitor(work: Path, command: str, timeout: float = 30) -> str:
