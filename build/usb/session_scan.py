@@ -85,12 +85,12 @@ def scan_failure(run: ScanRun) -> Failure:
         )
     if run.code < 0:
         return Failure(
-            f"THE SCAN WAS STOPPED (signal {-run.code})", message, ("Start the scan again.", SWITCH_OFF)
+            f"THE SCAN WAS STOPPED (signal {-run.code})", message, ("To scan again, start the computer from the stick again.", SWITCH_OFF)
         )
     if run.code == 3:
         steps = (
             "Read the message: it names the disk, profile or key at fault.",
-            "Start again and choose otherwise.",
+            "To try again, start the computer from the stick again and choose otherwise.",
         )
         return Failure("THE SCAN COULD NOT START", message, (*steps, SWITCH_OFF))
     return Failure(
