@@ -24,6 +24,7 @@ EXIT_WRONG_PASSPHRASE = 6  # triage.cli_common.EXIT_KEY_PASSPHRASE
 ILLEGAL_INSTRUCTION = -4
 DATA_LABEL = "TRIAGE-DATA"
 DATA_MOUNT = Path("/run/triage/data")
+AGAIN = "To try again, start the computer from the stick again."
 SWITCH_OFF = "Switch the computer off (the next screen does it); its disks were not changed."
 
 
@@ -84,13 +85,11 @@ def scan_failure(run: ScanRun) -> Failure:
             ("Image the computer's disks and scan the image in the office.", SWITCH_OFF),
         )
     if run.code < 0:
-        return Failure(
-            f"THE SCAN WAS STOPPED (signal {-run.code})", message, ("To scan again, start the computer from the stick again.", SWITCH_OFF)
-        )
+        return Failure(f"THE SCAN WAS STOPPED (signal {-run.code})", message, (AGAIN, SWITCH_OFF))
     if run.code == 3:
         steps = (
             "Read the message: it names the disk, profile or key at fault.",
-            "To try again, start the computer from the stick again and choose otherwise.",
+            AGAIN,
         )
         return Failure("THE SCAN COULD NOT START", message, (*steps, SWITCH_OFF))
     return Failure(
