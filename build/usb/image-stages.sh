@@ -138,7 +138,7 @@ fetch_signed_loaders() {
         >"$WORK/signed.log" 2>&1 || die "downloading the signed loaders failed, see $WORK/signed.log"
     for deb in "$rootfs"/tmp/signed/*.deb; do
         dpkg-deb -x "$deb" "$dir/x"
-        dpkg-deb -f "$deb" Package Version | paste -sd' ' >>"$dir/versions.txt"
+        dpkg-deb --showformat='${Package} ${Version}\n' -W "$deb" >>"$dir/versions.txt"
     done
     rm -rf "$rootfs/tmp/signed"
     cp "$dir/x/usr/lib/shim/shimx64.efi.signed" "$dir/x/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed" "$dir/"
