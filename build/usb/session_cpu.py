@@ -53,9 +53,7 @@ def describe_processor(cpu: Processor) -> list[str]:
         lines.append(f"  This processor lacks {missing}: the scanner cannot run on it.")
         return lines
     if cpu.level == 1:
-        lines.append(
-            "  An older processor (no SSE4.2/POPCNT): every check runs, picture matching more slowly."
-        )
+        lines.append("  An older processor (no SSE4.2/POPCNT): every check still runs on it.")
     else:
         lines.append("  Every check runs on this processor.")
     return lines
