@@ -155,6 +155,9 @@ def drive_session(console: SerialConsole, officer: Officer, work: Path, case: st
             "seconds_to_prompt": seconds_to_prompt}  # fmt: skip
 
 
+FLOPPY_NOT_READ_ONLY = r"\d\) /dev/fd0 .*\n(.*\n)*? +\[COULD NOT BE SET READ-ONLY: will not be scanned\]"
+
+
 def read_reports(stick: Path, work: Path) -> list[Path]:
     fat = f"{stick}@@{partition_offset(stick, 1)}"
     subprocess.run(["mcopy", "-s", "-i", fat, "::/reports", str(work)], check=True)
@@ -185,13 +188,17 @@ def test_officer_session_on_booted_stick(case: str, tmp_path: Path):
     listing = seen["listing"]
     assert EVIDENCE_MODEL in listing and "[read-only]" in listing and "ENCRYPTED (LUKS)" in listing
     assert "TRIAGEBOOT" not in listing and "TRIAGE-DATA" not in listing  # the stick is not offered
+    if computer.machine == "pc":  # its floppy drive has no disk: it cannot be set read-only
+        assert re.search(FLOPPY_NOT_READ_ONLY, listing), listing
     if computer.more_disks:
         assert re.search(r"\d\) /dev/nvme0n1  QEMU NVMe Ctrl  16\.8 MB  \(NVMe, serial NVME0001\)", listing)
         assert re.search(r"\d\) /dev/sd[a-z]  QEMU HARDDISK  16\.8 MB  \(USB, serial [^)]+\)", listing)
     folders = read_reports(stick, tmp_path)
     assert len(folders) == 1 and folders[0].name.endswith("-TEST-USB-1")
     assert f"\\reports\\{folders[0].name}\\report.html" in seen["where"]
-    findings = json.loads((folders[0] / "findings.json").read_text(encoding="utf-8"))
+    findings_text = (folders[0] / "findings.json").read_text(encoding="utf-8")
+    assert "/dev/sda" in findings_text and "/dev/fd0" not in findings_text  # Enter: read-only disks only
+    findings = json.loads(findings_text)
     assert findings["decision"]["verdict"] == seen["verdict"]
     if not officer.enter_everywhere:
         assert seen["verdict"] == "SEIZE"  # the demo profile on the demo evidence
