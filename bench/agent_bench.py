@@ -2,7 +2,7 @@
 
     python bench/agent_bench.py --files 1000000 --visits 50000 --alerts 2000
 
-Builds a ScanContext as a scan leaves it (browser visits, an inventory of files in
+Builds what a scan leaves for the cross-check (``ScanSoFar``) (browser visits, an inventory of files in
 user folders, a few findings) and an alert export (a third each URL, keyword and
 image alerts), then times ``cross_check`` against two baselines measured in the
 same run: one bare pass over the same inventory and artefacts reading what any
@@ -13,7 +13,6 @@ every file made a record (the design before the file filter). Best of 3.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import platform
 import random
 import time
@@ -23,37 +22,39 @@ from triage.agent.check import cross_check
 from triage.agent.evidence import device_records
 from triage.agent.records import AgentInputs, Alert, Heartbeat
 from triage.library import HashLibrary
+from triage.match.inputs import ScanSoFar, StageInputs
 from triage.match.keywords import Keyword, KeywordScanner
 from triage.profile import load_profile
-from triage.records import Artefact, Entry, Examined
-from triage.scan.context import ScanContext
-from triage.scan.findings import FindingLog
+from triage.records import Artefact, Entry, Examined, Finding, FindingDraft
 
 START = datetime(2026, 3, 1, tzinfo=UTC)
 HISTORY = "/Users/alice/AppData/Local/Google/Chrome/User Data/Default/History"
 
 
-def build(files: int, visits: int, alerts: int) -> tuple[ScanContext, AgentInputs]:
+def build(files: int, visits: int, alerts: int) -> tuple[ScanSoFar, AgentInputs]:
     rng = random.Random(7)
     keywords = KeywordScanner([Keyword("hidden stash", "demo")])
-    ctx = ScanContext(load_profile("default"), HashLibrary([]), keywords, FindingLog(), lambda p: None)
+    inputs = StageInputs(load_profile("default"), HashLibrary([]), keywords)
+    artefacts: list[Artefact] = []
+    inventory: list[Examined] = []
     history = Entry("bench", 1, HISTORY, 1 << 20, inode=1, mtime=START)
     for i in range(visits):
         when = START + timedelta(seconds=rng.randrange(2 * 86400))
         title = "hidden stash" if i % 97 == 0 else f"page {i}"
         values = {"url": f"https://site{i % 5000}.example/p/{i}", "title": title}
-        ctx.artefacts.append(
+        artefacts.append(
             Artefact("browser/visit", "browser/chrome-history", history, when, "alice", values)
         )
     for i in range(files):
         when = START + timedelta(seconds=rng.randrange(3 * 86400))
         entry = Entry("bench", 1, f"/Users/alice/Documents/d{i % 100}/f{i}.txt", 10, inode=i, mtime=when)
-        ctx.inventory.append(Examined(entry, "text/plain", "", f"{i:032x}", "", f"{i:064x}", 10))
-    for examined in ctx.inventory[:: max(1, files // 200)]:
-        ctx.log.add(
-            kind="keyword", label="demo", summary="", entry=examined.entry, detail={"term": "hidden stash"}
-        )
-    return ctx, AgentInputs(alerts=tuple(_alerts(alerts, files, rng)), heartbeats=_beats())
+        inventory.append(Examined(entry, "text/plain", "", f"{i:032x}", "", f"{i:064x}", 10))
+    findings: list[Finding] = []
+    for examined in inventory[:: max(1, files // 200)]:
+        draft = FindingDraft("keyword", "demo", "", examined.entry, detail={"term": "hidden stash"})
+        findings.append(draft.numbered(f"F{len(findings) + 1:04d}"))
+    so_far = ScanSoFar(inputs, tuple(findings), tuple(artefacts), tuple(inventory))
+    return so_far, AgentInputs(alerts=tuple(_alerts(alerts, files, rng)), heartbeats=_beats())
 
 
 def _alerts(count: int, files: int, rng: random.Random) -> list[Alert]:
@@ -76,7 +77,7 @@ def _beats() -> tuple[Heartbeat, ...]:
     )
 
 
-def bare_pass(ctx: ScanContext) -> int:
+def bare_pass(ctx: ScanSoFar) -> int:
     """What any cross-check must read: each file's path, time and digests, each record's URL."""
     seen = 0
     for examined in ctx.inventory:
@@ -105,11 +106,9 @@ def main() -> None:
     now = START + timedelta(days=5)
 
     def check() -> None:
-        fresh = dataclasses.replace(ctx, log=FindingLog(), sections={})
-        fresh.log.findings.extend(ctx.log.findings)
-        cross_check(fresh, inputs, now)
+        cross_check(ctx, inputs, now)
 
-    every = best_of(3, lambda: device_records(ctx.artefacts, ctx.inventory, ctx.log.findings))
+    every = best_of(3, lambda: device_records(ctx.artefacts, ctx.inventory, ctx.findings))
     bare, full = best_of(3, lambda: bare_pass(ctx)), best_of(3, check)
     print(f"Python {platform.python_version()} on {platform.machine()}; best of 3")
     print(f"{args.files:,} files, {args.visits:,} visits, {args.alerts:,} alerts")

@@ -2,7 +2,7 @@
 
     python bench/artefacts_bench.py --files 300000 --visits 100000 [--append]
 
-1. ``run_artefact_parsers`` over one synthetic volume of F file handles whose paths look like
+1. the artefact stage (``triage.artefacts.ARTEFACTS``) over one synthetic volume of F file handles whose paths look like
    a Windows disk (users' profiles, Program Files, caches), all content empty except the few
    artefact files: path selection by every parser plus the indicator library (one combined
    regex over every path). Baseline: one pass that lower-cases every path and tests it against
@@ -33,8 +33,10 @@ sys.path[:0] = [str(REPO), str(REPO / "build" / "demo")]
 from demo_browsers import chrome_history  # noqa: E402
 
 from tests.artefacts.helpers import context, handle_of  # noqa: E402
-from triage.artefacts import run_artefact_parsers  # noqa: E402
+from triage.artefacts import ARTEFACTS  # noqa: E402
 from triage.artefacts.browser.chrome_history import ChromeHistory  # noqa: E402
+from triage.library import HashLibrary  # noqa: E402
+from triage.match.inputs import StageInputs  # noqa: E402
 from triage.match.keywords import load_keywords  # noqa: E402
 
 BASELINE_SQL = "SELECT urls.url, urls.title, visits.visit_time FROM visits JOIN urls ON visits.url = urls.id"
@@ -65,11 +67,12 @@ def best_of(runs: int, action: Callable[[], object]) -> float:
 def bench_selection(files: int) -> tuple[float, float]:
     handles = [handle_of(b"", path) for path in synthetic_paths(files)]
     ctx, _ = context()
+    inputs = StageInputs(ctx.profile, HashLibrary([]), ctx.keywords)
 
     def baseline() -> None:
         sum(1 for h in handles if h.entry.path.lower().endswith("/history"))
 
-    return best_of(3, lambda: run_artefact_parsers(handles, ctx)), best_of(3, baseline)
+    return best_of(3, lambda: list(ARTEFACTS.run(handles, inputs))), best_of(3, baseline)
 
 
 def bench_history(visits: int) -> tuple[float, float, int]:
@@ -89,7 +92,7 @@ def bench_history(visits: int) -> tuple[float, float, int]:
 
     def parse() -> None:
         ctx, _ = context(keywords)
-        ChromeHistory().parse([handle], None, ctx)  # type: ignore[arg-type]
+        ctx.parse(ChromeHistory(), [handle])
         records[:] = ctx.artefacts
 
     with tempfile.TemporaryDirectory() as tmp:

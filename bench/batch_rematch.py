@@ -29,10 +29,10 @@ from triage.demo import unpack_demo_disk
 from triage.library import load_hashset
 from triage.profile import load_profile
 from triage.rematch import new_hash_set, rematch
-from triage.report.load import load_report
 from triage.report import write_report
-from triage.signing import one_time_key
+from triage.report.load import load_report
 from triage.scan import ScanOptions, run_scan
+from triage.signing import one_time_key
 
 
 def timed(work: Callable[[], object]) -> float:

@@ -34,9 +34,9 @@ from PIL import Image, ImageDraw, ImageOps
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from triage.library.perceptual.decode import decode_for_hashing  # noqa: E402
+from triage.library.perceptual.hashes import ImageHashes, compute_hashes  # noqa: E402
 from triage.library.perceptual.index import HammingIndex  # noqa: E402
-from triage.match.perceptual.decode import decode_for_hashing  # noqa: E402
-from triage.match.perceptual.hashes import ImageHashes, compute_hashes  # noqa: E402
 
 PEER_PHOTOS = REPO.parent / "shared" / "peerdata" / "perception" / "perception" / "testing" / "images"
 ALGORITHMS = ("pdq", "phash", "dhash")

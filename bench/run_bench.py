@@ -198,9 +198,9 @@ def our_scan(image: Path, profile: Path, work: Path, name: str, *flags: str) -> 
 
 def keyword_rows(data: Path, work: Path, megabytes: int) -> list[Row]:
     sys.path.insert(0, str(HERE))
-    from make_ntfs_image import keyword_terms, words  # noqa: PLC0415
-
     import random
+
+    from make_ntfs_image import keyword_terms, words
 
     terms = keyword_terms(10_000)
     (work / "terms.txt").write_text("\n".join(terms) + "\n")

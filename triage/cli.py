@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -41,7 +42,7 @@ from triage.progress import BarProgress, QuietProgress
 from triage.rematch.command import rematch_command
 from triage.report import write_report
 from triage.scan import ScanOptions, ScanResult, run_scan
-from triage.scan.command import close_folder, plan_run, run_options, terminate_as_interrupt
+from triage.scan.command import close_folder, plan_run, run_options, stop_on_signals
 from triage.scan.journal import JournalError
 from triage.signing import (
     SigningKeyError,
@@ -135,10 +136,10 @@ def scan(
         tuple(sources), profile, examiner, case_reference, not skip_source_hash, allow_unsigned, **run
     )
     options = with_agent_files(options, agent_files)  # read and checked before any evidence
-    with terminate_as_interrupt():
-        result = _run(options, quiet)
-    close_folder(folder)
-    report = write_report(result, folder, key)
+    with stop_on_signals() as stop_request:  # a stop still ends in a signed partial report
+        result = _run(options, quiet, stop_request)
+        close_folder(folder)
+        report = write_report(result, folder, key)
     _announce(result, report)
     sys.exit(EXIT_BY_VERDICT[result.decision.verdict])
 
@@ -199,10 +200,10 @@ def keygen(private_key: Path, passphrase_file: Path | None) -> None:
     click.echo(f"private key: {private_key}\npublic key:  {public}")
 
 
-def _run(options: ScanOptions, quiet: bool) -> ScanResult:
+def _run(options: ScanOptions, quiet: bool, stop_request: threading.Event | None = None) -> ScanResult:
     progress = QuietProgress() if quiet or not sys.stderr.isatty() else BarProgress()
     try:
-        return run_scan(options, progress)
+        return run_scan(options, progress, stop_request=stop_request)
     finally:
         progress.close()
 

@@ -145,11 +145,15 @@ class Coverage:
     problems: int = 0
     partial: bool = False  # the scan stopped early (budget, interruption)
     partial_reason: str = ""
+    gaps: int = 0  # problems that left something unexamined (Problem.is_gap)
+    gap_bytes: int = 0  # their size, where known
 
     @property
     def complete(self) -> bool:
-        """True when every volume was examined and the scan ran to its end."""
-        return not self.partial and all(v.examined for v in self.volumes) and bool(self.volumes)
+        """True when every volume was examined, nothing in them was left unread, and the scan
+        ran to its end: the only condition under which NO GROUNDS FOUND may be said."""
+        examined = all(v.examined for v in self.volumes) and bool(self.volumes)
+        return not self.partial and examined and self.gaps == 0
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,18 @@ Device LAPTOP-7, monitored account "alice", monitored browser Chrome; monitoring
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from triage.agent.check import CrossCheck, cross_check
 from triage.agent.records import AgentInputs, Alert, ExpectedFile, Heartbeat, InstallFacts
+from triage.agent.report import findings_of, sections_of
 from triage.library import HashLibrary
+from triage.match.inputs import ScanSoFar, StageInputs
 from triage.match.keywords import Keyword, KeywordScanner
-from triage.profile import load_profile
-from triage.records import Artefact, Entry, Examined, Problem
-from triage.scan.context import ScanContext
-from triage.scan.findings import FindingLog
+from triage.profile import Profile, load_profile
+from triage.records import Artefact, Entry, Examined, Finding, FindingDraft, Problem
 
 DEVICE = "LAPTOP-7"
 S1 = "1" * 64  # a generated image's digest stands in: the scenario never needs the bytes
@@ -220,11 +223,44 @@ def inputs() -> AgentInputs:
     )
 
 
-def context() -> tuple[ScanContext, list[Problem]]:
-    """A ScanContext as the scan leaves it: artefacts, inventory and content findings."""
+@dataclass
+class _Log:
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, **fields: Any) -> Finding:
+        finding = FindingDraft(**fields).numbered(f"F{len(self.findings) + 1:04d}")
+        self.findings.append(finding)
+        return finding
+
+
+@dataclass
+class Context:
+    """What the scan has collected when the cross-check runs, kept mutable for the tests."""
+
+    profile: Profile
+    keywords: KeywordScanner
+    artefacts: list[Artefact] = field(default_factory=list)
+    inventory: list[Examined] = field(default_factory=list)
+    log: _Log = field(default_factory=_Log)
+    sections: dict[str, Any] = field(default_factory=dict)
+
+
+def check(ctx: Context, agent_inputs: AgentInputs, now: datetime) -> CrossCheck:
+    """Run the cross-check on what ``ctx`` holds and keep its findings and sections in ``ctx``."""
+    inputs = StageInputs(ctx.profile, HashLibrary([]), ctx.keywords)
+    so_far = ScanSoFar(inputs, tuple(ctx.log.findings), tuple(ctx.artefacts), tuple(ctx.inventory))
+    result = cross_check(so_far, agent_inputs, now)
+    for draft in findings_of(result):
+        ctx.log.add(**{f: getattr(draft, f) for f in draft.__dataclass_fields__})
+    ctx.sections.update({s.title: s.value for s in sections_of(result)})
+    return result
+
+
+def context() -> tuple[Context, list[Problem]]:
+    """What the scan leaves for the cross-check: artefacts, inventory and content findings."""
     problems: list[Problem] = []
     keywords = KeywordScanner([Keyword("hidden stash", "demo")])
-    ctx = ScanContext(load_profile("default"), HashLibrary([]), keywords, FindingLog(), problems.append)
+    ctx = Context(load_profile("default"), keywords)
     ctx.artefacts.extend(artefacts())
     ctx.inventory.extend(inventory())
     img1, notes = ctx.inventory[0], ctx.inventory[2]

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from tests.agent import scenario
-from triage.agent.check import CrossCheck, cross_check
+from triage.agent.check import CrossCheck
 from triage.agent.records import Alert, Heartbeat
 from triage.agent.report import ALERTS_SECTION, GAPS_SECTION, SECTION, UNALERTED_SECTION
 from triage.decide import decide
@@ -22,7 +22,7 @@ from triage.records import Artefact, Coverage, Examined, Verdict
 @pytest.fixture
 def checked():
     ctx, _ = scenario.context()
-    check = cross_check(ctx, scenario.inputs(), scenario.at("2026-03-05T00:00:00"))
+    check = scenario.check(ctx, scenario.inputs(), scenario.at("2026-03-05T00:00:00"))
     return ctx, check
 
 
@@ -65,8 +65,9 @@ def test_not_found_says_what_was_searched_and_same_url_at_other_times(checked) -
 
 def test_tolerance_comes_from_the_profile(checked) -> None:
     ctx, _ = scenario.context()
-    ctx.profile.options["agent_time_tolerance_seconds"] = 3600
-    check = cross_check(ctx, scenario.inputs(), scenario.at("2026-03-05T00:00:00"))
+    scan = dataclasses.replace(ctx.profile.scan, agent_time_tolerance_seconds=3600.0)
+    ctx.profile = dataclasses.replace(ctx.profile, scan=scan)
+    check = scenario.check(ctx, scenario.inputs(), scenario.at("2026-03-05T00:00:00"))
     assert check.tolerance == timedelta(hours=1)
     assert {r.alert.id: r.outcome for r in check.alerts}["A-007"] == "confirmed"
 
@@ -215,7 +216,7 @@ def test_alerts_and_heartbeats_of_other_devices_are_said() -> None:
     other = dataclasses.replace(inputs.alerts[0], device="DESKTOP-2")
     beats = (*inputs.heartbeats, Heartbeat("DESKTOP-2", scenario.at("2026-03-02T12:00:00")))  # type: ignore[misc]
     inputs = dataclasses.replace(inputs, alerts=(other, *inputs.alerts[1:]), heartbeats=beats)
-    check = cross_check(ctx, inputs, scenario.at("2026-03-05T00:00:00"))
+    check = scenario.check(ctx, inputs, scenario.at("2026-03-05T00:00:00"))
     assert ctx.sections[SECTION]["Device"] == (
         "LAPTOP-7; 1 alert(s) name another device (checked against this one all the same); "
         "1 heartbeat(s) of another device ignored"
@@ -233,7 +234,7 @@ def test_context_fields_do_not_confirm_an_alert() -> None:
         url="https://gone.example/", application="chrome.exe", sha256="7" * 64, window_title="Gallery",
     )  # fmt: skip
     inputs = dataclasses.replace(scenario.inputs(), alerts=(alert,))
-    (result,) = cross_check(ctx, inputs, scenario.at("2026-03-05T00:00:00")).alerts
+    (result,) = scenario.check(ctx, inputs, scenario.at("2026-03-05T00:00:00")).alerts
     assert (result.outcome, result.matches) == ("not found", ())
     assert result.searched == "URL https://gone.example/ (normalised) in 8 browser records"
 
@@ -247,7 +248,7 @@ def test_a_keyword_in_a_history_file_is_matched_by_its_rows_and_their_times() ->
         "K-1", scenario.at("2026-03-01T18:00:00"), scenario.DEVICE, "keyword", "test", term="Gallery"
     )
     inputs = dataclasses.replace(scenario.inputs(), alerts=(late,))
-    (result,) = cross_check(ctx, inputs, scenario.at("2026-03-05T00:00:00")).alerts
+    (result,) = scenario.check(ctx, inputs, scenario.at("2026-03-05T00:00:00")).alerts
     assert result.outcome == "not found"  # the visit titled Gallery was 8 hours earlier
 
 
@@ -263,7 +264,7 @@ def test_a_search_engine_alert_does_not_flag_every_search() -> None:
         url="https://www.google.com/search?q=hidden+stash",
     )  # fmt: skip
     inputs = dataclasses.replace(scenario.inputs(), alerts=(alert,))
-    check = cross_check(ctx, inputs, scenario.at("2026-03-05T00:00:00"))
+    check = scenario.check(ctx, inputs, scenario.at("2026-03-05T00:00:00"))
     assert "https://www.google.com/search?q=weather" not in [u.record.raw_url for u in check.unalerted]
 
 
@@ -274,7 +275,7 @@ def test_what_the_agent_said_about_itself() -> None:
     beats[3] = dataclasses.replace(beats[3], status="tamper detected", agent_version="4.2.1")
     beats[4] = dataclasses.replace(beats[4], status="OK", agent_version="4.0.9")
     inputs = dataclasses.replace(inputs, heartbeats=tuple(beats))
-    check = cross_check(ctx, inputs, scenario.at("2026-03-05T00:00:00"))
+    check = scenario.check(ctx, inputs, scenario.at("2026-03-05T00:00:00"))
     said = [(s.what, s.result, s.label, s.detail) for s in check.status if s.what.startswith("heartbeat")]
     assert said == [
         ("heartbeat status 'tamper detected'", "reported", "reported-unhealthy",
@@ -291,6 +292,6 @@ def test_evidence_in_another_account_is_said() -> None:
         user="alice", url="https://www.example.org/other",
     )  # fmt: skip
     inputs = dataclasses.replace(scenario.inputs(), alerts=(alert,))
-    (result,) = cross_check(ctx, inputs, scenario.at("2026-03-05T00:00:00")).alerts
+    (result,) = scenario.check(ctx, inputs, scenario.at("2026-03-05T00:00:00")).alerts
     (match,) = result.matches
     assert match.describe().endswith("places.sqlite (account 'bob', the alert names 'alice')")

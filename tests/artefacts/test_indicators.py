@@ -7,10 +7,10 @@ import random
 import pytest
 
 from tests.artefacts.helpers import context, gzip_head_handle, handle_of
-from triage.artefacts import VolumeFiles
-from triage.artefacts.indicators import library_path, load_library
+from triage.artefacts.indicators import indicators_of
 from triage.artefacts.indicators.checks import OrderConditionChecks
 from triage.artefacts.indicators.encrypted import encryption_signature
+from triage.artefacts.windows.removable import CONDITION as REMOVABLE_NOT_PRESENT
 from triage.profile import load_profile
 from triage.records import Artefact
 
@@ -27,7 +27,7 @@ FVE = {
 
 def run_checks(*handles, profile: str = "demo"):
     ctx, problems = context(profile=profile)
-    OrderConditionChecks().parse(list(handles), VolumeFiles(handles), ctx)
+    ctx.parse(OrderConditionChecks(), list(handles))
     return ctx, problems
 
 
@@ -84,7 +84,7 @@ def test_installed_program_matches_an_indicator():
         "software/installed", "windows/user-hives", hive.entry, None, "sam", {"name": "CCleaner 6.1"}
     )
     ctx.artefacts.append(program)
-    OrderConditionChecks().parse([hive], VolumeFiles([hive]), ctx)
+    ctx.parse(OrderConditionChecks(), [hive])
     (finding,) = ctx.log.findings
     assert finding.label == "wiping-tools" and finding.detail["examples"] == ["program: CCleaner 6.1"]
     assert finding.detail["users"] == ["sam"]
@@ -106,7 +106,7 @@ def test_missing_monitoring_agent_is_reported_on_a_windows_volume(tmp_path):
 
 
 def test_library_ships_every_condition_the_profiles_weigh():
-    library = load_library(library_path(load_profile("default")))
+    library = indicators_of(load_profile("default"))
     conditions = {i.condition for i in library.indicators}
     assert conditions == {
         "anonymising-tools",
@@ -118,7 +118,7 @@ def test_library_ships_every_condition_the_profiles_weigh():
         "cloud-storage",
     }
     rules = {r.label for r in load_profile("default").rules if r.kind == "indicator"}
-    assert rules <= conditions | {"monitoring-agent-missing"}
+    assert rules <= conditions | {"monitoring-agent-missing", REMOVABLE_NOT_PRESENT}  # set by code
 
 
 @pytest.mark.parametrize(
@@ -141,7 +141,7 @@ def test_a_veracrypt_volume_in_mounted_devices_is_an_encryption_trace():
     ctx.artefacts.append(
         Artefact("volume/mounted-device", "windows/system-hive", hive.entry, None, "", values)
     )
-    OrderConditionChecks().parse([hive], VolumeFiles([hive]), ctx)
+    ctx.parse(OrderConditionChecks(), [hive])
     (finding,) = ctx.log.findings
     assert finding.label == "encryption" and finding.detail["indicator"] == "veracrypt-truecrypt"
     assert finding.detail["examples"][0].startswith("mounted volume: ")
@@ -178,5 +178,22 @@ def test_monitoring_agent_services_disabled_or_absent_in_a_real_system_hive(peer
     ],
 )
 def test_path_patterns(path, indicator):
-    found = load_library(library_path(load_profile("default"))).match_path(path)
+    found = indicators_of(load_profile("default")).match_path(path)
     assert (found.id if found else None) == indicator
+
+
+def test_the_checks_use_the_library_loaded_at_start_up():
+    """The pipeline hands the scan's one indicator library (recorded among the libraries used)
+    to the checks through StageInputs; they never read the profile's files again."""
+    from triage.artefacts import ARTEFACTS
+    from triage.library import HashLibrary
+    from triage.library.indicators import Indicator, library_of
+    from triage.match.inputs import StageInputs
+    from triage.match.keywords import KeywordScanner
+    from triage.records import FindingDraft
+
+    only = library_of("test", [Indicator("zz-tool", "ZZ tool", "zz-condition", ("*/zz-tool.exe",))])
+    inputs = StageInputs(load_profile("default"), HashLibrary([]), KeywordScanner([]), None, only)
+    handles = [handle_of(b"MZ", "/Program Files/ZZ/zz-tool.exe"), handle_of(b"MZ", "/Tor Browser/tor.exe")]
+    drafts = [r for r in ARTEFACTS.run(handles, inputs) if isinstance(r, FindingDraft)]
+    assert [(d.kind, d.label) for d in drafts] == [("indicator", "zz-condition")]

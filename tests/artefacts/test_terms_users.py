@@ -45,6 +45,11 @@ def test_search_term(url, expected):
         ("/private/var/root/Library/Safari/History.db", "root"),
         ("/Windows/System32/config/SYSTEM", ""),
         ("/Users/alex", ""),
+        # issue 13: one implementation; these four were answered differently by its old copies
+        ("/root/.mozilla/firefox/x.default/places.sqlite", "root"),
+        ("/Windows.old/Users/bob/NTUSER.DAT", "bob"),
+        ("C:\\Users\\alice\\AppData\\Local\\Google\\Chrome\\User Data\\Default\\History", "alice"),
+        ("/Program Files/App/users/config/settings.ini", ""),
     ],
 )
 def test_user_for_path(path, user):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from triage.decide import decide
@@ -21,6 +23,8 @@ FULL = coverage(VolumeCoverage(DISK, True))
 GAP = coverage(VolumeCoverage(DISK, True), VolumeCoverage(ENCRYPTED, False, "encrypted: LUKS"))
 NOTHING = coverage(VolumeCoverage(ENCRYPTED, False, "encrypted: LUKS"))
 PARTIAL = coverage(VolumeCoverage(DISK, True), partial=True)
+UNREAD = dataclasses.replace(FULL, problems=2, gaps=1, gap_bytes=4096)  # e.g. a directory not readable
+DAMAGED_ONLY = dataclasses.replace(FULL, problems=3)  # malformed rows read around: not gaps
 
 
 def f(kind: str, label: str = "", weight: float = 1.0, n: int = 1) -> Finding:
@@ -40,6 +44,8 @@ def f(kind: str, label: str = "", weight: float = 1.0, n: int = 1) -> Finding:
         ([f("coverage-gap", "encrypted")], GAP, Verdict.REVIEW, ["REVIEW-VOLUME-NOT-EXAMINED"]),
         ([], NOTHING, Verdict.REVIEW, ["BUILTIN-NOTHING-EXAMINED"]),
         ([], PARTIAL, Verdict.REVIEW, ["BUILTIN-INCOMPLETE-COVERAGE"]),
+        ([], UNREAD, Verdict.REVIEW, ["BUILTIN-INCOMPLETE-COVERAGE"]),
+        ([], DAMAGED_ONLY, Verdict.NO_GROUNDS, []),
         (
             [f("hash-match", "known-bad"), f("keyword", "k", 1.0, 2)],
             GAP,

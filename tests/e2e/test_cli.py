@@ -85,7 +85,10 @@ def test_truncated_image_reports_errors_not_a_crash(demo_disk, tmp_path):
     ("profile_text", "message"),
     [
         ("name = \n", "not valid TOML"),
-        ('[[hashsets]]\nname = "x"\npath = "missing.txt"\n', "hash set 'x' not found"),
+        ('[[hashsets]]\nname = "x"\npath = "missing.txt"\n', "[[hashsets]] 'x' path: no such file or folder"),
+        ('[scan]\nindicators = "missing.toml"\n', "[scan] indicators: no such file or folder"),
+        ("[scan]\nmax_keyword_hits = 5\n", "[scan]: unknown key 'max_keyword_hits'"),
+        ('extends = "no-such-profile"\n', "profile 'no-such-profile': no such file"),
         ('[[rules]]\nid = "R"\nverdict = "MAYBE"\nkind = "keyword"\n', "verdict must be SEIZE or REVIEW"),
         ('[[rules]]\nverdict = "SEIZE"\nkind = "keyword"\n', "missing required key 'id'"),
     ],

@@ -47,3 +47,27 @@ def test_folder_scan_escapes_hostile_names_and_never_follows_links(tmp_path):
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&#34;&gt;&lt;script&gt;alert(1)&lt;!-- &lt;img src=x onerror=alert(2)&gt;.txt" in html
     assert result.sources[0].kind == "directory"
+
+
+def test_a_file_that_cannot_be_read_is_a_gap_shown_first_and_never_no_grounds(tmp_path, monkeypatch):
+    from triage.walk.files import FileHandle
+
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    (evidence / "letter.txt").write_text("nothing to see\n")
+    (evidence / "unreadable.bin").write_bytes(b"x" * 5000)
+    real_chunks = FileHandle.chunks
+
+    def failing(self, chunk_size=1 << 20):
+        if self.entry.path == "/unreadable.bin":
+            raise OSError(5, "Input/output error")
+        return real_chunks(self, chunk_size)
+
+    monkeypatch.setattr(FileHandle, "chunks", failing)
+    result = run_scan(ScanOptions((str(evidence),), "demo", hash_sources=False))
+    assert result.coverage.gaps == 1 and result.coverage.gap_bytes == 5000
+    assert result.decision.verdict.value == "REVIEW"
+    assert [r.rule_id for r in result.decision.reasons] == ["BUILTIN-INCOMPLETE-COVERAGE"]
+    html = write_report(result, tmp_path / "report", one_time_key()).read_text()
+    top = html[: html.index('id="reasons"')]
+    assert "Not the whole device was examined" in top and "/unreadable.bin" in top and "5,000 bytes" in top

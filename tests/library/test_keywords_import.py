@@ -65,5 +65,5 @@ def test_a_profile_keyword_list_can_fold_accents(tmp_path: Path) -> None:
     profile = tmp_path / "p.toml"
     profile.write_text('[[keywords]]\nname = "b"\npath = "bespoke.txt"\nfold_accents = true\n')
     _, scanner, used = load_libraries(load_profile(str(profile)))
-    assert "Zoë Testcase" in {k.term for k in scanner.keywords}
-    assert used[0].entries == len(scanner.keywords) == 1 + len(accent_variants("Zoe Testcase"))
+    assert "Zoë Testcase" in {k.term for k in scanner}
+    assert used[0].entries == len(scanner) == 1 + len(accent_variants("Zoe Testcase"))

@@ -70,7 +70,7 @@ def test_unrelated_pictures_do_not_match(h, seed):
 def test_a_flat_picture_is_not_matched_on_low_quality(h):
     h.examine(encode(Image.new("RGB", (300, 200), (128, 128, 128)), "PNG"))
     assert h.findings == []
-    assert h.ctx.perceptual.stats.table == {
+    assert h.stats == {
         "images hashed (pHash, dHash, PDQ)": 1,
         "images below PDQ quality 50: not matched": 1,
     }
@@ -111,12 +111,10 @@ def test_exact_hash_match_is_not_matched_again(lists, tmp_path):
     plain = tmp_path / "known.txt"
     plain.write_text(hashlib.sha256(content).hexdigest() + " cat\n")
     h = harness(lists)
-    h.ctx.library = HashLibrary([load_hashset(plain, "exact", "known-bad")])
+    h.use_library(HashLibrary([load_hashset(plain, "exact", "known-bad")]))
     h.examine(content)
-    assert [f.kind for f in h.ctx.log.findings] == ["hash-match"]
-    assert h.ctx.perceptual.stats.table == {
-        "images matched exactly by a hash set: not matched again perceptually": 1
-    }
+    assert [f.kind for f in h.all_findings] == ["hash-match"]
+    assert h.stats == {"images matched exactly by a hash set: not matched again perceptually": 1}
 
 
 def test_decompression_bomb_is_a_problem_not_a_crash(h):
@@ -210,7 +208,5 @@ def test_video_without_pyav_is_counted_not_passed(h, monkeypatch):
     mp4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
     examined = h.examine(mp4, "/v/clip.mp4")
     assert examined.mime == "video/mp4"
-    assert h.ctx.perceptual.stats.table == {
-        "videos not hashed: PyAV not installed (pip install triage[video])": 1
-    }
+    assert h.stats == {"videos not hashed: PyAV not installed (pip install triage[video])": 1}
     assert h.findings == [] and h.problems == []

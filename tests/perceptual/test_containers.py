@@ -36,9 +36,9 @@ def test_image_inside_a_docx_is_matched_with_its_container_path(lists):
     h.examine(content, "/Users/a/x.docx")
     assert {f.entry.container for f in h.findings} == {("zip:/Users/a/x.docx", "word/media/image1.jpeg")}
     assert {f.entry.path for f in h.findings} == {"/Users/a/x.docx"}
-    member = [e for e in h.ctx.inventory if e.entry.container]
+    member = [e for e in h.inventory if e.entry.container]
     assert [(e.entry.size, e.mime) for e in member] == [(member[0].bytes_read, "image/jpeg")]
-    assert h.ctx.perceptual.stats.table["zip members examined"] == 1
+    assert h.stats["zip members examined"] == 1
     assert not h.problems
 
 
@@ -101,7 +101,7 @@ def test_thumbcache_entries_are_examined(lists, version):
     )
     containers = {f.entry.container[-1] for f in h.findings}
     assert containers == {"0000000000001000"}
-    assert h.ctx.perceptual.stats.table["thumbcache members examined"] == 2
+    assert h.stats["thumbcache members examined"] == 2
     assert not h.problems
 
 
@@ -109,6 +109,6 @@ def test_damaged_thumbcache_entry_is_a_problem_after_the_good_ones(lists):
     h = harness(lists)
     data = thumbcache([encode(KNOWN["known-1.png"], "PNG"), encode(scene(9), "PNG")])
     h.examine(data[:-100], "/x/thumbcache_96.db")
-    assert h.ctx.perceptual.stats.table["thumbcache members examined"] == 1
+    assert h.stats["thumbcache members examined"] == 1
     [problem] = h.problems
     assert problem.kind == "damaged" and "thumbcache entry at" in problem.what

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from triage.match.perceptual.decode import ImageRefused, decode_for_hashing
-from triage.match.perceptual.hashes import compute_hashes, dhash_code, phash_code
+from triage.library.perceptual.decode import ImageRefused, decode_for_hashing
+from triage.library.perceptual.hashes import compute_hashes, dhash_code, phash_code
 
 from .images import encode, scene
 

@@ -122,7 +122,7 @@ def test_build_perceptual_command(tmp_path: Path):
 def test_written_sets_read_back_exactly(tmp_path_factory, rows):
     """build-perceptual's writer and the format parsers round-trip every hash, quality and name."""
     from triage.library.perceptual.build import BuiltSets, write_sets
-    from triage.match.perceptual.hashes import ImageHashes
+    from triage.library.perceptual.hashes import ImageHashes
 
     built = BuiltSets([(name or "x", ImageHashes(pdq, q, ph, dh)) for pdq, q, ph, dh, name in rows])
     for path in write_sets(built, tmp_path_factory.mktemp("rt") / "k", "round trip"):

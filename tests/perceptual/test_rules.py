@@ -59,7 +59,7 @@ def test_distance_rules(finding, verdict, rule_ids):
     assert [r.rule_id for r in decision.reasons] == rule_ids
 
 
-def test_profile_reads_distance_fields_and_own_tables(tmp_path: Path):
+def test_profile_reads_distance_fields_and_perceptual_settings(tmp_path: Path):
     path = tmp_path / "p.toml"
     path.write_text(
         '[perceptual]\npdq_max_distance = 28\n[[rules]]\nid = "S"\nverdict = "SEIZE"\n'
@@ -67,7 +67,7 @@ def test_profile_reads_distance_fields_and_own_tables(tmp_path: Path):
     )
     profile = load_profile(str(path))
     assert profile.rules[0].max_distance == 9 and profile.rules[0].algorithm == "pdq"
-    assert profile.tables["perceptual"] == {"pdq_max_distance": 28}
+    assert profile.perceptual.max_distance == {"pdq": 28, "phash": 10, "dhash": 10}
 
 
 def test_bad_perceptual_settings_name_the_key(tmp_path: Path):

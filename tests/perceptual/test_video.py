@@ -44,7 +44,7 @@ def test_known_frame_is_found_at_its_time(lists):
         "Video is a near match at 0:00:02.000 to known-bad image 'known-1.png' in perceptual set"
         f" 'test-pdq' (PDQ distance {finding.detail['distance']}, threshold 31)"
     )
-    assert h.ctx.perceptual.stats.table["video frames hashed (PDQ)"] == 5  # 0, 1, 2, 3, 4 s of 4.5 s
+    assert h.stats["video frames hashed (PDQ)"] == 5  # 0, 1, 2, 3, 4 s of 4.5 s
     assert not h.problems
 
 
@@ -52,7 +52,7 @@ def test_video_without_the_known_frame_is_quiet(lists):
     h = harness(lists)
     h.examine(video([scene(700 + i // 10) for i in range(30)], codec="libvpx-vp9", fmt="webm"), "/v/x.webm")
     assert h.findings == [] and not h.problems
-    assert h.ctx.perceptual.stats.table["video frames hashed (PDQ)"] == 3
+    assert h.stats["video frames hashed (PDQ)"] == 3
 
 
 def test_damaged_video_is_a_problem(lists):

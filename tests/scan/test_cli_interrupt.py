@@ -109,3 +109,44 @@ def test_bad_budget_and_missing_journal_are_usage_errors(tmp_path):
         env={**os.environ},
     )
     assert missing.returncode == 2 and f"no {JOURNAL_NAME}" in missing.stderr
+
+
+@pytest.mark.slow
+def test_two_ctrl_c_during_the_source_hash_still_give_a_signed_partial_report(tmp_path, evidence):
+    """Ctrl-C while the whole source is hashed, and again while the report is written."""
+    _, profile = evidence
+    image = tmp_path / "big.img"
+    with image.open("wb") as out:  # 1.5 GB of zeros: hashing takes seconds, reading is sparse-cheap
+        out.truncate(1536 << 20)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "triage",
+            "scan",
+            "-q",
+            str(image),
+            "-p",
+            str(profile),
+            "-o",
+            str(tmp_path / "o"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _wait_until_folder(tmp_path / "o")
+    time.sleep(1.0)
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 10, err  # REVIEW: nothing examined, never NO GROUNDS FOUND
+    [folder] = (tmp_path / "o").iterdir()
+    document = json.loads((folder / "findings.json").read_text())
+    assert document["coverage"]["partial"]
+    assert document["sources"][0]["sha256"] == ""
+    assert document["sources"][0]["note"].startswith("whole-source hash not finished: interrupted")
+    assert "Already stopping" in err or "Stopping" in err
+    verified = subprocess.run([sys.executable, "-m", "triage", "verify", str(folder)], capture_output=True)
+    assert verified.returncode == 0

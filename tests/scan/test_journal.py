@@ -48,4 +48,10 @@ def test_file_keys_tell_same_named_entries_apart():
         Entry("s", 1, "/a", 1, inode=5),
         Entry("s", 1, "/b", 1, inode=6),
     ]
-    assert file_keys(entries) == ["s|1|5|/a", "s|1|5|/a#2", "s|1|6|/b"]
+    assert file_keys(entries, {"s": 0}) == ["0|1|5|/a", "0|1|5|/a#2", "0|1|6|/b"]
+
+
+def test_file_keys_name_the_source_by_its_place_not_its_typed_path():
+    typed = file_keys([Entry("disk.img", 1, "/a", 1, inode=5)], {"disk.img": 0})
+    resolved = file_keys([Entry("/cases/disk.img", 1, "/a", 1, inode=5)], {"/cases/disk.img": 0})
+    assert typed == resolved == ["0|1|5|/a"]

@@ -2,7 +2,8 @@
 
 The exchange files (docs/agent-exchange/README.md) are read and validated before
 the scan reads any evidence (``load_agent_inputs``); after the scan,
-``cross_check_agent`` classifies every alert (confirmed on the device, deleted
+``AgentCrossCheck`` (a final stage, listed in ``triage/stages.py``) classifies every alert
+(confirmed on the device, deleted
 but recoverable, not found), lists device activity the agent never alerted on,
 and the periods and signs of the agent being absent, stopped or tampered with.
 Everything it concludes is a finding, so the profile's policy weighs it.

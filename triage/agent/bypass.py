@@ -27,7 +27,6 @@ its records, not listed again as a file.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,12 +38,12 @@ from triage.agent.gaps import DERIVED, Period
 from triage.agent.records import AgentInputs
 from triage.agent.urls import host_of, normalise_url
 from triage.artefacts.search_terms import search_term
+from triage.artefacts.users import in_user_profile
 from triage.match.keywords import KeywordScanner
 
 VM_DISK_SUFFIXES = frozenset({".vmdk", ".vdi", ".vhd", ".vhdx", ".qcow2", ".hdd", ".vmem", ".vmsn"})
 VM_PRODUCTS = ("virtualbox", "vmware", "qemu", "hyper-v", "parallels", "virt-manager")
 MAX_TEXT = 4096
-_PROFILE_ROOT = re.compile(r"^/(?:users|home|documents and settings)/[^/]+/")
 _PORTABLE = ("portable", "tor browser", "torbrowser")
 
 
@@ -129,7 +128,7 @@ class _Context:
             and host_of(record.url) not in self.visited_hosts
         ):
             return "private-browsing"
-        if record.browser and (any(p in path for p in _PORTABLE) or not _PROFILE_ROOT.match(path)):
+        if record.browser and (any(p in path for p in _PORTABLE) or not in_user_profile(path)):
             return "portable-browser"
         if record.user and self.users and record.user.casefold() not in self.users:
             return "second-user"

@@ -1,23 +1,19 @@
-"""The cross-check as one stage: inputs and the scan's results in, findings and a report section out.
+"""The cross-check as one final stage: inputs and the scan's results in, records out.
 
-``cross_check_agent(ctx, options)`` is the one call ``run_scan`` makes, after every
-volume was scanned and before the decision. It reads nothing from the evidence:
-only ``ctx.artefacts``, ``ctx.inventory`` and ``ctx.log.findings``.
+``AgentCrossCheck`` is listed in ``triage/stages.py`` when the scan names an alert file; the
+pipeline runs it after every volume was scanned and before the decision. It reads nothing from
+the evidence: only the artefacts, inventory and findings the scan collected (``ScanSoFar``).
 
-Profile options (the profile's ``[scan]`` table):
+Profile settings (the profile's ``[scan]`` table, typed as ``triage.profile.ScanSettings``):
 ``agent_time_tolerance_seconds`` (default 300) and ``agent_heartbeat_gap_minutes``
 (default 60; at least three heartbeat intervals where the install facts give one).
 """
 
 from __future__ import annotations
 
-import functools
-import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from triage.agent.bypass import Unalerted, is_virtual_disk, unalerted_activity
 from triage.agent.confirm import AlertResult, DeviceIndex, classify_alerts
@@ -25,16 +21,12 @@ from triage.agent.evidence import device_records
 from triage.agent.gaps import Gap, Period, activity, heartbeat_gaps, monitoring_period
 from triage.agent.inputs import load_agent_inputs
 from triage.agent.records import AgentInputs
-from triage.agent.report import add_findings, add_sections
+from triage.agent.report import findings_of, sections_of
 from triage.agent.schema import AgentInputError
 from triage.agent.status import StatusCheck, agent_status, heartbeat_checks, volume_path
-from triage.records import Examined, Problem
-
-if TYPE_CHECKING:
-    from triage.scan.context import ScanContext
-
-DEFAULT_TOLERANCE_SECONDS = 300
-DEFAULT_GAP_MINUTES = 60
+from triage.match.inputs import ScanSoFar
+from triage.profile import ScanSettings
+from triage.records import Examined, Problem, Record
 
 
 @dataclass(frozen=True)
@@ -55,60 +47,45 @@ class CrossCheck:
     unexamined: tuple[str, ...] = ()  # volumes the scan could not examine (coverage-gap findings)
 
 
-def cross_check_agent(ctx: ScanContext, options: Any) -> CrossCheck | None:
-    """Run the cross-check when the scan's options name an alert file; else do nothing.
+@dataclass(frozen=True)
+class AgentCrossCheck:
+    """The remote agent's exchange files, checked against what the scan found on the device.
 
-    The CLI has already read and checked the files before the scan began; should one
-    have gone since, the scan's results are kept and the failure is a Problem."""
-    alerts = getattr(options, "agent_alerts", None)
-    others = (getattr(options, "agent_heartbeats", None), getattr(options, "agent_install", None))
-    try:
-        inputs = load_cached(alerts, *others)
-    except AgentInputError as exc:
-        ctx.problem(Problem(str(alerts), f"remote agent cross-check not done: {exc}"))
-        return None
-    if inputs is None:
-        return None
-    for problem in inputs.problems:
-        ctx.problem(problem)
-    return cross_check(ctx, inputs, datetime.now(UTC))
+    The CLI has already read and checked the files before the scan began; should one have
+    gone since, the scan's results are kept and the failure is a Problem."""
 
+    alerts: str
+    heartbeats: str | None = None
+    install: str | None = None
+    name: str = "remote agent cross-check"
 
-def load_cached(
-    alerts: str | Path | None, heartbeats: str | Path | None, install: str | Path | None
-) -> AgentInputs | None:
-    """load_agent_inputs, remembered per file state, so the CLI's early check is not read twice."""
-    key = tuple((str(p), _stamp(p)) if p is not None else None for p in (alerts, heartbeats, install))
-    return _load(key)
-
-
-@functools.lru_cache(maxsize=4)
-def _load(key: tuple[tuple[str, tuple[int, int]] | None, ...]) -> AgentInputs | None:
-    alerts, heartbeats, install = (k[0] if k else None for k in key)
-    return load_agent_inputs(alerts, heartbeats, install)
+    def run(self, so_far: ScanSoFar) -> Iterator[Record]:
+        try:
+            inputs = load_agent_inputs(self.alerts, self.heartbeats, self.install)
+        except AgentInputError as exc:
+            yield Problem(str(self.alerts), f"remote agent cross-check not done: {exc}")
+            return
+        if inputs is None:
+            return
+        yield from inputs.problems
+        check = cross_check(so_far, inputs, datetime.now(UTC))
+        yield from findings_of(check)
+        yield from sections_of(check)
 
 
-def _stamp(path: str | Path) -> tuple[int, int]:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return (-1, -1)
-    return (info.st_mtime_ns, info.st_size)
-
-
-def cross_check(ctx: ScanContext, inputs: AgentInputs, now: datetime) -> CrossCheck:
-    tolerance, gap = _thresholds(ctx.profile.options, inputs)
+def cross_check(so_far: ScanSoFar, inputs: AgentInputs, now: datetime) -> CrossCheck:
+    tolerance, gap = _thresholds(so_far.inputs.profile.scan, inputs)
     own = frozenset(volume_path(f.path) for f in inputs.install.files) if inputs.install else frozenset()
-    records = device_records(ctx.artefacts, ctx.inventory, ctx.log.findings, _files_wanted(inputs, own))
-    results = classify_alerts(inputs.alerts, DeviceIndex(records, len(ctx.inventory)), tolerance)
+    records = device_records(so_far.artefacts, so_far.inventory, so_far.findings, _files_wanted(inputs, own))
+    results = classify_alerts(inputs.alerts, DeviceIndex(records, len(so_far.inventory)), tolerance)
     device = _device(inputs)
     own_beats = [h for h in inputs.heartbeats or () if h.device.casefold() == device.casefold()]
     beats = [h.time for h in own_beats]
-    events = activity(records, ctx.inventory, own, now)
+    events = activity(records, so_far.inventory, own, now)
     period = monitoring_period(inputs, beats, events, now)
     gaps = heartbeat_gaps(beats, period, events, gap) if period and inputs.heartbeats is not None else []
-    unalerted = unalerted_activity(records, results, inputs, period, ctx.keywords) if period else []
-    status = agent_status(inputs.install, records, ctx.artefacts) if inputs.install else []
+    unalerted = unalerted_activity(records, results, inputs, period, so_far.inputs.keywords) if period else []
+    status = agent_status(inputs.install, records, so_far.artefacts) if inputs.install else []
     status += heartbeat_checks(own_beats, inputs.install)
     check = CrossCheck(
         inputs,
@@ -122,10 +99,8 @@ def cross_check(ctx: ScanContext, inputs: AgentInputs, now: datetime) -> CrossCh
         len(beats),
         tuple(status),
         _other_devices(inputs, device),
-        tuple(f.summary for f in ctx.log.findings if f.kind == "coverage-gap"),
+        tuple(f.summary for f in so_far.findings if f.kind == "coverage-gap"),
     )
-    add_findings(check, ctx.log)
-    add_sections(check, ctx.sections)
     return check
 
 
@@ -147,12 +122,10 @@ def _files_wanted(inputs: AgentInputs, own: frozenset[str]) -> Callable[[Examine
     return wanted
 
 
-def _thresholds(options: dict[str, Any], inputs: AgentInputs) -> tuple[timedelta, timedelta]:
+def _thresholds(settings: ScanSettings, inputs: AgentInputs) -> tuple[timedelta, timedelta]:
     """The time tolerance and the heartbeat gap threshold, from the profile and the install facts."""
-    tolerance = timedelta(
-        seconds=float(options.get("agent_time_tolerance_seconds", DEFAULT_TOLERANCE_SECONDS))
-    )
-    gap = timedelta(minutes=float(options.get("agent_heartbeat_gap_minutes", DEFAULT_GAP_MINUTES)))
+    tolerance = timedelta(seconds=settings.agent_time_tolerance_seconds)
+    gap = timedelta(minutes=settings.agent_heartbeat_gap_minutes)
     if inputs.install and inputs.install.heartbeat_interval_seconds:
         gap = max(gap, timedelta(seconds=3 * inputs.install.heartbeat_interval_seconds))
     return tolerance, gap

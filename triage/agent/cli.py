@@ -3,7 +3,7 @@
 The files are read and validated here, before the scan opens any evidence, so a
 missing or unusable file stops the command at once (exit 3, one line) instead of
 after a long scan. Bad rows do not stop it: they are counted as problems in the
-report. The scan reuses what was read here (``check.load_cached``).
+report. The cross-check stage reads them again at the end of the scan (they are small).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from triage.agent.check import load_cached
+from triage.agent.inputs import load_agent_inputs
 from triage.agent.schema import AgentInputError
 
 EXIT_INPUT = 3
@@ -49,7 +49,7 @@ def with_agent_files(options: Any, agent_files: dict[str, Path | None]) -> Any:
     names = ("agent_alerts", "agent_heartbeats", "agent_install")
     alerts, heartbeats, install = (agent_files.get(name) for name in names)
     try:
-        load_cached(alerts, heartbeats, install)
+        load_agent_inputs(alerts, heartbeats, install)
     except AgentInputError as exc:
         raise AgentFileProblem(str(exc)) from None
     return dataclasses.replace(

@@ -17,6 +17,7 @@ from datetime import datetime
 from urllib.parse import unquote_plus
 
 from triage.agent.urls import normalise_url
+from triage.artefacts.users import user_for_path
 from triage.records import Artefact, Entry, Examined, Finding
 
 LIVE, RECOVERED, DELETED_FILE = "live", "recovered row", "deleted file"
@@ -35,7 +36,6 @@ BROWSER_FOLDERS = (  # folder marker in an artefact file's path -> browser
     ("/mozilla/firefox/", "firefox"),
     ("/.mozilla/firefox/", "firefox"),
 )
-PROFILE_ROOTS = ("users/", "home/", "documents and settings/")
 
 
 @dataclass(frozen=True)
@@ -93,21 +93,6 @@ def device_records(
     return records
 
 
-def user_of_path(path: str) -> str:
-    """The account whose profile folder holds path ("/Users/alice/x" -> "alice"), else "".
-
-    Plain string tests, not a regular expression: it runs once per file on the device."""
-    rest = path.replace("\\", "/").lstrip("/")
-    if rest[1:3] == ":/":
-        rest = rest[3:]
-    head = rest[:24].casefold()
-    root = next((r for r in PROFILE_ROOTS if head.startswith(r)), "")
-    if not root:
-        return ""
-    name, separator, _ = rest[len(root) :].partition("/")
-    return name if separator else ""
-
-
 def _state(recovered: bool, entry: Entry | None) -> str:
     if recovered:
         return RECOVERED
@@ -135,7 +120,7 @@ def _from_artefact(index: int, artefact: Artefact, by_entry: dict[Entry, list[Fi
         title=_string(values.get("title")).casefold(),
         text=text.casefold(),
         raw_text=text,
-        user=artefact.user or (user_of_path(source.path) if source else ""),
+        user=artefact.user or (user_for_path(source.path) if source else ""),
         browser=_string(values.get("browser")).lower()
         or _browser(artefact.parser, source.path if source else ""),
         path=source.path if source else "",
@@ -166,7 +151,7 @@ def _from_file(
         state=_state(False, entry),
         where=entry.location + (" (deleted)" if entry.deleted else ""),
         text=entry.path.casefold(),
-        user=user_of_path(entry.path),
+        user=user_for_path(entry.path),
         path=entry.path,
         entry=entry,
         sha256=examined.sha256.lower(),

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from triage.agent.evidence import DELETED_FILE, LIVE, DeviceRecord, user_of_path
+from triage.agent.evidence import DELETED_FILE, LIVE, DeviceRecord
 from triage.agent.records import AgentInputs
+from triage.artefacts.users import user_for_path
 from triage.records import Examined
 
 DERIVED = ("indicator/",)  # conclusions drawn from other records, whose time is theirs: not counted twice
@@ -70,7 +71,7 @@ def activity(
         entry = examined.entry
         if entry.mtime is None or entry.mtime > now or entry.path.casefold() in own_paths:
             continue
-        if user_of_path(entry.path):
+        if user_for_path(entry.path):
             events.append(Event(entry.mtime, "file", entry.path, DELETED_FILE if entry.deleted else LIVE))
     events.sort(key=lambda e: e.time)
     return events

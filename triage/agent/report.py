@@ -19,6 +19,7 @@ template autoescapes it; here it is only cut to length.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from triage.agent.bypass import Unalerted
@@ -26,10 +27,10 @@ from triage.agent.confirm import CONFIRMED, NOT_FOUND, RECOVERABLE, AlertResult
 from triage.agent.evidence import DeviceRecord
 from triage.agent.gaps import Event
 from triage.agent.urls import NORMALISATION_RULES
+from triage.records import FindingDraft, Section
 
 if TYPE_CHECKING:
     from triage.agent.check import CrossCheck
-    from triage.scan.findings import FindingLog
 
 SECTION = "Remote agent cross-check"
 ALERTS_SECTION = "Remote agent: alerts"
@@ -45,10 +46,10 @@ MAX_ROWS = 2000  # rows per table; the rest are counted
 MAX_CELL = 300
 
 
-def add_findings(check: CrossCheck, log: FindingLog) -> None:
+def findings_of(check: CrossCheck) -> Iterator[FindingDraft]:
     for result in check.alerts:
-        _alert_finding(result, check, log)
-    _bypass_findings(check.unalerted, log)
+        yield _alert_finding(result, check)
+    yield from _bypass_findings(check.unalerted)
     for gap in check.gaps:
         label = "silent" if gap.open_ended else "heartbeat"
         summary = f"{_gap_words(gap)} while the device was in use ({gap.event_count} events)"
@@ -59,11 +60,11 @@ def add_findings(check: CrossCheck, log: FindingLog) -> None:
             "events": [_event(e) for e in gap.events[:MAX_SHOWN]],
             "event_count": gap.event_count,
         }
-        log.add(kind="agent-gap", label=label, summary=summary, detail=detail)
+        yield FindingDraft(kind="agent-gap", label=label, summary=summary, detail=detail)
     for status in check.status:
         if status.label:
             summary = f"Agent {status.what}: {status.result}"
-            log.add(
+            yield FindingDraft(
                 kind="agent-missing",
                 label=status.label,
                 summary=summary,
@@ -72,7 +73,7 @@ def add_findings(check: CrossCheck, log: FindingLog) -> None:
             )
 
 
-def _alert_finding(result: AlertResult, check: CrossCheck, log: FindingLog) -> None:
+def _alert_finding(result: AlertResult, check: CrossCheck) -> FindingDraft:
     alert = result.alert
     first = result.matches[0].record if result.matches else None
     outcome = result.outcome
@@ -93,7 +94,7 @@ def _alert_finding(result: AlertResult, check: CrossCheck, log: FindingLog) -> N
         "searched": _cut(result.searched, 1000),
         "time tolerance seconds": check.tolerance.total_seconds(),
     }
-    log.add(
+    return FindingDraft(
         kind=KIND_BY_OUTCOME[result.outcome],
         label=alert.type,
         summary=summary,
@@ -102,7 +103,7 @@ def _alert_finding(result: AlertResult, check: CrossCheck, log: FindingLog) -> N
     )
 
 
-def _bypass_findings(unalerted: tuple[Unalerted, ...], log: FindingLog) -> None:
+def _bypass_findings(unalerted: tuple[Unalerted, ...]) -> Iterator[FindingDraft]:
     groups: dict[tuple[str, str], list[Unalerted]] = defaultdict(list)
     for item in unalerted:
         groups[(item.sign, item.record.path)].append(item)
@@ -118,14 +119,16 @@ def _bypass_findings(unalerted: tuple[Unalerted, ...], log: FindingLog) -> None:
             "browser": record.browser,
             "examples": [_cut(f"{_record(i.record)}; matches {i.matched}") for i in items[:MAX_SHOWN]],
         }
-        log.add(kind="agent-bypass", label=sign, summary=summary, entry=record.entry, detail=detail)
+        yield FindingDraft(
+            kind="agent-bypass", label=sign, summary=summary, entry=record.entry, detail=detail
+        )
 
 
-def add_sections(check: CrossCheck, sections: dict[str, Any]) -> None:
-    sections[SECTION] = _summary(check)
-    sections[ALERTS_SECTION] = _rows([_alert_row(r) for r in check.alerts])
-    sections[UNALERTED_SECTION] = _rows([_unalerted_row(u) for u in check.unalerted])
-    sections[GAPS_SECTION] = _rows(_gap_rows(check))
+def sections_of(check: CrossCheck) -> Iterator[Section]:
+    yield Section(SECTION, _summary(check))
+    yield Section(ALERTS_SECTION, _rows([_alert_row(r) for r in check.alerts]))
+    yield Section(UNALERTED_SECTION, _rows([_unalerted_row(u) for u in check.unalerted]))
+    yield Section(GAPS_SECTION, _rows(_gap_rows(check)))
 
 
 def summary_lines(check: CrossCheck) -> dict[str, str]:

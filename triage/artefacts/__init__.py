@@ -1,22 +1,28 @@
 """Artefacts: parsers for what users did (browser history, caches, registry, ...).
 
-A parser is one module with a class registered in PARSERS (one line). During the
-walk the scan offers every file's path to each parser's ``selects``; after the
-volume's files have been examined, each parser gets its selected files and a
-``VolumeFiles`` view to open siblings (a SQLite ``-wal``, a cache's ``index``).
-A parser never raises for anything in the evidence: damage is a Problem.
+A parser is one module with a class registered in PARSERS (one line, registry.py). After a
+volume's files have been examined, each parser gets the files it ``selects``, a
+``VolumeFiles`` view to open siblings (a SQLite ``-wal``, a cache's ``index``) and
+``ArtefactInputs`` (the profile, and what the parsers before it found on this volume), and
+yields records (``triage.records.Record``): artefacts, problems, ``Content`` found inside
+(examined by the pipeline like a file) and, where a parser concludes something itself,
+finding drafts. A parser never raises for anything in the evidence: damage is a Problem.
+``ARTEFACTS`` is the volume stage the pipeline runs (listed in ``triage/stages.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from triage.records import Entry
+from triage.records import Artefact, Entry, Record
 from triage.walk.files import FileHandle
 
 if TYPE_CHECKING:
-    from triage.scan.context import ScanContext
+    from triage.library.indicators import IndicatorLibrary
+    from triage.match.inputs import StageInputs
+    from triage.profile import Profile
 
 
 class VolumeFiles:
@@ -32,8 +38,15 @@ class VolumeFiles:
     def get(self, path: str) -> FileHandle | None:
         return self._by_path.get(path.lower())
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[FileHandle]:
         return iter(self._by_path.values())
+
+
+@dataclass(frozen=True)
+class ArtefactInputs:
+    profile: Profile
+    earlier: tuple[Artefact, ...] = ()  # what the parsers before this one found on this volume
+    indicators: IndicatorLibrary | None = None  # loaded at start-up; None: the profile's own
 
 
 class ArtefactParser(Protocol):
@@ -41,18 +54,31 @@ class ArtefactParser(Protocol):
 
     def selects(self, entry: Entry) -> bool: ...
 
-    def parse(self, selected: list[FileHandle], files: VolumeFiles, ctx: ScanContext) -> None: ...
+    def parse(
+        self, selected: list[FileHandle], files: VolumeFiles, inputs: ArtefactInputs
+    ) -> Iterator[Record]: ...
 
 
 from triage.artefacts.registry import PARSERS  # noqa: E402 - parsers need VolumeFiles above
 
 
-def run_artefact_parsers(handles: list[FileHandle], ctx: ScanContext) -> None:
-    from triage.artefacts.report import update_sections
+class ArtefactStage:
+    """Every registered parser over one volume's files, in PARSERS order (a volume stage)."""
 
-    files = VolumeFiles(handles)
-    for parser in PARSERS:
-        selected = [h for h in handles if parser.selects(h.entry)]
-        if selected:
-            parser.parse(selected, files, ctx)
-    update_sections(ctx)
+    name = "artefact parsers"
+
+    def run(self, handles: list[FileHandle], inputs: StageInputs) -> Iterator[Record]:
+        files = VolumeFiles(handles)
+        found: list[Artefact] = []
+        for parser in PARSERS:
+            selected = [h for h in handles if parser.selects(h.entry)]
+            if not selected:
+                continue
+            given = ArtefactInputs(inputs.profile, tuple(found), inputs.indicators)
+            for record in parser.parse(selected, files, given):
+                if isinstance(record, Artefact):
+                    found.append(record)
+                yield record
+
+
+ARTEFACTS = ArtefactStage()

@@ -3,8 +3,10 @@
 A file parser is a generator over one artefact file that yields records only:
 ``Artefact`` (what the file says a user or the system did), ``Problem`` (a damaged
 row or file; the rows after it still come out) and ``Content`` (bytes found inside
-the file, such as a cached HTTP body, to be matched like a file). It never sees
-the scan context; ``FileParser.parse`` routes its records.
+the file, such as a cached HTTP body, to be matched like a file). ``FileParser.parse``
+runs it over each selected file behind two guards: damage in the evidence becomes a
+"damaged" Problem, and anything else (a bug in the parser) a "tool-fault" Problem with the
+traceback; either way the records before it are kept and the next file is parsed.
 """
 
 from __future__ import annotations
@@ -12,16 +14,16 @@ from __future__ import annotations
 import plistlib
 import sqlite3
 import struct
+import traceback
 import zlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from triage.records import Artefact, Content, Entry, Problem
+from triage.records import Artefact, Content, Entry, FindingDraft, Problem
 from triage.walk.files import FileHandle
 
 if TYPE_CHECKING:
-    from triage.artefacts import VolumeFiles
-    from triage.scan.context import ScanContext
+    from triage.artefacts import ArtefactInputs, VolumeFiles
 
 MAX_ARTEFACT_FILE = 512 * 1024 * 1024  # larger "History" or hive files are reported, not parsed
 MAX_BODY = 64 * 1024 * 1024  # cached bodies larger than this (decoded) are not examined
@@ -52,7 +54,7 @@ DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-Record = Artefact | Problem | Content
+Record = Artefact | Problem | Content | FindingDraft
 
 
 def read_all(handle: FileHandle, cap: int = MAX_ARTEFACT_FILE) -> bytes:
@@ -89,13 +91,17 @@ class FileParser:
         """parse_file with damage turned into a Problem (the contract tests call this)."""
         return guarded(self.name, self.parse_file(handle, files), handle.entry)
 
-    def parse(self, selected: list[FileHandle], files: VolumeFiles, ctx: ScanContext) -> None:
-        from triage.artefacts.emit import emit_records
-
+    def parse(
+        self, selected: list[FileHandle], files: VolumeFiles, inputs: ArtefactInputs
+    ) -> Iterator[Record]:
         for handle in selected:
-            collected: list[Record] = []
-            try:
-                collected.extend(self.records(handle, files))
-            except Exception as exc:  # a parser bug must not end the scan: keep what came, go on
-                collected.append(Problem(handle.entry.location, f"{self.name} failed: {exc!r}"[:500]))
-            emit_records(collected, handle.entry, ctx)
+            yield from tool_guarded(self.name, self.records(handle, files), handle.entry)
+
+
+def tool_guarded(parser_name: str, records: Iterator[Record], entry: Entry) -> Iterator[Record]:
+    """Pass records through; a bug in the parser becomes one tool-fault Problem (never damage)."""
+    try:
+        yield from records
+    except Exception as exc:  # a parser bug must not end the scan: keep what came, go on
+        what = f"{parser_name} failed (a fault in triage, not in the evidence): {exc!r}"[:500]
+        yield Problem(entry.location, what, "tool-fault", detail=traceback.format_exc()[-4000:])

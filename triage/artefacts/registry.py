@@ -1,7 +1,7 @@
 """The registered artefact parsers, in the order they run on each volume (one line each).
 
-Order matters once: the indicator checks run last, so they see the installed programs
-the registry parsers found on the same volume.
+Order matters once: the indicator checks and the removable-volume check run last, so they
+see the installed programs, Prefetch runs, shortcuts and USB devices the parsers found.
 """
 
 from __future__ import annotations
@@ -16,6 +16,13 @@ from triage.artefacts.browser.firefox_formhistory import FirefoxFormHistory
 from triage.artefacts.browser.firefox_places import FirefoxPlaces
 from triage.artefacts.browser.safari_history import SafariHistory
 from triage.artefacts.indicators.checks import OrderConditionChecks
+from triage.artefacts.windows.jumplist_auto import AutomaticDestinations
+from triage.artefacts.windows.jumplist_custom import CustomDestinations
+from triage.artefacts.windows.prefetch import PrefetchFiles
+from triage.artefacts.windows.recycle_bin import RecycleBin
+from triage.artefacts.windows.recycler_info2 import RecyclerInfo2
+from triage.artefacts.windows.removable import RemovableNotPresent
+from triage.artefacts.windows.shortcuts import Shortcuts
 from triage.artefacts.windows.system_hive import SystemHive
 from triage.artefacts.windows.user_hives import UserHives
 
@@ -32,5 +39,12 @@ PARSERS: tuple[ArtefactParser, ...] = (
     SafariHistory(),
     SystemHive(),
     UserHives(),
+    Shortcuts(),
+    AutomaticDestinations(),
+    CustomDestinations(),
+    RecycleBin(),
+    RecyclerInfo2(),
+    PrefetchFiles(),
     OrderConditionChecks(),
+    RemovableNotPresent(),
 )

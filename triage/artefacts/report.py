@@ -9,23 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from triage.records import Artefact
-
-if TYPE_CHECKING:
-    from triage.scan.context import ScanContext
 
 MAX_ROWS = 300
 _EARLY = "0000"
 
 
-def update_sections(ctx: ScanContext) -> None:
-    """(Re)build the artefact sections from everything parsed so far."""
+def artefact_sections(artefacts: list[Artefact]) -> dict[str, list[dict[str, Any]]]:
+    """A table per section that has artefacts, in SECTIONS order."""
+    sections = {}
     for title, kinds, row in SECTIONS:
-        chosen = [a for a in ctx.artefacts if a.kind.startswith(kinds)]
+        chosen = [a for a in artefacts if a.kind.startswith(kinds)]
         if chosen:
-            ctx.sections[title] = _rows(chosen, row)
+            sections[title] = _rows(chosen, row)
+    return sections
 
 
 def _rows(artefacts: list[Artefact], row: Callable[[Artefact], dict[str, Any]]) -> list[dict[str, Any]]:
@@ -114,6 +113,60 @@ def _system(a: Artefact) -> dict[str, Any]:
     return {"Record": a.kind, "Detail": detail, "Source": _where(a)}
 
 
+def _volume(v: dict[str, Any]) -> str:
+    if "drive_type" not in v:
+        return v.get("network_path", "") and "network share"
+    label = f" “{v['volume_label']}”" if v.get("volume_label") else ""
+    return f"{v['drive_type']}, serial {v.get('volume_serial', '')}{label}"
+
+
+def _shortcut(a: Artefact) -> dict[str, Any]:
+    v = a.values
+    return {
+        "Target": v.get("target", ""),
+        "Volume": _volume(v),
+        "Arguments": v.get("arguments", ""),
+        "Target modified": _stamp(v.get("modified")),
+        "Recovered": "yes (deleted)" if a.recovered else "",
+        "Source": _where(a),
+    }
+
+
+def _jumplist(a: Artefact) -> dict[str, Any]:
+    v = a.values
+    return {
+        "Program (AppID)": f"{v['app']} ({v['app_id']})" if v.get("app") else v.get("app_id", ""),
+        "Item": v.get("target", ""),
+        "Volume": _volume(v),
+        "Computer": v.get("hostname") or v.get("machine_id", ""),
+        "Source": _where(a),
+    }
+
+
+def _recycled(a: Artefact) -> dict[str, Any]:
+    v = a.values
+    size = v.get("size")
+    return {
+        "Original path": v.get("name", ""),
+        "Size (bytes)": f"{size:,}" if isinstance(size, int) else "",
+        "Content": v.get("content_path") or "not on this volume",
+        "Source": _where(a),
+    }
+
+
+def _prefetch(a: Artefact) -> dict[str, Any]:
+    v = a.values
+    runs = [_stamp(t) for t in v.get("last_runs", [])]
+    return {
+        "Program": v.get("path") or v.get("name", ""),
+        "Runs": v.get("run_count", ""),
+        "Earlier runs": ", ".join(runs[1:]),
+        "Volumes": ", ".join(f"{x['device']} ({x['serial']})" for x in v.get("volumes", [])),
+        "Files referenced": v.get("files_count", ""),
+        "Source": _where(a),
+    }
+
+
 SECTIONS: Iterable[tuple[str, tuple[str, ...], Callable[[Artefact], dict[str, Any]]]] = (
     ("Order-condition indicators", ("indicator/",), _indicator),
     (
@@ -125,4 +178,8 @@ SECTIONS: Iterable[tuple[str, tuple[str, ...], Callable[[Artefact], dict[str, An
     ("USB storage devices and mounted volumes", ("usb/device", "volume/mountpoint"), _usb),
     ("Installed software", ("software/installed",), _software),
     ("Accounts, time zone and shutdown", ("account/user", "system/timezone", "system/shutdown"), _system),
+    ("Files and folders opened (shortcuts)", ("windows/shortcut",), _shortcut),
+    ("Jump lists (recent items per program)", ("windows/jumplist",), _jumplist),
+    ("Recycle Bin (deleted files)", ("windows/recycled",), _recycled),
+    ("Programs run (Prefetch)", ("windows/prefetch",), _prefetch),
 )

@@ -1,29 +1,62 @@
-"""Attribute an artefact file to the user account whose profile folder holds it.
+"""The user account a path belongs to: the one place that says so (parsers, the agent
+cross-check and the scan's priority order all ask here).
 
-Profile roots: Windows ``C:/Users/<name>`` and ``C:/Documents and Settings/<name>``
-(XP), macOS ``/Users/<name>``, Linux ``/home/<name>`` and ``/root``. The folder
-name is the account's name as the file system shows it; an account renamed
-after its profile was made keeps its old folder name.
+Profile roots, at the top of a volume: Windows ``Users/<name>`` and ``Documents and
+Settings/<name>`` (XP), also under ``Windows.old/`` (the profiles of an earlier Windows
+install); macOS ``Users/<name>``, ``var/root`` and ``private/var/root``; Linux ``home/<name>``
+and ``root``; iOS ``private/var/mobile``. A drive letter (``C:\\``) and backslashes are
+accepted. The folder name is the account's name as the file system shows it; an account
+renamed after its profile was made keeps its old folder name. A folder called "users" deeper
+in the tree (``/Program Files/App/users/x``) is not a profile root. Plain string tests, no
+regular expression: it runs once per file on the device.
 """
 
 from __future__ import annotations
 
-import re
-
-_PROFILE = re.compile(r"(?:^|/)(?:users|documents and settings|home)/([^/]+)/", re.IGNORECASE)
-_ROOT = re.compile(r"(?:^|/)(?:private/var/)?root/", re.IGNORECASE)
+PROFILE_ROOTS = ("users/", "home/", "documents and settings/")
+HOME_FOLDERS = {
+    "root/": "root",
+    "var/root/": "root",
+    "private/var/root/": "root",
+    "private/var/mobile/": "mobile",
+}
+OLD_INSTALLS = ("windows.old/",)
 SHARED = frozenset({"public", "default", "default user", "all users", "shared"})
 
 
 def user_for_path(path: str) -> str:
     """The account name for a path inside a profile folder, else ""."""
-    match = _PROFILE.search(path.replace("\\", "/"))
-    if match:
-        return match.group(1)
-    return "root" if _ROOT.match(path.lstrip("/")) else ""
+    rest = _volume_relative(path)
+    folded = rest[:40].casefold()
+    for folder, user in HOME_FOLDERS.items():
+        if folded.startswith(folder):
+            return user
+    root = next((r for r in PROFILE_ROOTS if folded.startswith(r)), "")
+    if not root:
+        return ""
+    name, separator, _ = rest[len(root) :].partition("/")
+    return name if separator and name else ""
+
+
+def in_user_profile(path: str) -> bool:
+    return bool(user_for_path(path))
 
 
 def profile_root(path: str) -> str:
     """The profile folder that holds path ("/Users/alex"), else ""."""
-    match = _PROFILE.search(path.replace("\\", "/"))
-    return path[: match.end() - 1] if match else ""
+    user = user_for_path(path)
+    if not user:
+        return ""
+    normal = path.replace("\\", "/")
+    end = normal.casefold().find(f"/{user.casefold()}/")
+    return normal[: end + len(user) + 1] if end >= 0 else ""
+
+
+def _volume_relative(path: str) -> str:
+    rest = path.replace("\\", "/").lstrip("/")
+    if rest[1:3] == ":/":
+        rest = rest[3:]
+    for old in OLD_INSTALLS:
+        if rest[: len(old)].casefold() == old:
+            rest = rest[len(old) :]
+    return rest

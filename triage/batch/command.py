@@ -18,6 +18,7 @@ from triage.batch.devices import BatchInputError
 from triage.batch.jobs import DONE, DeviceOutcome, JobSettings
 from triage.batch.runners import ClusterUnavailable, DaskRunner, JobRunner, LocalRunner, SerialRunner
 from triage.cli_common import key_options
+from triage.profile import load_profile
 
 
 @click.command(epilog="Exit codes: 0 all devices reported, 5 some failed, 3 bad input, 1 internal error.")
@@ -50,6 +51,7 @@ def batch(
     """
     from triage.cli_common import EXIT_DEVICES_FAILED, InputProblem, signing_key
 
+    load_profile(profile)  # checked once, before any device is read (ProfileError: exit 3)
     key = signing_key(key_path, passphrase_file)
     settings = JobSettings(profile, examiner, case_reference, not skip_source_hash)
     try:

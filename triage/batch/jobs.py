@@ -72,6 +72,7 @@ def _scan_and_report(job: DeviceJob) -> DeviceOutcome:
         settings.examiner,
         settings.case_reference or job.device_id,
         settings.hash_sources,
+        processes=False,  # each device is already its own worker (process pool or Dask)
     )
     result = run_scan(options)
     partial = final.parent / f".{final.name}.partial-{uuid.uuid4().hex[:8]}"

@@ -5,7 +5,8 @@ built in and cannot be switched off by a profile, because they protect the
 meaning of the verdict itself:
 
 * BUILTIN-INCOMPLETE-COVERAGE: NO GROUNDS FOUND is only said when the whole
-  device was examined; otherwise at least REVIEW.
+  device was examined (every volume, to the end of the scan, with no coverage gap: a
+  directory, file, region or member that could not be read); otherwise at least REVIEW.
 * BUILTIN-NOTHING-EXAMINED: if no volume at all could be examined, REVIEW.
 """
 
@@ -28,7 +29,7 @@ def decide(findings: Sequence[Finding], coverage: Coverage, rules: Iterable[Rule
 
 
 def apply_rule(rule: Rule, findings: Sequence[Finding]) -> Reason | None:
-    matching = [f for f in findings if _selects(rule, f)]
+    matching = [f for f in findings if selects(rule, f)]
     weight = sum(f.weight for f in matching)
     if len(matching) < rule.min_count or weight < rule.min_weight or not matching:
         return None
@@ -36,7 +37,8 @@ def apply_rule(rule: Rule, findings: Sequence[Finding]) -> Reason | None:
     return Reason(rule.id, rule.verdict, f"{rule.text} ({count})", tuple(f.id for f in matching))
 
 
-def _selects(rule: Rule, finding: Finding) -> bool:
+def selects(rule: Rule, finding: Finding) -> bool:
+    """Whether a rule counts this finding (its kind, label, algorithm and distance)."""
     if finding.kind != rule.kind or (rule.label and finding.label != rule.label):
         return False
     if rule.algorithm and finding.detail.get("algorithm") != rule.algorithm:
@@ -55,6 +57,9 @@ def _coverage_reasons(coverage: Coverage, fired: list[Reason]) -> list[Reason]:
         return []
     gaps = [v.volume.name for v in coverage.volumes if not v.examined]
     parts = [f"volumes not examined: {', '.join(gaps)}"] if gaps else []
+    if coverage.gaps:
+        size = f"{coverage.gap_bytes:,} bytes known" if coverage.gap_bytes else "size unknown"
+        parts.append(f"{coverage.gaps} part(s) could not be read ({size}; listed under problems)")
     if coverage.partial:
         parts.append(f"the scan stopped early ({coverage.partial_reason})")
     text = "The device was not fully examined, so NO GROUNDS FOUND cannot be said: " + "; ".join(parts)

@@ -16,6 +16,10 @@ import magic
 
 MAGIC_BYTES = 8192
 UNKNOWN = "application/octet-stream"
+# pictures the perceptual hashes are computed for (Pillow decodes them)
+IMAGE_MIMES = frozenset(
+    {"image/jpeg", "image/png", "image/gif", "image/bmp", "image/x-ms-bmp", "image/webp", "image/tiff"}
+)
 _local = threading.local()
 
 

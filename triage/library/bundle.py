@@ -8,6 +8,9 @@
     <bundle>/sets/<name>/     one compiled hash set (compiled.py)
     <bundle>/keywords/<name>.csv   a keyword list in the exchange CSV (term, category, weight,
                               whole_word, case_sensitive)
+<bundle>/indicators/<name>.toml   an indicator library (format: profiles/indicators.toml)
+<bundle>/perceptual/<name>.txt    a perceptual hash set (PDQ, pHash or dHash text;
+                              triage/library/perceptual/formats/)
 
 Signing reuses the Ed25519 primitives of ``triage/signing.py``. Anyone can check a bundle
 with openssl alone: ``openssl pkeyutl -verify -pubin -inkey issuer.pub -rawin -in manifest.json
@@ -47,22 +50,27 @@ class BundleCheck:
     manifest_sha256: str = ""
 
 
+CONTENTS = ("sets", "keywords", "indicators", "perceptual")  # the manifest's lists of contents
+
+
 def read_manifest(folder: Path) -> dict[str, Any]:
-    """The manifest, or a fresh one for a new bundle folder."""
+    """The manifest, or a fresh one for a new bundle folder; a list a bundle lacks is empty."""
     path = folder / MANIFEST
     if not path.exists():
-        return {"format": BUNDLE_FORMAT, "name": folder.name, "sets": [], "keywords": []}
+        return {"format": BUNDLE_FORMAT, "name": folder.name, **{kind: [] for kind in CONTENTS}}
     try:
         manifest = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError) as exc:
         raise HashSetFormatError(f"{path}: not a readable bundle manifest ({exc})") from exc
     if manifest.get("format") != BUNDLE_FORMAT:
         raise HashSetFormatError(f"{path}: not a {BUNDLE_FORMAT} manifest")
+    for kind in CONTENTS:
+        manifest.setdefault(kind, [])
     return manifest
 
 
 def record_contents(folder: Path, kind: str, entry: dict[str, Any]) -> None:
-    """Add or replace one set ("sets") or keyword list ("keywords") in the manifest; the old
+    """Add or replace one entry of a ``CONTENTS`` list (matched by name) in the manifest; the old
     signature no longer holds, so it is removed until ``sign_bundle`` runs."""
     manifest = read_manifest(folder)
     manifest[kind] = [e for e in manifest[kind] if e["name"] != entry["name"]] + [entry]
@@ -87,6 +95,24 @@ def add_keywords(folder: Path, source: Path, name: str, fold_accents: bool = Fal
     keywords = import_keywords(source, folder / relative, fold_accents)
     record_contents(folder, "keywords", {"name": name, "file": relative, "entries": len(keywords)})
     return len(keywords)
+
+
+def add_file(folder: Path, kind: str, source: Path, name: str, **fields: Any) -> str:
+    """Copy an indicator library ("indicators") or perceptual hash set ("perceptual") into the
+    bundle as ``name`` and list it with ``fields``; returns the bundle-relative path. The caller
+    has read the file with the scan's own loader first, so a file the scan would refuse never
+    enters a bundle (``import_indicators``, ``import_perceptual``)."""
+    relative = f"{kind}/{name}{source.suffix or '.txt'}"
+    target = folder / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_bytes(source.read_bytes())
+    temporary.replace(target)
+    for old in target.parent.glob(f"{name}.*"):
+        if old != target:
+            old.unlink()
+    record_contents(folder, kind, {"name": name, "file": relative, **fields})
+    return relative
 
 
 def sign_bundle(folder: Path, key: SigningKey, version: str, source: str, name: str = "") -> dict[str, Any]:
@@ -180,6 +206,18 @@ class OpenBundle:
     manifest: dict[str, Any]
     sets: tuple[CompiledSet, ...]
     keyword_files: tuple[tuple[str, Path, int], ...]  # (name, path, entries)
+    indicator_files: tuple[tuple[str, Path], ...] = ()  # (name, path)
+    perceptual_files: tuple[PerceptualFile, ...] = ()
+
+
+@dataclass(frozen=True)
+class PerceptualFile:
+    """A perceptual hash set inside a bundle: as a profile's ``[[perceptual_sets]]`` entry."""
+
+    name: str
+    path: Path
+    format: str
+    label: str
 
 
 def open_bundle(folder: Path) -> OpenBundle:
@@ -187,4 +225,9 @@ def open_bundle(folder: Path) -> OpenBundle:
     manifest = read_manifest(folder)
     sets = tuple(CompiledSet(folder / entry["dir"]) for entry in manifest["sets"])
     keywords = tuple((k["name"], folder / k["file"], int(k.get("entries", 0))) for k in manifest["keywords"])
-    return OpenBundle(folder, manifest, sets, keywords)
+    indicators = tuple((i["name"], folder / i["file"]) for i in manifest["indicators"])
+    perceptual = tuple(
+        PerceptualFile(p["name"], folder / p["file"], p["format"], p.get("label", "known-bad"))
+        for p in manifest["perceptual"]
+    )
+    return OpenBundle(folder, manifest, sets, keywords, indicators, perceptual)

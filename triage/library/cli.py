@@ -25,6 +25,8 @@ from triage.library.compiled import CompiledSet
 from triage.library.formats import FORMATS
 from triage.library.formats.base import any_hex_digest
 from triage.library.importer import LABELS
+from triage.library.indicators import import_indicators
+from triage.library.perceptual.loading import import_perceptual
 from triage.signing import SigningKey, SigningKeyError, load_signing_key
 
 
@@ -81,6 +83,35 @@ def import_keywords_command(file: Path, name: str, fold_accents: bool, bundle_di
     click.echo(f"{list_name}: {count:,} terms; bundle is now UNSIGNED: run `triage library sign`")
 
 
+@library.command(name="import-indicators")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--name", "-n", required=True, help="Name of the indicator library inside the bundle.")
+@BUNDLE_OPTION
+def import_indicators_command(file: Path, name: str, bundle_dir: Path) -> None:
+    """Check FILE (an indicator library, as profiles/indicators.toml) and add it to the bundle as NAME."""
+    list_name = _safe_name(name)
+    count = import_indicators(bundle_dir, file, list_name)
+    click.echo(f"{list_name}: {count:,} indicators; bundle is now UNSIGNED: run `triage library sign`")
+
+
+@library.command(name="import-perceptual")
+@click.argument("format_name", metavar="FORMAT", type=click.Choice(["pdq", "phash", "dhash"]))
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--name", "-n", required=True, help="Name of the perceptual hash set inside the bundle.")
+@click.option(
+    "--label", "-l", required=True, type=click.Choice(["known-bad", "watch"]), help="What a match means."
+)
+@BUNDLE_OPTION
+def import_perceptual_command(format_name: str, file: Path, name: str, label: str, bundle_dir: Path) -> None:
+    """Check FILE (a FORMAT perceptual hash list, e.g. from build-perceptual) and add it to the bundle."""
+    set_name = _safe_name(name)
+    count = import_perceptual(bundle_dir, file, set_name, format_name, label)
+    click.echo(
+        f"{set_name} ({label}, {format_name}): {count:,} hashes; "
+        "bundle is now UNSIGNED: run `triage library sign`"
+    )
+
+
 @library.command()
 @click.argument("bundle_dir", metavar="BUNDLE", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option(
@@ -111,7 +142,7 @@ def sign(
     help="Trusted issuer public key (repeatable). Without one the signature is not checked.",
 )
 def info(bundle_dir: Path, issuers: tuple[Path, ...]) -> None:
-    """Show BUNDLE's name, version, source, sets and keyword lists, and check it with --issuer."""
+    """Show BUNDLE's name, version, source and contents, and check it with --issuer."""
     manifest = read_manifest(bundle_dir)
     for key in ("name", "version", "source", "date", "issuer"):
         click.echo(f"{key:8} {manifest.get(key, '-')}")
@@ -122,6 +153,13 @@ def info(bundle_dir: Path, issuers: tuple[Path, ...]) -> None:
         )
     for entry in manifest["keywords"]:
         click.echo(f"keywords {entry['name']}: {entry.get('entries', 0):,} terms ({entry['file']})")
+    for entry in manifest["indicators"]:
+        click.echo(f"indicators {entry['name']}: {entry.get('entries', 0):,} indicators ({entry['file']})")
+    for entry in manifest["perceptual"]:
+        what = f"{entry['format']}, {entry.get('label', 'known-bad')}"
+        click.echo(
+            f"perceptual {entry['name']} ({what}): {entry.get('entries', 0):,} hashes ({entry['file']})"
+        )
     if issuers:
         check = verify_bundle(bundle_dir, issuers)
         click.echo(f"VERIFIED by {check.fingerprint}" if check.ok else "VERIFICATION FAILED")

@@ -25,7 +25,7 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from triage.match.keywords import Keyword, load_keywords
+from triage.library.keyword_lists import Keyword, load_keywords
 
 COLUMNS = ("term", "category", "weight", "whole_word", "case_sensitive")
 MAX_ACCENT_VARIANTS = 200

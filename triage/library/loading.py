@@ -1,48 +1,61 @@
 """Load the libraries a profile names, recording exactly which files and versions were used.
 
-Three kinds: signed library bundles (``[[bundles]]``: compiled hash sets and keyword lists,
-checked against the profile's trusted issuer keys), loose hash-set files (``[[hashsets]]``,
-compiled in memory at start-up) and loose keyword lists (``[[keywords]]``, ``fold_accents = true``
-to add accent-folded spellings, e.g. for a bespoke per-offender list).
+Signed library bundles (``[[bundles]]``: compiled hash sets, keyword lists, indicator libraries
+and perceptual sets, checked against the profile's trusted issuer keys, once, by ``open_bundles``),
+loose hash-set files (``[[hashsets]]``, compiled in memory at start-up) and loose keyword lists
+(``[[keywords]]``, ``fold_accents = true`` to add accent-folded spellings, e.g. for a bespoke
+per-offender list). Indicator libraries load in ``indicators.py``, perceptual sets in
+``perceptual/loading.py``, both from the same checked bundles.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from triage.library import CompiledSet, HashLibrary, load_hashset
-from triage.library.bundle import open_bundle, verify_bundle
+from triage.library import CompiledSet, HashLibrary, HashSetFormatError, load_hashset
+from triage.library.bundle import OpenBundle, open_bundle, verify_bundle
 from triage.library.importer import sha256_file
+from triage.library.keyword_lists import Keyword, load_keywords
 from triage.library.keywords import fold_accents
-from triage.match.keywords import Keyword, KeywordScanner, load_keywords
 from triage.profile import BundleRef, HashSetRef, KeywordListRef, Profile, ProfileError
 from triage.result import LibraryUsed
 
 UNSIGNED_WARNING = "NOT VERIFIED, used only because of --allow-unsigned: "
 
 
+def open_bundles(profile: Profile, allow_unsigned: bool = False) -> tuple[CheckedBundle, ...]:
+    """Verify each bundle of the profile once; every loader (hash sets, keyword lists, indicators,
+    perceptual sets) then takes what it needs from the checked bundles."""
+    return tuple(_check_bundle(profile, ref, allow_unsigned) for ref in profile.bundles)
+
+
 def load_libraries(
-    profile: Profile, allow_unsigned: bool = False
-) -> tuple[HashLibrary, KeywordScanner, list[LibraryUsed]]:
-    """Raises ProfileError naming the file when a library the profile needs cannot be used."""
+    profile: Profile, allow_unsigned: bool = False, bundles: Sequence[CheckedBundle] | None = None
+) -> tuple[HashLibrary, tuple[Keyword, ...], list[LibraryUsed]]:
+    """The hash sets, the keywords (in list order, duplicates removed) and what was used.
+    Raises ProfileError naming the file when a library the profile needs cannot be used."""
     used: list[LibraryUsed] = []
     sets: list[CompiledSet] = []
     keywords: list[Keyword] = []
-    for bundle in profile.bundles:
-        _load_bundle(profile, bundle, allow_unsigned, sets, keywords, used)
+    for checked in open_bundles(profile, allow_unsigned) if bundles is None else bundles:
+        _load_bundle(checked, sets, keywords, used)
     for ref in profile.hashsets:
         sets.append(_load_loose_hashset(profile, ref, used))
     for keyword_ref in profile.keywords:
         keywords.extend(_load_loose_keywords(profile, keyword_ref, used))
-    limit = int(profile.options.get("max_keyword_hits_per_file", 20))
-    return HashLibrary(sets), KeywordScanner(keywords, max_hits_per_keyword=limit), used
+    return HashLibrary(sets), tuple(dict.fromkeys(keywords)), used
 
 
 def _load_loose_hashset(profile: Profile, ref: HashSetRef, used: list[LibraryUsed]) -> CompiledSet:
     if not ref.path.exists():
         raise ProfileError(f"profile {profile.path}: hash set {ref.name!r} not found at {ref.path}")
-    hash_set = load_hashset(ref.path, ref.name, ref.label, ref.format)
+    try:
+        hash_set = load_hashset(ref.path, ref.name, ref.label, ref.format)
+    except HashSetFormatError as exc:
+        raise ProfileError(f"profile {profile.path}: [[hashsets]] {ref.name!r}: {exc}") from exc
     sha256 = hash_set.info["sources"][0]["sha256"]
     bad = int(hash_set.info["bad_lines"])
     used.append(
@@ -62,14 +75,24 @@ def _load_loose_keywords(profile: Profile, ref: KeywordListRef, used: list[Libra
     return loaded
 
 
-def _load_bundle(
-    profile: Profile,
-    ref: BundleRef,
-    allow_unsigned: bool,
-    sets: list[CompiledSet],
-    keywords: list[Keyword],
-    used: list[LibraryUsed],
-) -> None:
+@dataclass(frozen=True)
+class CheckedBundle:
+    """An opened bundle with the outcome of its one verification."""
+
+    bundle: OpenBundle
+    version: str  # "<manifest name> <version>"
+    signed: str  # "verified", or UNSIGNED_WARNING and why (only with --allow-unsigned)
+    digests: _FileDigests
+
+    def used(
+        self, kind: str, name: str, target: Path, entries: int, label: str = "", bad: int = 0
+    ) -> LibraryUsed:
+        """The libraries-used row of one set or file of this bundle."""
+        sha256 = self.digests.of(target)
+        return LibraryUsed(kind, name, str(target), sha256, entries, label, self.version, self.signed, bad)
+
+
+def _check_bundle(profile: Profile, ref: BundleRef, allow_unsigned: bool) -> CheckedBundle:
     if not ref.path.is_dir():
         raise ProfileError(f"profile {profile.path}: library bundle not found at {ref.path}")
     check = verify_bundle(ref.path, ref.issuers)
@@ -82,15 +105,22 @@ def _load_bundle(
     bundle = open_bundle(ref.path)
     version = f"{bundle.manifest.get('name', ref.path.name)} {bundle.manifest.get('version', '')}".strip()
     digests = _FileDigests(ref.path, bundle.manifest.get("files", {}) if check.ok else {})
-    for hash_set in bundle.sets:
+    return CheckedBundle(bundle, version, signed, digests)
+
+
+def _load_bundle(
+    checked: CheckedBundle, sets: list[CompiledSet], keywords: list[Keyword], used: list[LibraryUsed]
+) -> None:
+    for hash_set in checked.bundle.sets:
         sets.append(hash_set)
-        row = ("hash set", hash_set.name, str(hash_set.folder), digests.of(hash_set.folder), hash_set.count)
-        used.append(LibraryUsed(*row, hash_set.label, version, signed, int(hash_set.info["bad_lines"])))
-    for list_name, path, _ in bundle.keyword_files:
+        bad = int(hash_set.info["bad_lines"])
+        used.append(
+            checked.used("hash set", hash_set.name, hash_set.folder, hash_set.count, hash_set.label, bad)
+        )
+    for list_name, path, _ in checked.bundle.keyword_files:
         loaded = load_keywords(path)
         keywords.extend(loaded)
-        row = ("keyword list", list_name, str(path), digests.of(path), len(loaded))
-        used.append(LibraryUsed(*row, "", version, signed))
+        used.append(checked.used("keyword list", list_name, path, len(loaded)))
 
 
 class _FileDigests:

@@ -2,19 +2,20 @@
 
 Register a new analyser by adding it to ANALYZERS. An analyser says which files
 it wants (by content type, never by name alone) and how many bytes at most it
-needs buffered; it gets the content once the file has been read and reports
-through the ScanContext. It must not raise for anything in the content.
+needs buffered; it gets the content once the file has been read and yields records
+(``triage.records.Record``): finding drafts, problems, tallies, and ``Content`` for
+what it finds inside (the pipeline examines that like a file). It must not raise for
+anything in the content.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Iterator
+from typing import Protocol
 
+from triage.match.inputs import StageInputs
 from triage.match.perceptual import PERCEPTUAL
-from triage.records import Examined
-
-if TYPE_CHECKING:
-    from triage.scan.context import ScanContext
+from triage.records import Examined, Record
 
 
 class ContentAnalyzer(Protocol):
@@ -23,7 +24,7 @@ class ContentAnalyzer(Protocol):
 
     def wants(self, examined: Examined) -> bool: ...
 
-    def analyze(self, examined: Examined, content: bytes, ctx: ScanContext) -> None: ...
+    def analyze(self, examined: Examined, content: bytes, inputs: StageInputs) -> Iterator[Record]: ...
 
 
 ANALYZERS: tuple[ContentAnalyzer, ...] = (PERCEPTUAL,)

@@ -16,22 +16,22 @@ tail; and a short, printable context for each hit.
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 import itertools
 import math
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import ahocorasick
+
+from triage.library.keyword_lists import Keyword, KeywordListError, load_keywords
+
+__all__ = ["Keyword", "KeywordHit", "KeywordListError", "KeywordScanner", "KeywordStream", "load_keywords"]
 
 CONTEXT_CHARS = 40  # characters of context either side of a hit
 CONTEXT_BYTES = 4 * CONTEXT_CHARS  # bytes read either side: 40 characters of UTF-8 at most
 MAX_CONTEXT = 200  # a hit's context is never longer than this
 MAX_VARIANTS = 256  # case spellings per term before falling back to lower/upper/title only
-MAX_TERM_CHARS = 1000  # longer terms in a keyword list are refused: they would bloat the tail
 _WORD_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
 _SPACES = frozenset("\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029")
 _HIDDEN = frozenset(("Cc", "Cf", "Cs", "Co"))  # controls, bidi overrides, surrogates, private use
@@ -46,17 +46,6 @@ _Match = tuple[int, int, int, int]  # (end, start, keyword index, encoding index
 
 
 @dataclass(frozen=True)
-class Keyword:
-    """One term of an examiner's alert list, with how it must match and what it weighs."""
-
-    term: str
-    category: str = ""
-    weight: float = 1.0
-    whole_word: bool = False
-    case_sensitive: bool = False
-
-
-@dataclass(frozen=True)
 class KeywordHit:
     """One occurrence of a keyword, located exactly enough to be found again."""
 
@@ -64,10 +53,6 @@ class KeywordHit:
     encoding: str  # "utf-8", "utf-16le"; "text" for scan_text
     offset: int  # byte offset of the match start in the whole stream; char offset for "text"
     context: str  # ~40 printable characters either side of the match, at most MAX_CONTEXT
-
-
-class KeywordListError(ValueError):
-    """A keyword list the operator must fix; the message names the file and the line."""
 
 
 @dataclass(frozen=True)
@@ -344,97 +329,3 @@ class KeywordStream:
             self._kept[(kw, enc)] = kept + 1
             hit = KeywordHit(keyword, encoding.label, match[1], encoding.context(buf, start, end))
             self._hits.append((match[1], kw, enc, hit))
-
-
-def load_keywords(path: Path) -> list[Keyword]:
-    """Read an examiner's keyword list: .txt (one term a line, '#' comments) or .csv.
-
-    The CSV header names any of term, category, weight, whole_word, case_sensitive; missing
-    columns and empty cells take the Keyword defaults. A term starting with '#' needs a CSV.
-    """
-    path = Path(path)
-    parsers = {".txt": _parse_txt, ".csv": _parse_csv}
-    parser = parsers.get(path.suffix.lower())
-    if parser is None:
-        raise KeywordListError(f"{path.name}: keyword lists must be .txt or .csv")
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise KeywordListError(f"{path.name} line {line}: not UTF-8 text") from None
-    return parser(text, path.name)
-
-
-def _parse_txt(text: str, name: str) -> list[Keyword]:
-    keywords = []
-    for number, line in enumerate(text.split("\n"), 1):
-        term = line.strip()
-        if term and not term.startswith("#"):
-            keywords.append(Keyword(_checked_term(term, f"{name} line {number}")))
-    return keywords
-
-
-def _parse_csv(text: str, name: str) -> list[Keyword]:
-    rows = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [cell.strip().lower() for cell in next(rows, [])]
-        _check_header(header, name)
-        keywords = []
-        for row in rows:
-            where = f"{name} line {rows.line_num}"
-            if len(row) > len(header):
-                raise KeywordListError(f"{where}: {len(row)} fields, header has {len(header)}")
-            if any(cell.strip() for cell in row):
-                keywords.append(_row_keyword(dict(zip(header, row, strict=False)), where))
-    except csv.Error as error:
-        raise KeywordListError(f"{name} line {rows.line_num}: {error}") from None
-    return keywords
-
-
-def _check_header(header: list[str], name: str) -> None:
-    known = Keyword.__dataclass_fields__
-    for column in header:
-        if column not in known:
-            raise KeywordListError(f"{name} line 1: unknown column {column!r}")
-    if "term" not in header or len(set(header)) != len(header):
-        raise KeywordListError(f"{name} line 1: header needs one 'term' column, no repeats")
-
-
-def _row_keyword(cells: dict[str, str], where: str) -> Keyword:
-    return Keyword(
-        term=_checked_term(cells.get("term", "").strip(), where),
-        category=cells.get("category", "").strip(),
-        weight=_weight(cells.get("weight", "").strip(), where),
-        whole_word=_flag(cells, "whole_word", where),
-        case_sensitive=_flag(cells, "case_sensitive", where),
-    )
-
-
-def _checked_term(term: str, where: str) -> str:
-    if not term:
-        raise KeywordListError(f"{where}: term is empty")
-    if len(term) > MAX_TERM_CHARS:
-        raise KeywordListError(f"{where}: term longer than {MAX_TERM_CHARS} characters")
-    return term
-
-
-def _weight(value: str, where: str) -> float:
-    if not value:
-        return 1.0
-    try:
-        weight = float(value)
-    except ValueError:
-        raise KeywordListError(f"{where}: weight {value!r} is not a number") from None
-    if not math.isfinite(weight):
-        raise KeywordListError(f"{where}: weight {value!r} is not a finite number")
-    return weight
-
-
-def _flag(cells: dict[str, str], column: str, where: str) -> bool:
-    value = cells.get(column, "").strip().lower()
-    if value in ("", "false", "0", "no"):
-        return False
-    if value in ("true", "1", "yes"):
-        return True
-    raise KeywordListError(f"{where}: {column} {cells[column].strip()!r} is not true or false")

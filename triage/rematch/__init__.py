@@ -18,11 +18,11 @@ from typing import Any
 
 from triage.decide import decide
 from triage.library import CompiledSet, HashLibrary
+from triage.match import findings as drafts_of
 from triage.profile import Profile
 from triage.records import Decision, Examined, Finding
 from triage.report.load import LoadedReport
 from triage.result import LibraryUsed, ScanResult
-from triage.scan.findings import FindingLog
 
 __all__ = ["NewHashSet", "Rematched", "new_hash_set", "rematch"]
 
@@ -91,12 +91,13 @@ def _match_inventory(inventory: Sequence[Examined], library: HashLibrary) -> lis
     matches = library.match_batch(
         [x.md5 for x in complete], [x.sha1 for x in complete], [x.sha256 for x in complete]
     )
-    log = FindingLog()
-    for examined, found in zip(complete, matches, strict=True):
-        for match in found:
-            if match.label != "known-good":
-                log.hash_match(examined, match)
-    return log.findings
+    drafts = [
+        drafts_of.hash_match(examined, match)
+        for examined, found in zip(complete, matches, strict=True)
+        for match in found
+        if match.label != "known-good"
+    ]
+    return [draft.numbered(f"F{i:04d}") for i, draft in enumerate(drafts, 1)]
 
 
 def _next_number(findings: Sequence[Finding]) -> int:

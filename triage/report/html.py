@@ -43,10 +43,14 @@ def view_model(result: ScanResult, signer: dict[str, str]) -> dict[str, Any]:
         "findings": [finding_view(f) for f in sorted(result.findings, key=_importance)],
         "coverage": result.coverage,
         "complete": result.coverage.complete,
+        "unexamined": [v for v in result.coverage.volumes if not v.examined],
+        "gaps": [p for p in result.problems if p.is_gap][:MAX_GAPS_SHOWN],
+        "gap_count": sum(1 for p in result.problems if p.is_gap),
         "duration": (result.finished - result.started).total_seconds(),
     }
 
 
+MAX_GAPS_SHOWN = 20  # at the top of the report; every one is in the errors table and findings.json
 KIND_ORDER = ("hash-match", "perceptual-match", "indicator", "keyword", "coverage-gap")
 
 

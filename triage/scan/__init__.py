@@ -8,31 +8,40 @@ inputs (a missing source, a broken profile or library) before reading anything.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import platform
-from collections import Counter
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from triage import __version__
-from triage.agent.check import cross_check_agent
 from triage.decide import decide
 from triage.identify import libmagic_version
-from triage.library.loading import load_libraries
+from triage.library.indicators import load_indicators
+from triage.library.loading import load_libraries, open_bundles
 from triage.library.perceptual.loading import load_perceptual
+from triage.match import findings
+from triage.match.inputs import ScanSoFar, StageInputs, Stages
+from triage.match.keywords import KeywordScanner
+from triage.match.perceptual.matching import SECTION as PERCEPTUAL_SECTION
 from triage.profile import load_profile
 from triage.progress import QuietProgress, ScanProgress
-from triage.records import Coverage, Problem, SourceInfo, VolumeCoverage
+from triage.records import Coverage, SourceInfo, VolumeCoverage
 from triage.result import LibraryUsed, ScanResult
 from triage.scan.budget import StopRules
-from triage.scan.context import ScanContext
-from triage.scan.findings import FindingLog
-from triage.scan.pipeline import ScanState, VolumeWork, scan_volumes, walk_sources
+from triage.scan.collect import Collector
+from triage.scan.examine import ScanStopped
+from triage.scan.pipeline import NOT_EXAMINED_SECTION, ScanState, VolumeWork, scan_volumes, walk_sources
 from triage.scan.resume import Restored, ScanJournal, replay
 from triage.sources import EvidenceSource, describe_source, hash_media, open_source
 
 __all__ = ["ScanOptions", "ScanResult", "run_scan"]
+RESUMED_SECTION = "Scan resumed from its journal"
+# sources a forked worker can read through the inherited handles: pread, no file position of their own
+FORKABLE = frozenset({"raw", "split-raw", "device", "directory"})
 
 
 @dataclass(frozen=True)
@@ -48,47 +57,70 @@ class ScanOptions:
     journal: str = ""  # path of the scan journal (report folder/scan.journal); "" for none
     resume: bool = False  # continue the scan in ``journal``
     hash_only: bool = False  # digests and hash sets only: no type, keywords, analysers, parsers
-    workers: int = field(default_factory=lambda: min(os.cpu_count() or 2, 4))
+    workers: int = field(default_factory=lambda: min(os.cpu_count() or 2, 16))
+    processes: bool = True  # examine files in forked processes where the sources allow (scan/workers.py)
     agent_alerts: str | None = None  # remote agent exchange files (triage.agent); None: no cross-check
     agent_heartbeats: str | None = None
     agent_install: str | None = None
 
 
-@dataclass
-class _Tally:
-    """Counts kept while one scan runs; turned into a frozen Coverage at the end."""
-
-    volumes: list[VolumeCoverage] = field(default_factory=list)
-    skipped: Counter[str] = field(default_factory=Counter)
-    problems: list[Problem] = field(default_factory=list)
-    partial_reason: str = ""
-
-
-def run_scan(options: ScanOptions, progress: ScanProgress | None = None) -> ScanResult:
+def run_scan(
+    options: ScanOptions,
+    progress: ScanProgress | None = None,
+    stages: Stages | None = None,
+    stop_request: threading.Event | None = None,
+) -> ScanResult:
+    """``stages``: the optional stages to run (default: ``triage.stages.scan_stages`` for the options).
+    ``stop_request``: set it (from a signal handler) to stop the scan soon with a partial result."""
     progress = progress or QuietProgress()
     started = datetime.now(UTC)
     profile = load_profile(options.profile)
-    library, keywords, used = load_libraries(profile, options.allow_unsigned)
+    bundles = open_bundles(profile, options.allow_unsigned)  # each verified once, for every loader
+    library, keywords, used = load_libraries(profile, options.allow_unsigned, bundles)
+    perceptual = load_perceptual(profile, used, bundles)
+    indicators = load_indicators(profile, used, bundles)
+    limit = profile.scan.max_keyword_hits_per_file
+    scanner = KeywordScanner(keywords, max_hits_per_keyword=limit)
+    inputs = StageInputs(profile, library, scanner, perceptual, indicators)
+    stages = stages if stages is not None else _default_stages(options)
     sources = [open_source(s) for s in options.sources]
     journal = _open_journal(options, profile.sha256, used)
-    tally = _Tally()
-    ctx = ScanContext(profile, library, keywords, FindingLog(), tally.problems.append)
-    ctx.perceptual = load_perceptual(profile, used, ctx.sections)
+    collected = Collector()
+    stop = StopRules(options.budget_seconds, options.stop_on_seize, rules=profile.rules, request=stop_request)
+    processes = options.processes and all(source.kind in FORKABLE for source in sources)
+    state = ScanState(
+        inputs,
+        stages,
+        collected,
+        progress,
+        stop,
+        journal,
+        options.hash_only,
+        max(1, options.workers),
+        processes,
+    )
+    restored = journal.restored if journal is not None else Restored()
+    volumes: list[VolumeCoverage] = []
     try:
-        infos = [_identify_source(s, options, progress, journal) for s in sources]
-        _scan_sources(sources, ctx, tally, progress, options, journal)
+        infos = [_identify_source(s, options, progress, journal, stop) for s in sources]
+        stop.start_budget()
+        replay(restored, collected)
+        walked = walk_sources(sources, state)
+        scan_volumes(walked, state, restored)
+        volumes = [v.coverage() if isinstance(v, VolumeWork) else v for v in walked]
     finally:
         for source in sources:
             source.close()
         if journal is not None:
-            journal.end(tally.partial_reason)
+            journal.end(stop.reason)
             journal.close()
-    coverage = _coverage(tally)
-    for volume in coverage.volumes:
-        if not volume.examined:
-            ctx.log.coverage_gap(volume)
-    cross_check_agent(ctx, options)  # remote agent alerts vs the device (agent-* findings)
-    findings = tuple(ctx.log.findings)
+    coverage = _coverage(volumes, collected, stop.reason)
+    collected.apply(findings.coverage_gap(v) for v in coverage.volumes if not v.examined)
+    for stage in stages.final:
+        so_far = ScanSoFar(
+            inputs, tuple(collected.findings), tuple(collected.artefacts), tuple(collected.inventory)
+        )
+        collected.apply(stage.run(so_far))
     return ScanResult(
         started=started,
         finished=datetime.now(UTC),
@@ -101,14 +133,43 @@ def run_scan(options: ScanOptions, progress: ScanProgress | None = None) -> Scan
         sources=tuple(infos),
         libraries=tuple(used),
         coverage=coverage,
-        findings=findings,
-        problems=tuple(tally.problems),
-        decision=decide(findings, coverage, profile.rules),
+        findings=tuple(collected.findings),
+        problems=tuple(collected.problems),
+        decision=decide(collected.findings, coverage, profile.rules),
         environment=_environment(),
-        sections=ctx.sections,
-        artefacts=tuple(ctx.artefacts),
-        inventory=tuple(ctx.inventory),
+        sections=_sections(collected, state, restored, options),
+        artefacts=tuple(collected.artefacts),
+        inventory=tuple(collected.inventory),
     )
+
+
+def _default_stages(options: ScanOptions) -> Stages:
+    from triage.stages import scan_stages  # the list of optional stages sits above the pipeline
+
+    return scan_stages(options.agent_alerts, options.agent_heartbeats, options.agent_install)
+
+
+def _sections(
+    collected: Collector, state: ScanState, restored: Restored, options: ScanOptions
+) -> dict[str, Any]:
+    """The report's extra sections, built from what was collected (so a resumed scan's match)."""
+    from triage.artefacts.report import artefact_sections
+
+    sections: dict[str, Any] = {}
+    if state.inputs.perceptual is not None and state.inputs.perceptual.sets:
+        sections[PERCEPTUAL_SECTION] = collected.tallies.get(PERCEPTUAL_SECTION, {})
+    if restored.runs:
+        sections[RESUMED_SECTION] = {
+            "journal": options.journal,
+            "earlier runs": restored.runs,
+            "files restored (not read again)": len(restored.files),
+        }
+    sections.update(artefact_sections(collected.artefacts))
+    if state.stop.reason:
+        sections[NOT_EXAMINED_SECTION] = state.not_examined
+    sections.update({k: v for k, v in collected.tallies.items() if k not in sections})
+    sections.update(collected.sections)
+    return sections
 
 
 def _open_journal(options: ScanOptions, profile_sha256: str, used: list[LibraryUsed]) -> ScanJournal | None:
@@ -128,56 +189,58 @@ def _open_journal(options: ScanOptions, profile_sha256: str, used: list[LibraryU
 
 
 def _identify_source(
-    source: EvidenceSource, options: ScanOptions, progress: ScanProgress, journal: ScanJournal | None
+    source: EvidenceSource,
+    options: ScanOptions,
+    progress: ScanProgress,
+    journal: ScanJournal | None,
+    stop: StopRules,
 ) -> SourceInfo:
-    done = [s for s in journal.restored.sources if s.path == source.name] if journal else []
+    """The source's own description and hash (once per scan: a resumed scan keeps the first)."""
+    done = [s for s in journal.restored.sources if _same_path(s.path, source.name)] if journal else []
     if done:
         return done[0]
     if not options.hash_sources or source.media is None:
         info = describe_source(source) if source.media else hash_media(source)
     else:
         progress.stage(f"Hashing {source.name}", source.size)
-        info = hash_media(source, progress.advance)
-    if journal is not None:
+        info = _hash_unless_stopped(source, progress, stop)
+    if journal is not None and info.sha256:
         journal.source(info)
     return info
 
 
-def _scan_sources(
-    sources: list[EvidenceSource],
-    ctx: ScanContext,
-    tally: _Tally,
-    progress: ScanProgress,
-    options: ScanOptions,
-    journal: ScanJournal | None,
-) -> None:
-    stop = StopRules(options.budget_seconds, options.stop_on_seize)
-    state = ScanState(ctx, progress, stop, tally.skipped, journal, options.hash_only, max(1, options.workers))
-    restored = journal.restored if journal is not None else Restored()
-    replay(restored, ctx, tally.skipped.update)
-    if restored.runs:
-        ctx.sections["Scan resumed from its journal"] = {
-            "journal": options.journal,
-            "earlier runs": restored.runs,
-            "files restored (not read again)": len(restored.files),
-        }
-    volumes = walk_sources(sources, state)
-    scan_volumes(volumes, state, restored)
-    tally.volumes.extend(v.coverage() if isinstance(v, VolumeWork) else v for v in volumes)
-    tally.partial_reason = stop.reason
+def _hash_unless_stopped(source: EvidenceSource, progress: ScanProgress, stop: StopRules) -> SourceInfo:
+    """The whole-source hash; a stop part-way gives the description without a hash (and says so)."""
+
+    def advance(size: int) -> None:
+        if stop.requested():
+            raise ScanStopped
+        progress.advance(size)
+
+    try:
+        return hash_media(source, advance)
+    except ScanStopped:
+        return dataclasses.replace(
+            describe_source(source), note=f"whole-source hash not finished: {stop.reason}"
+        )
 
 
-def _coverage(tally: _Tally) -> Coverage:
-    volumes = tuple(tally.volumes)
+def _same_path(a: str, b: str) -> bool:
+    return a == b or Path(a).resolve() == Path(b).resolve()
+
+
+def _coverage(volumes: list[VolumeCoverage], collected: Collector, stop_reason: str) -> Coverage:
     return Coverage(
-        volumes=volumes,
+        volumes=tuple(volumes),
         files_seen=sum(v.files_seen for v in volumes),
         files_examined=sum(v.files_examined for v in volumes),
         bytes_read=sum(v.bytes_read for v in volumes),
-        skipped=dict(tally.skipped),
-        problems=len(tally.problems),
-        partial=bool(tally.partial_reason),
-        partial_reason=_partial_reason(tally.partial_reason, volumes),
+        skipped=dict(collected.skipped),
+        problems=len(collected.problems),
+        gaps=sum(1 for p in collected.problems if p.is_gap),
+        gap_bytes=sum(max(p.size, 0) for p in collected.problems if p.is_gap),
+        partial=bool(stop_reason),
+        partial_reason=_partial_reason(stop_reason, tuple(volumes)),
     )
 
 

@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from triage.decide import decide
+from triage.decide import selects
 from triage.profile import Rule
-from triage.records import Coverage, Finding, Verdict
+from triage.records import Finding, Verdict
 
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|m|s)", re.I)
 _UNIT = {"h": 3600.0, "m": 60.0, "s": 1.0}
@@ -27,6 +28,9 @@ def parse_duration(text: str) -> float:
     return sum(float(n) * _UNIT[unit] for n, unit in parts)
 
 
+INTERRUPTED = "interrupted by the officer (Ctrl-C)"  # or SIGTERM, treated the same
+
+
 def now() -> float:
     """The scan's clock (a test may replace it)."""
     return time.monotonic()
@@ -38,8 +42,38 @@ def describe_seconds(seconds: float) -> str:
 
 
 @dataclass
+class SeizeWatch:
+    """Running count and weight per SEIZE rule, so each new finding costs one look per rule
+    (``decide`` over every finding after every file grew quadratically with the findings)."""
+
+    rules: tuple[Rule, ...]
+    counts: list[int] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.rules = tuple(r for r in self.rules if r.verdict is Verdict.SEIZE)
+        self.counts = [0] * len(self.rules)
+        self.weights = [0.0] * len(self.rules)
+
+    def add(self, findings: Sequence[Finding], commit: bool = True) -> bool:
+        """True when the findings so far and these fire a SEIZE rule; ``commit`` keeps them."""
+        counts, weights = list(self.counts), list(self.weights)
+        for finding in findings:
+            for i, rule in enumerate(self.rules):
+                if selects(rule, finding):
+                    counts[i] += 1
+                    weights[i] += finding.weight
+        if commit:
+            self.counts, self.weights = counts, weights
+        return any(
+            c >= max(r.min_count, 1) and w >= r.min_weight
+            for r, c, w in zip(self.rules, counts, weights, strict=True)
+        )
+
+
+@dataclass
 class StopRules:
-    """Checked between files; ``reason`` is set once the scan must stop."""
+    """Checked between files and between a file's chunks; ``reason`` is set once the scan must stop."""
 
     budget_seconds: float = 0.0  # 0: no budget
     stop_on_seize: bool = False
@@ -47,25 +81,47 @@ class StopRules:
     reason: str = ""
     budget_used: bool = False
 
+    rules: tuple[Rule, ...] = ()  # the profile's, for --stop-on-seize
+    request: threading.Event | None = None  # set by a signal handler (Ctrl-C, SIGTERM): stop soon
+
     def __post_init__(self) -> None:
         self._started = self._now()
+        self._seize = SeizeWatch(self.rules)
 
     def _now(self) -> float:
         return self.clock() if self.clock else now()
 
     def check_time(self) -> bool:
+        """True once the scan must stop: asked to, or the budget used up."""
+        self.requested()
         if self.budget_seconds and not self.reason and self._now() - self._started >= self.budget_seconds:
             self.reason = f"time budget of {describe_seconds(self.budget_seconds)} used up (--budget)"
             self.budget_used = True
         return bool(self.reason)
 
-    def check_findings(self, findings: Sequence[Finding], rules: Sequence[Rule]) -> bool:
-        """Stop at the first finding that alone makes the verdict SEIZE (--stop-on-seize)."""
-        if self.stop_on_seize and not self.reason and findings:
-            whole = Coverage(volumes=(), files_seen=0, files_examined=0, bytes_read=0)
-            if decide(findings, whole, rules).verdict is Verdict.SEIZE:
-                self.reason = "stopped at the first SEIZE-grade finding (--stop-on-seize)"
+    def start_budget(self) -> None:
+        """The budget counts from here (after the whole-source hash, as the README says)."""
+        self._started = self._now()
+
+    def requested(self) -> bool:
+        """Only whether the officer asked to stop (not the budget): for the whole-source hash."""
+        if self.request is not None and self.request.is_set() and not self.reason:
+            self.reason = INTERRUPTED
         return bool(self.reason)
+
+    def should_stop(self) -> bool:
+        """Asked by workers between chunks: a stop, or the budget used up."""
+        return bool(self.reason) or self.check_time()
+
+    def check_findings(self, new: Sequence[Finding]) -> bool:
+        """Stop at the first findings that make the verdict SEIZE (--stop-on-seize)."""
+        if self.stop_on_seize and not self.reason and new and self._seize.add(new):
+            self.reason = "stopped at the first SEIZE-grade finding (--stop-on-seize)"
+        return bool(self.reason)
+
+    def would_seize(self, new: Sequence[Finding]) -> bool:
+        """Whether these findings, with those kept so far, make the verdict SEIZE (not kept)."""
+        return self._seize.add(new, commit=False)
 
     def interrupted(self, why: str) -> None:
         self.reason = self.reason or why

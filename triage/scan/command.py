@@ -2,13 +2,17 @@
 
 The report folder is chosen before any evidence is read and created with the journal
 (``scan.journal``, see resume.py), so the journal is on the output drive from the first finding
-on; a marker file in it says a scan is in progress until the report replaces it. SIGTERM is
-treated like Ctrl-C: the scan stops between files and a partial report that says so is written.
+on; a marker file in it says a scan is in progress until the report replaces it. Ctrl-C and
+SIGTERM ask the scan to stop: it stops within a chunk's read (workers check between chunks,
+the walk and the whole-source hash check too) and a signed partial report that says so is
+written; a second signal while that report is written is noted and ignored, so the officer
+always gets the report.
 """
 
 from __future__ import annotations
 
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -94,14 +98,25 @@ def close_folder(folder: Path) -> None:
 
 
 @contextmanager
-def terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM (a shutdown, ``kill``) stops the scan like Ctrl-C, so a partial report is written."""
+def stop_on_signals() -> Iterator[threading.Event]:
+    """Ctrl-C and SIGTERM set the returned event (the scan stops soon, with a partial report);
+    later signals only say that the report is being written. Outside the main thread (a batch
+    worker) nothing is installed and the event is never set by a signal."""
+    request = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield request
+        return
 
-    def interrupt(_signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt
+    def ask_to_stop(_signum: int, _frame: object) -> None:
+        if request.is_set():
+            click.echo("Already stopping: writing the partial report, please wait.", err=True)
+        else:
+            click.echo("Stopping: the report of what was examined so far is being written.", err=True)
+        request.set()
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {sig: signal.signal(sig, ask_to_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield
+        yield request
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

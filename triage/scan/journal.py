@@ -2,8 +2,10 @@
 
 One JSON object per line in ``<report folder>/scan.journal``: a ``start`` line (sources,
 profile and library hashes), the sources' own hashes, then one ``file`` line per examined
-file carrying everything that file produced (findings, problems, inventory rows, artefacts),
-one ``volume`` line when a volume's files and artefact parsers are done, and an ``end`` line.
+file carrying every record that file produced (finding drafts, problems, inventory rows,
+artefacts, tallies), one ``volume`` line with the records of a volume's stages (artefact
+parsers), and an ``end`` line. Replaying those records through the same ``Collector`` gives
+the same findings, ids and tallies as the run that wrote them.
 A line is only written once its file is wholly done, so a crash, a pulled USB stick or
 Ctrl-C loses at most the files in flight: ``--resume`` restores every journalled file and
 reads only the rest, so no finding is lost and no file is counted twice. A torn last line
@@ -19,12 +21,13 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from triage.plain import from_plain, to_plain, untag
+from triage.records import Artefact, Examined, FindingDraft, Problem, Record, Section, Tally
 
 JOURNAL_NAME = "scan.journal"
 IN_PROGRESS = "SCAN-IN-PROGRESS.txt"
@@ -34,7 +37,7 @@ every file examined so far. Continue it with:
 
     triage scan --resume "{folder}"
 """
-FORMAT = "triage.journal/1"
+FORMAT = "triage.journal/2"
 SYNC_SECONDS = 1.0
 T = TypeVar("T")
 
@@ -46,6 +49,26 @@ class JournalError(ValueError):
 def encode(value: Any) -> Any:
     """Records as JSON values with tagged datetimes (the one serialiser, ``triage.plain``)."""
     return to_plain(value, tagged=True)
+
+
+RECORD_TYPES: dict[str, type[Any]] = {
+    cls.__name__: cls for cls in (FindingDraft, Artefact, Problem, Examined, Tally, Section)
+}
+
+
+def encode_records(records: Iterable[Record]) -> list[dict[str, Any]]:
+    return [{"r": type(record).__name__, **encode(record)} for record in records]
+
+
+def decode_records(items: Iterable[dict[str, Any]]) -> list[Record]:
+    """The records of a journal line; an unknown record type means the journal is not ours."""
+    records = []
+    for item in items:
+        cls = RECORD_TYPES.get(str(item.get("r")))
+        if cls is None:
+            raise JournalError(f"unknown record type {item.get('r')!r} in the journal")
+        records.append(decode(cls, {k: v for k, v in item.items() if k != "r"}))
+    return records
 
 
 def decode(cls: type[T], data: Any) -> T:
@@ -95,12 +118,16 @@ def read_journal(path: Path) -> Iterator[dict[str, Any]]:
         yield record
 
 
-def file_keys(entries: Iterator[Any] | list[Any]) -> list[str]:
-    """A key per file that is the same in every walk of the same evidence (the resume key)."""
+def file_keys(entries: Iterable[Any], sources: dict[str, int]) -> list[str]:
+    """A key per file that is the same in every walk of the same evidence (the resume key).
+
+    The source is named by its place in the scan's list of sources, not by how its path was
+    typed: a scan started as ``disk.img`` and resumed as ``/cases/disk.img`` (or through a
+    symbolic link) must find its files again."""
     seen: dict[str, int] = {}
     keys = []
     for entry in entries:
-        key = f"{entry.source}|{entry.volume_index}|{entry.inode}|{entry.path}"
+        key = f"{sources.get(entry.source, entry.source)}|{entry.volume_index}|{entry.inode}|{entry.path}"
         seen[key] = seen.get(key, 0) + 1
         keys.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
     return keys

@@ -2,38 +2,38 @@
 
 All volumes of all sources are walked first (metadata only), then their files are put in one
 priority order (priority.py) so that a budget or a stop is spent on the places that matter.
-A bounded window of files is in flight on the worker threads; results are merged into the
-ScanContext strictly in scan order, each merged file is journalled, and a volume's artefact
-parsers run (``run_artefact_parsers(handles, ctx)``) as soon as its last file is merged.
-Memory is bounded by the window: a worker buffers at most one file for the analysers.
+A bounded window of files is in flight on the worker threads; each file's records are applied
+(``Collector.apply``) strictly in scan order and journalled, and a volume's stages (artefact
+parsers) run as soon as its last file is applied. Memory is bounded by the window: a worker
+buffers at most one file for the analysers. Workers read the stop flag between chunks, so a
+stop (budget, Ctrl-C, SIGTERM) ends the scan within a chunk's read.
 """
 
 from __future__ import annotations
 
-import json
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from triage.artefacts import run_artefact_parsers
+from triage.match.artefact_text import with_keyword_findings
+from triage.match.inputs import StageInputs, Stages
 from triage.progress import ScanProgress
-from triage.records import Finding, Problem, Volume, VolumeCoverage
-from triage.scan.budget import StopRules
-from triage.scan.context import ScanContext
-from triage.scan.journal import encode, file_keys
+from triage.records import Finding, Problem, Record, Volume, VolumeCoverage
+from triage.scan.budget import INTERRUPTED, StopRules
+from triage.scan.collect import Collector
+from triage.scan.examine import expand
+from triage.scan.journal import file_keys
 from triage.scan.priority import SHORT_TIERS, TIERS, area_of, priority_key
 from triage.scan.resume import Restored, ScanJournal
 from triage.scan.sweep import quick_sweep
-from triage.scan.workers import FileOutcome, examine_and_match
+from triage.scan.workers import IN_FLIGHT_PER_WORKER, FileOutcome, file_workers, in_order
 from triage.sources import EvidenceSource
 from triage.walk.directory import walk_directory
 from triage.walk.files import FileHandle
 from triage.walk.tsk import walk_filesystem
 from triage.walk.volumes import open_volumes
 
-IN_FLIGHT_PER_WORKER = 4
 NOT_EXAMINED_SECTION = "Not examined: the scan stopped early"
 
 
@@ -55,16 +55,19 @@ class VolumeWork:
 
 @dataclass
 class ScanState:
-    """What the loop needs besides the context: sinks for coverage and the stop rules."""
+    """What the loop needs: the stage inputs and stages, where records go, and the stop rules."""
 
-    ctx: ScanContext
+    inputs: StageInputs
+    stages: Stages
+    collected: Collector
     progress: ScanProgress
     stop: StopRules
-    skipped: Counter[str]
     journal: ScanJournal | None = None
     hash_only: bool = False
     workers: int = 2
+    processes: bool = False  # examine in forked processes (every source re-readable from a fork)
     area: str = ""
+    not_examined: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -78,20 +81,31 @@ def walk_sources(sources: list[EvidenceSource], state: ScanState) -> list[Volume
     """Every volume in source order: its files, or why it could not be examined."""
     volumes: list[VolumeWork | VolumeCoverage] = []
     for source in sources:
-        for volume, walk, reason in _volumes(source, state):
-            volumes.append(
-                VolumeWork(volume, list(walk)) if walk is not None else VolumeCoverage(volume, False, reason)
-            )
+        for volume, walk, reason in _volumes(source, state.collected):
+            if walk is None:
+                volumes.append(VolumeCoverage(volume, False, reason))
+            elif state.stop.requested():
+                volumes.append(VolumeCoverage(volume, False, f"not walked: {state.stop.reason}"))
+            else:
+                volumes.append(VolumeWork(volume, list(_until_stopped(walk, state.stop))))
     return volumes
 
 
+def _until_stopped(walk: Iterator[FileHandle], stop: StopRules, every: int = 1000) -> Iterator[FileHandle]:
+    """The walk, cut short when the scan is told to stop (checked every ``every`` entries)."""
+    for count, handle in enumerate(walk, 1):
+        yield handle
+        if count % every == 0 and stop.requested():
+            return
+
+
 def _volumes(
-    source: EvidenceSource, state: ScanState
+    source: EvidenceSource, collected: Collector
 ) -> Iterator[tuple[Volume, Iterator[FileHandle] | None, str]]:
     def skip(why: str) -> None:
-        state.skipped[why] += 1
+        collected.skipped[why] += 1
 
-    problem = state.ctx.problem
+    problem = collected.problems.append
     if source.directory is not None:
         volume = Volume(source.name, 0, 0, 0, "directory", "directory")
         yield volume, walk_directory(source.directory, source.name, problem, skip), ""
@@ -117,7 +131,7 @@ def scan_volumes(volumes: list[VolumeWork | VolumeCoverage], state: ScanState, r
         swept = quick_sweep(queue, state) if state.stop.stop_on_seize and not state.hash_only else None
     except KeyboardInterrupt:
         swept = None
-        state.stop.interrupted("interrupted by the officer (Ctrl-C)")
+        state.stop.interrupted(INTERRUPTED)
     if swept is not None:
         _apply(swept[1], swept[0], state, restored, journal=False)
     elif not state.stop.reason:
@@ -128,8 +142,10 @@ def scan_volumes(volumes: list[VolumeWork | VolumeCoverage], state: ScanState, r
 
 def _queue(works: list[VolumeWork], restored: Restored) -> list[Queued]:
     queue = []
+    sources = {name: i for i, name in enumerate(dict.fromkeys(w.volume.source for w in works))}
     for work in works:
-        for key, handle in zip(file_keys(h.entry for h in work.handles), work.handles, strict=True):
+        keys = file_keys((h.entry for h in work.handles), sources)
+        for key, handle in zip(keys, work.handles, strict=True):
             if key in restored.files:
                 work.examined.append(handle)
                 work.bytes_read += restored.files[key]
@@ -141,65 +157,37 @@ def _queue(works: list[VolumeWork], restored: Restored) -> list[Queued]:
 
 
 def _run_queue(queue: list[Queued], state: ScanState, restored: Restored) -> None:
-    window: deque[tuple[Future[FileOutcome], Queued]] = deque()
-    limit = state.workers * IN_FLIGHT_PER_WORKER
-    with ThreadPoolExecutor(state.workers, thread_name_prefix="examine") as pool:
-        try:
-            for item in queue:
-                if state.stop.check_time() or state.stop.reason:
-                    break
-                window.append((pool.submit(examine_and_match, item.handle, state.ctx, state.hash_only), item))
-                while window and (len(window) >= limit or window[0][0].done()) and not state.stop.reason:
-                    _merge(*window.popleft(), state, restored)
-            while window and (not state.stop.reason or state.stop.budget_used):
-                _merge(*window.popleft(), state, restored)  # a budget stop keeps what is in flight
-        except KeyboardInterrupt:
-            state.stop.interrupted("interrupted by the officer (Ctrl-C)")
-        finally:
-            for future, _ in window:
-                future.cancel()
-
-
-def _merge(future: Future[FileOutcome], item: Queued, state: ScanState, restored: Restored) -> None:
-    _apply(future.result(), item, state, restored)
+    try:
+        workers = state.workers if state.processes else -state.workers
+        with file_workers(queue, state.inputs, state.stop, workers, state.hash_only) as (submit, on_stop):
+            window = state.workers * IN_FLIGHT_PER_WORKER
+            for item, outcome in in_order(queue, submit, window, state.stop, on_stop):
+                if not outcome.stopped:
+                    _apply(outcome, item, state, restored)
+    except KeyboardInterrupt:
+        state.stop.interrupted(INTERRUPTED)
 
 
 def _apply(
     outcome: FileOutcome, item: Queued, state: ScanState, restored: Restored, journal: bool = True
 ) -> None:
-    """Put one file's results into the context, in scan order, and journal them."""
-    ctx, work = state.ctx, item.work
-    first = len(ctx.log.findings)
-    for fields in outcome.findings:
-        ctx.log.add(**fields)
-    for problem in outcome.problems:
-        ctx.problem(problem)
-    ctx.inventory.extend(outcome.inventory)
-    ctx.artefacts.extend(outcome.artefacts)
-    state.skipped.update(outcome.skipped)
+    """Apply one file's records, in scan order, and journal them."""
+    work = item.work
+    new = state.collected.apply(outcome.records)
     work.examined.append(item.handle)
     work.bytes_read += outcome.examined.bytes_read
     work.pending -= 1
-    new = ctx.log.findings[first:]
     if state.journal is not None and journal:
-        state.journal.file(
-            item.key,
-            outcome.examined.bytes_read,
-            findings=new,
-            problems=outcome.problems,
-            inventory=outcome.inventory,
-            artefacts=outcome.artefacts,
-            skipped=dict(outcome.skipped),
-        )
-    _show(outcome, new, state)
+        state.journal.file(item.key, outcome.examined.bytes_read, outcome.records, urgent=bool(new))
+    _show(item, outcome, new, state)
     if new:
-        state.stop.check_findings(ctx.log.findings, ctx.profile.rules)
+        state.stop.check_findings(new)
     if work.pending == 0:
         _finish_volume(work, state, restored)
 
 
-def _show(outcome: FileOutcome, new: list[Finding], state: ScanState) -> None:
-    area = SHORT_TIERS[area_of(outcome.handle.entry).tier]
+def _show(item: Queued, outcome: FileOutcome, new: list[Finding], state: ScanState) -> None:
+    area = SHORT_TIERS[area_of(item.handle.entry).tier]
     if area != state.area:
         state.area = area
         state.progress.area(area)
@@ -210,45 +198,41 @@ def _show(outcome: FileOutcome, new: list[Finding], state: ScanState) -> None:
 
 
 def _finish_volume(work: VolumeWork, state: ScanState, restored: Restored) -> None:
-    """Run the volume's artefact parsers once all its files are examined, and journal them."""
+    """Run the volume stages once all its files are examined, and journal what they produced."""
     work.parsed = True
     if work.volume.name in restored.volumes or state.hash_only:
         return
-    ctx = state.ctx
-    marks = (len(ctx.log.findings), len(ctx.inventory), len(ctx.artefacts))
-    problems: list[Problem] = []
-    sink = ctx.problem
-    ctx.problem = lambda p: (problems.append(p), sink(p))  # type: ignore[assignment, func-returns-value]
-    try:
-        run_artefact_parsers(work.handles, ctx)
-    finally:
-        ctx.problem = sink
+    records = list(volume_records(work.handles, state))
+    state.collected.apply(records)
     if state.journal is not None:
-        state.journal.volume(
-            work.volume.name,
-            findings=ctx.log.findings[marks[0] :],
-            problems=problems,
-            inventory=ctx.inventory[marks[1] :],
-            artefacts=ctx.artefacts[marks[2] :],
-            sections=_plain_sections(ctx.sections),
+        state.journal.volume(work.volume.name, records)
+
+
+def volume_records(handles: list[FileHandle], state: ScanState) -> Iterator[Record]:
+    """The volume stages' records, nested content examined, keyword findings on artefact text."""
+    inputs = state.inputs
+    for stage in state.stages.volume:
+        yield from with_keyword_findings(
+            expand(_guarded(stage.name, stage.run(handles, inputs)), inputs), inputs.keywords
         )
 
 
-def _plain_sections(sections: dict[str, Any]) -> dict[str, Any]:
-    """Sections as they can be journalled (JSON-able values only)."""
-    plain = {}
-    for title, value in sections.items():
-        try:
-            json.dumps(encode(value))
-        except (TypeError, ValueError):
-            continue
-        plain[title] = value
-    return plain
+def _guarded(name: str, records: Iterator[Record]) -> Iterator[Record]:
+    try:
+        yield from records
+    except Exception as exc:  # a stage's bug costs the rest of that stage, never the scan
+        import traceback
+
+        yield Problem(
+            name,
+            f"{name} failed (a fault in triage): {exc!r}"[:500],
+            "tool-fault",
+            detail=traceback.format_exc(),
+        )
 
 
 def _stopped_early(works: list[VolumeWork], state: ScanState) -> None:
     """Say what was not examined; on a budget stop, still parse what was examined."""
-    rows = []
     for work in works:
         if work.parsed:
             continue
@@ -260,9 +244,11 @@ def _stopped_early(works: list[VolumeWork], state: ScanState) -> None:
                 files[area_of(handle.entry).name] += 1
                 sizes[area_of(handle.entry).name] += handle.entry.size
         for area, count in sorted(files.items(), key=lambda item: TIERS.index(item[0])):
-            rows.append({"volume": work.volume.name, "area": area, "files": count, "bytes": sizes[area]})
+            row = {"volume": work.volume.name, "area": area, "files": count, "bytes": sizes[area]}
+            state.not_examined.append(row)
         if state.stop.budget_used and work.examined and not state.hash_only:
-            run_artefact_parsers(work.examined, state.ctx)
+            state.collected.apply(volume_records(work.examined, state))
         else:
-            state.skipped[f"artefact parsers not run on {work.volume.name} (scan stopped early)"] += 1
-    state.ctx.sections[NOT_EXAMINED_SECTION] = rows
+            state.collected.skipped[
+                f"artefact parsers not run on {work.volume.name} (scan stopped early)"
+            ] += 1

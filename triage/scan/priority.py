@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from triage.artefacts.users import in_user_profile
 from triage.records import Entry
 
 MEDIA_EXTENSIONS = frozenset(
@@ -45,7 +46,6 @@ MEDIA_EXTENSIONS = frozenset(
         "flv",
     ]
 )
-_USER_HOME = re.compile(r"^/(users|documents and settings|home)/[^/]+/|^/root/|^/private/var/mobile/", re.I)
 _BROWSER = re.compile(
     r"/(google/chrome|chromium|microsoft/edge|bravesoftware|opera software|mozilla/firefox|\.mozilla|"
     r"library/safari|library/caches|\.config/(google-chrome|chromium|microsoft-edge)|\.cache/mozilla)(/|$)",
@@ -82,7 +82,7 @@ class Area:
 
 def area_of(entry: Entry) -> Area:
     path = entry.path
-    if _USER_HOME.match(path):
+    if in_user_profile(path):
         extension = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
         return Area(0 if extension in MEDIA_EXTENSIONS or _BROWSER.search(path) else 1)
     if _SYSTEM.match(path):

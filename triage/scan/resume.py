@@ -1,20 +1,20 @@
 """Start, continue and replay a scan journal (see journal.py for the format).
 
 ``--resume <report folder>`` reads the journal, checks that the sources, profile and
-libraries are the ones it was started with, replays every finished file's findings,
-problems, inventory rows and artefacts into the new scan in their original order (so finding
-ids are the same as they would have been), and tells the scan which files to skip.
+libraries are the ones it was started with, replays every finished file's and volume's
+records into the new scan's collector in their original order (so finding ids and tallies
+are the same as they would have been), and tells the scan which files to skip.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from triage.records import Artefact, Examined, Finding, Problem, SourceInfo
-from triage.scan.context import ScanContext
+from triage.records import Record, SourceInfo
+from triage.scan.collect import Collector
 from triage.scan.journal import (
     FORMAT,
     IN_PROGRESS,
@@ -22,6 +22,8 @@ from triage.scan.journal import (
     JournalError,
     JournalWriter,
     decode,
+    decode_records,
+    encode_records,
     read_journal,
 )
 
@@ -34,8 +36,7 @@ class Restored:
     sources: list[SourceInfo] = field(default_factory=list)
     files: dict[str, int] = field(default_factory=dict)  # key -> bytes read
     volumes: set[str] = field(default_factory=set)  # volumes whose parsers ran
-    records: list[dict[str, Any]] = field(default_factory=list)  # file and volume lines, in order
-    sections: dict[str, Any] = field(default_factory=dict)
+    records: list[list[Record]] = field(default_factory=list)  # of file and volume lines, in order
     runs: int = 0
 
 
@@ -56,13 +57,11 @@ class ScanJournal:
     def source(self, info: SourceInfo) -> None:
         self._writer.write("source", urgent=True, info=info)
 
-    def file(self, key: str, bytes_read: int, **produced: Any) -> None:
-        self._writer.write(
-            "file", urgent=bool(produced.get("findings")), key=key, bytes=bytes_read, **produced
-        )
+    def file(self, key: str, bytes_read: int, records: Iterable[Record], urgent: bool = False) -> None:
+        self._writer.write("file", urgent=urgent, key=key, bytes=bytes_read, records=encode_records(records))
 
-    def volume(self, name: str, **produced: Any) -> None:
-        self._writer.write("volume", urgent=True, volume=name, **produced)
+    def volume(self, name: str, records: Iterable[Record]) -> None:
+        self._writer.write("volume", urgent=True, volume=name, records=encode_records(records))
 
     def end(self, partial_reason: str) -> None:
         self._writer.write("end", urgent=True, partial=bool(partial_reason), reason=partial_reason)
@@ -85,17 +84,20 @@ def _restore(path: Path, start: dict[str, Any]) -> Restored:
             restored.sources.append(decode(SourceInfo, record["info"]))
         elif kind == "file" and record["key"] not in restored.files:
             restored.files[record["key"]] = int(record["bytes"])
-            restored.records.append(record)
+            restored.records.append(decode_records(record.get("records", [])))
         elif kind == "volume" and record["volume"] not in restored.volumes:
             restored.volumes.add(record["volume"])
-            restored.records.append(record)
-            restored.sections = record.get("sections") or restored.sections
+            restored.records.append(decode_records(record.get("records", [])))
     if not restored.start:
         raise JournalError(f"{path} has no start line: not a scan journal")
     return restored
 
 
 def _check_same_scan(earlier: dict[str, Any], now: dict[str, Any], path: Path) -> None:
+    if earlier.get("format") != FORMAT:
+        raise JournalError(
+            f"{path}: written by another version of triage ({earlier.get('format')}): cannot resume"
+        )
     for name in ("sources", "profile_sha256", "libraries", "hash_only"):
         if earlier.get(name) != now.get(name):
             raise JournalError(
@@ -103,15 +105,7 @@ def _check_same_scan(earlier: dict[str, Any], now: dict[str, Any], path: Path) -
             )
 
 
-def replay(restored: Restored, ctx: ScanContext, skipped: Callable[[dict[str, int]], None]) -> None:
-    """Put every journalled file's and volume's results back, in their original order."""
-    for record in restored.records:
-        for fields in record.get("findings", []):
-            finding = decode(Finding, fields)
-            ctx.log.add(**{k: getattr(finding, k) for k in fields if k != "id"})
-        for problem in record.get("problems", []):
-            ctx.problem(decode(Problem, problem))
-        ctx.inventory.extend(decode(Examined, x) for x in record.get("inventory", []))
-        ctx.artefacts.extend(decode(Artefact, x) for x in record.get("artefacts", []))
-        skipped(record.get("skipped", {}))
-    ctx.sections.update(restored.sections)
+def replay(restored: Restored, collected: Collector) -> None:
+    """Put every journalled file's and volume's records back, in their original order."""
+    for records in restored.records:
+        collected.apply(records)

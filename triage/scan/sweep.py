@@ -11,14 +11,11 @@ resumed scan examines every file fully.
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from triage.records import Finding
+from triage.records import FindingDraft
 from triage.scan.priority import area_of
-from triage.scan.workers import FileOutcome, examine_and_match
+from triage.scan.workers import IN_FLIGHT_PER_WORKER, FileOutcome, file_workers, in_order
 
 if TYPE_CHECKING:
     from triage.scan.pipeline import Queued, ScanState
@@ -36,30 +33,16 @@ def quick_sweep(queue: list[Queued], state: ScanState) -> tuple[Queued, FileOutc
     if not first_tier:
         return None
     state.progress.area(SWEEP_AREA)
-    rules = state.ctx.profile.rules
-    for item, outcome in _hashed_in_order(first_tier, state):
-        found = [Finding(id="F----", **fields) for fields in outcome.findings]  # type: ignore[arg-type]
-        if found and state.stop.check_findings([*state.ctx.log.findings, *found], rules):
-            state.stop.reason = SWEEP_REASON
-            return item, outcome
-        if state.stop.check_time():
-            return None
+
+    workers = state.workers if state.processes else -state.workers
+    with file_workers(first_tier, state.inputs, state.stop, workers, True) as (submit, on_stop):
+        window = state.workers * IN_FLIGHT_PER_WORKER
+        for item, outcome in in_order(first_tier, submit, window, state.stop, on_stop):
+            found = [r.numbered("F----") for r in outcome.records if isinstance(r, FindingDraft)]
+            if found and state.stop.would_seize(found):
+                state.stop.reason = SWEEP_REASON
+                on_stop()
+                return item, outcome
+            if state.stop.check_time():
+                return None
     return None
-
-
-def _hashed_in_order(items: list[Queued], state: ScanState) -> Iterator[tuple[Queued, FileOutcome]]:
-    window: deque[tuple[Future[FileOutcome], Queued]] = deque()
-    limit = state.workers * 4
-    with ThreadPoolExecutor(state.workers, thread_name_prefix="sweep") as pool:
-        try:
-            for item in items:
-                window.append((pool.submit(examine_and_match, item.handle, state.ctx, True), item))
-                while window and (len(window) >= limit or window[0][0].done()):
-                    future, done = window.popleft()
-                    yield done, future.result()
-            while window:
-                future, done = window.popleft()
-                yield done, future.result()
-        finally:
-            for future, _ in window:
-                future.cancel()

@@ -1,84 +1,169 @@
-"""Examine one file on a worker thread and hand back everything it produced.
+"""Examine files on workers and hand back everything each produced, as records, in scan order.
 
-Threads, not processes (measured, bench/RESULTS.md, issue 10): hashlib, os.pread and
-libmagic (ctypes) release the GIL, Pillow releases it while decoding, and pytsk3 objects
-cannot be sent to another process, which would have to reopen the evidence. A worker gets a
-copy of the ScanContext whose log, problem sink, inventory and artefact list are its own
-buffers, so content analysers run unchanged on the worker; the scan merges each file's
-buffers into the real context in scan order, which keeps finding ids stable and lets the
-journal write one line per finished file.
+A worker touches nothing shared: it returns the file's records (plain, picklable dataclasses)
+and the scan applies them in scan order, which keeps finding ids stable and lets the journal
+write one line per finished file.
+
+Two kinds of workers (bench/RESULTS.md, issue 15):
+
+* processes (``fork``), the default on Linux with more than one worker: pytsk3, pyahocorasick,
+  libmagic's callers and pdqhash hold the GIL, so threads could not use a second core. Each
+  process is forked after the walk and inherits the walk's file handles, the stage inputs
+  (memory-mapped hash sets, the keyword automaton, the perceptual index) and the opened
+  sources; a task is a file's place in the queue and the answer its records. Reads are
+  ``os.pread`` on inherited descriptors (no shared file offset); sources whose reader keeps a
+  file position of its own (E01 through libewf) use threads instead.
+* threads, elsewhere (one worker, Windows, E01, nested sources).
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
+import multiprocessing
+import signal
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from triage.records import Artefact, Examined, Finding, Problem
-from triage.scan.context import ScanContext
-from triage.scan.examine import KNOWN_GOOD, examine_file
-from triage.scan.findings import FindingLog
+from triage.match.inputs import StageInputs
+from triage.records import Examined, Problem, Record
+from triage.scan.examine import ScanStopped, examine_file
 from triage.walk.files import FileHandle
 
-KNOWN_GOOD_SKIP = "known-good (hash set): hashed, not keyword- or image-scanned"
+if TYPE_CHECKING:
+    from triage.scan.budget import StopRules
+
+IN_FLIGHT_PER_WORKER = 4
+WAIT_SECONDS = 0.25  # how often the scan looks at its stop rules while a file is being examined
 
 
-class BufferedLog(FindingLog):
-    """Keeps the fields of each finding one file adds; the scan numbers them when merging."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.added: list[dict[str, Any]] = []
-
-    def add(self, **fields: object) -> Finding:
-        self.added.append(fields)
-        finding = Finding(id="F----", **fields)  # type: ignore[arg-type]
-        self.findings.append(finding)
-        return finding
+class HasHandle(Protocol):
+    @property
+    def handle(self) -> FileHandle: ...
 
 
-@dataclass
+Item = TypeVar("Item", bound=HasHandle)
+
+
+@dataclass(frozen=True)
 class FileOutcome:
     """What examining one file produced, in the order it was produced."""
 
-    handle: FileHandle
     examined: Examined
-    findings: list[dict[str, Any]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    inventory: list[Examined] = field(default_factory=list)
-    artefacts: list[Artefact] = field(default_factory=list)
-    skipped: Counter[str] = field(default_factory=Counter)
+    records: tuple[Record, ...]
+    stopped: bool = False  # the scan stopped while this file was read: not examined
 
 
-def examine_and_match(handle: FileHandle, ctx: ScanContext, hash_only: bool = False) -> FileOutcome:
+def examine_and_match(
+    handle: FileHandle, inputs: StageInputs, hash_only: bool = False, stop: Callable[[], bool] | None = None
+) -> FileOutcome:
     """Read once; match hash sets, keywords (content and path) and run analysers. Never raises."""
-    problems: list[Problem] = []
-    skipped: Counter[str] = Counter()
-    log = BufferedLog()
-    own = dataclasses.replace(ctx, log=log, problem=problems.append, inventory=[], artefacts=[])
     try:
-        examined = _examine(handle, own, hash_only, skipped)
-    except Exception as exc:  # an analyser's bug must cost one file, never the scan
-        examined = Examined(
-            handle.entry, complete=False, error=f"internal error: {type(exc).__name__}: {exc}"
-        )
-        problems.append(Problem(handle.entry.location, examined.error))
-    return FileOutcome(handle, examined, log.added, problems, own.inventory, own.artefacts, skipped)
+        examined, records = examine_file(handle, inputs, hash_only, stop)
+    except ScanStopped:
+        return FileOutcome(Examined(handle.entry, complete=False), (), stopped=True)
+    except Exception as exc:  # a bug in triage must cost one file, never the scan
+        error = f"internal error: {type(exc).__name__}: {exc}"
+        examined = Examined(handle.entry, complete=False, error=error)
+        fault = Problem(handle.entry.location, error, "tool-fault", handle.entry.size, traceback.format_exc())
+        return FileOutcome(examined, (examined, fault))
+    return FileOutcome(examined, tuple(records))
 
 
-def _examine(handle: FileHandle, ctx: ScanContext, hash_only: bool, skipped: Counter[str]) -> Examined:
-    examined, hits, matches = examine_file(handle, ctx, hash_only=hash_only)
-    ctx.inventory.append(examined)
-    if examined.error:
-        ctx.problem(Problem(handle.entry.location, examined.error))
-    for match in matches:
-        if match.label != KNOWN_GOOD:
-            ctx.log.hash_match(examined, match)
-    if any(match.label == KNOWN_GOOD for match in matches):
-        skipped[KNOWN_GOOD_SKIP] += 1
-    if not hash_only:
-        ctx.log.keyword_hits(examined, hits, "content")
-        ctx.log.keyword_hits(examined, ctx.keywords.scan_text(handle.entry.path), "path")
-    return examined
+def in_order(
+    items: Sequence[Item],
+    submit: Callable[[Item], Future[FileOutcome]],
+    window: int,
+    stop: StopRules,
+    on_stop: Callable[[], None] = lambda: None,
+) -> Iterator[tuple[Item, FileOutcome]]:
+    """Each item's outcome in order, at most ``window`` in flight. A stop ends it (``on_stop``
+    tells the workers); a budget stop still yields what was finished in flight."""
+    pending: deque[tuple[Future[FileOutcome], Item]] = deque()
+    try:
+        for item in items:
+            if stop.check_time():
+                break
+            pending.append((submit(item), item))
+            while pending and (len(pending) >= window or pending[0][0].done()) and not stop.reason:
+                future, done = pending.popleft()
+                yield done, _wait(future, stop, on_stop)
+        if stop.reason:
+            on_stop()
+        while pending and (not stop.reason or stop.budget_used):
+            future, done = pending.popleft()
+            yield done, _wait(future, stop, on_stop)
+    finally:
+        for future, _ in pending:
+            future.cancel()
+
+
+def _wait(future: Future[FileOutcome], stop: StopRules, on_stop: Callable[[], None]) -> FileOutcome:
+    while True:
+        try:
+            return future.result(timeout=WAIT_SECONDS)
+        except FutureTimeout:
+            if stop.check_time():
+                on_stop()
+
+
+@contextmanager
+def thread_workers(
+    workers: int, examine: Callable[[FileHandle], FileOutcome], prefix: str
+) -> Iterator[Callable[[Item], Future[FileOutcome]]]:
+    with ThreadPoolExecutor(workers, thread_name_prefix=prefix) as pool:
+        yield lambda item: pool.submit(examine, item.handle)
+
+
+# What a forked worker inherits: set in the parent just before the fork, read in the child.
+_CHILD: dict[str, Any] = {}
+
+
+@contextmanager
+def process_workers(
+    items: Sequence[Item], inputs: StageInputs, hash_only: bool, workers: int
+) -> Iterator[tuple[Callable[[Item], Future[FileOutcome]], Callable[[], None]]]:
+    """Forked workers that examine ``items`` by their place; yields (submit, tell them to stop)."""
+    context = multiprocessing.get_context("fork")
+    stop_event = context.Event()
+    place = {id(item): i for i, item in enumerate(items)}
+    _CHILD.update(items=items, inputs=inputs, hash_only=hash_only, stop=stop_event)
+    pool: Executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_child_start)
+    try:
+        yield (lambda item: pool.submit(_examine_in_child, place[id(item)])), stop_event.set
+    finally:
+        stop_event.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        _CHILD.clear()
+
+
+@contextmanager
+def file_workers(
+    items: Sequence[Item], inputs: StageInputs, stop: StopRules, workers: int, hash_only: bool
+) -> Iterator[tuple[Callable[[Item], Future[FileOutcome]], Callable[[], None]]]:
+    """``workers`` forked processes (threads when negative, when one, or without ``fork``);
+    yields (submit an item, tell the workers to stop)."""
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        with process_workers(items, inputs, hash_only, workers) as pair:
+            yield pair
+        return
+
+    def examine(handle: FileHandle) -> FileOutcome:
+        return examine_and_match(handle, inputs, hash_only, stop.should_stop)
+
+    with thread_workers(abs(workers) or 1, examine, "examine") as submit:
+        yield submit, lambda: None
+
+
+def _child_start() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what a Ctrl-C means
+
+
+def _examine_in_child(index: int) -> FileOutcome:
+    stop = _CHILD["stop"]
+    handle = _CHILD["items"][index].handle
+    return examine_and_match(handle, _CHILD["inputs"], _CHILD["hash_only"], stop.is_set)

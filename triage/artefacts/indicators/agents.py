@@ -1,6 +1,7 @@
 """A remote monitoring agent that the order requires but that is missing or disabled.
 
-Which agents are expected is profile data, ``[[scan.monitoring_agents]]`` with ``name``, ``os``
+Which agents are expected is profile data, ``[[scan.monitoring_agents]]`` (typed as
+``triage.profile.MonitoringAgent``) with ``name``, ``os``
 ("windows", "linux" or "macos"), ``paths`` (fnmatch patterns over lower-cased paths, at least
 one must exist) and, on Windows, ``services`` (service key names under
 ``SYSTEM\\ControlSet00N\\Services``; ``Start`` = 4 means disabled). The check runs only on a
@@ -12,15 +13,16 @@ disabled.
 from __future__ import annotations
 
 import fnmatch
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from triage.artefacts.common import DAMAGE_ERRORS
 from triage.artefacts.windows.hives import open_hive
-from triage.records import Artefact, Entry
+from triage.records import Artefact, Entry, FindingDraft, Record
 from triage.walk.files import FileHandle
 
 if TYPE_CHECKING:
-    from triage.scan.context import ScanContext
+    from triage.profile import MonitoringAgent, Profile
 
 NAME = "indicators/monitoring-agent"
 SYSTEM_HIVE = "/windows/system32/config/system"
@@ -32,29 +34,29 @@ OS_MARKERS = {
 DISABLED = 4
 
 
-def missing_agents(handles: list[FileHandle], ctx: ScanContext) -> None:
-    agents: list[dict[str, Any]] = list(ctx.profile.options.get("monitoring_agents", []))
+def missing_agents(handles: list[FileHandle], profile: Profile) -> Iterator[Record]:
+    agents = profile.scan.monitoring_agents
     if not agents:
         return
     by_path = {h.entry.path.lower(): h for h in handles}
     for agent in agents:
-        marker = by_path.get(OS_MARKERS.get(str(agent.get("os", "windows")).lower(), ""))
+        marker = by_path.get(OS_MARKERS[agent.os])
         if marker is None:
             continue
         problems = _file_problems(agent, by_path) + _service_problems(agent, by_path.get(SYSTEM_HIVE))
         if problems:
-            _report(str(agent.get("name", "monitoring agent")), problems, marker.entry, ctx)
+            yield from _report(agent.name, problems, marker.entry)
 
 
-def _file_problems(agent: dict[str, Any], by_path: dict[str, FileHandle]) -> list[str]:
-    patterns = [str(p).lower() for p in agent.get("paths", [])]
+def _file_problems(agent: MonitoringAgent, by_path: dict[str, FileHandle]) -> list[str]:
+    patterns = [p.lower() for p in agent.paths]
     if not patterns or any(fnmatch.fnmatchcase(p, pat) for p in by_path for pat in patterns):
         return []
     return [f"none of its files were found ({', '.join(patterns)})"]
 
 
-def _service_problems(agent: dict[str, Any], system: FileHandle | None) -> list[str]:
-    services = [str(s) for s in agent.get("services", [])]
+def _service_problems(agent: MonitoringAgent, system: FileHandle | None) -> list[str]:
+    services = list(agent.services)
     if not services or system is None:
         return []
     try:
@@ -88,11 +90,9 @@ def _service_starts(system: FileHandle, services: list[str]) -> dict[str, int | 
     return starts
 
 
-def _report(name: str, problems: list[str], system: Entry, ctx: ScanContext) -> None:
+def _report(name: str, problems: list[str], system: Entry) -> Iterator[Record]:
     summary = f"Monitoring agent {name!r} is required but {'; '.join(problems)}"
     detail = {"agent": name, "problems": problems, "system_file": system.path}
-    ctx.log.add(
-        kind="indicator", label="monitoring-agent-missing", summary=summary, entry=system, detail=detail
-    )
+    yield FindingDraft("indicator", "monitoring-agent-missing", summary, system, detail=detail)
     values = {"name": name, "expected": "; ".join(problems)}
-    ctx.artefacts.append(Artefact("indicator/monitoring-agent-missing", NAME, system, None, "", values))
+    yield Artefact("indicator/monitoring-agent-missing", NAME, system, None, "", values)

@@ -5,28 +5,29 @@ One finding per indicator per volume (kind "indicator", label = the order condit
 how many traces were found, the first few paths or programs, and whose profile they are in;
 and one ``indicator/<condition>`` artefact per trace group, so the report lists them with
 user and time. Runs after the registry parsers (PARSERS order), so installed programs from
-this volume are already in ``ctx.artefacts``.
+this volume are among the artefacts found before it (``ArtefactInputs.earlier``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from triage.artefacts.indicators import Indicator, IndicatorLibrary, library_path, load_library
+from triage.artefacts.indicators import Indicator, IndicatorLibrary, indicators_of
 from triage.artefacts.indicators.agents import missing_agents
 from triage.artefacts.indicators.encrypted import HEAD_BYTES, encryption_signature, looks_like_container
 from triage.artefacts.users import user_for_path
 from triage.identify import identify
-from triage.records import Artefact, Entry
+from triage.records import Artefact, Entry, FindingDraft, Record
 from triage.walk.files import FileHandle
 
 if TYPE_CHECKING:
-    from triage.artefacts import VolumeFiles
-    from triage.scan.context import ScanContext
+    from triage.artefacts import ArtefactInputs, VolumeFiles
 
 NAME = "indicators/order-conditions"
 MAX_SHOWN = 10
+ACTIVITY = ("windows/prefetch", "windows/shortcut", "windows/jumplist")  # parsed in triage.artefacts.windows
 ENCRYPTED = Indicator("encrypted-container", "Encrypted volume or container file", "encryption")
 
 
@@ -44,8 +45,10 @@ class OrderConditionChecks:
     def selects(self, entry: Entry) -> bool:
         return not entry.stream
 
-    def parse(self, selected: list[FileHandle], files: VolumeFiles, ctx: ScanContext) -> None:
-        library = load_library(library_path(ctx.profile))
+    def parse(
+        self, selected: list[FileHandle], files: VolumeFiles, inputs: ArtefactInputs
+    ) -> Iterator[Record]:
+        library = inputs.indicators or indicators_of(inputs.profile)
         traces: dict[str, _Traces] = {}
         for handle in selected:
             indicator = library.match_path(handle.entry.path)
@@ -53,11 +56,11 @@ class OrderConditionChecks:
                 _add(traces, indicator, handle.entry, handle.entry.path)
             _check_container(traces, handle)
         if selected:
-            _check_software(traces, library, selected[0].entry, ctx)
+            _check_software(traces, library, selected[0].entry, inputs.earlier)
         for found in traces.values():
-            _report(found, ctx)
+            yield from _report(found)
         if selected:
-            missing_agents(selected, ctx)
+            yield from missing_agents(selected, inputs.profile)
 
 
 def _add(traces: dict[str, _Traces], indicator: Indicator, entry: Entry, note: str, user: str = "") -> None:
@@ -85,15 +88,19 @@ def _check_container(traces: dict[str, _Traces], handle: FileHandle) -> None:
 
 
 def _check_software(
-    traces: dict[str, _Traces], library: IndicatorLibrary, first: Entry, ctx: ScanContext
+    traces: dict[str, _Traces], library: IndicatorLibrary, first: Entry, earlier: tuple[Artefact, ...]
 ) -> None:
-    """Installed or executed programs (Uninstall keys, Amcache) and mounted volumes (MountedDevices,
-    MountPoints2: a VeraCrypt or TrueCrypt volume mounted in the past) named in the library."""
-    for artefact in ctx.artefacts:
+    """Installed or executed programs (Uninstall keys, Amcache, Prefetch), programs and files used
+    (jump lists, shortcuts) and mounted volumes (MountedDevices, MountPoints2: a VeraCrypt or
+    TrueCrypt volume mounted in the past) named in the library."""
+    for artefact in earlier:
         source = artefact.source
-        if not artefact.kind.startswith(("software/", "volume/")) or source is None:
+        if not artefact.kind.startswith(("software/", "volume/", *ACTIVITY)) or source is None:
             continue
         if (source.source, source.volume_index) != (first.source, first.volume_index):
+            continue
+        if artefact.kind in ACTIVITY:
+            _check_activity(traces, library, artefact, source)
             continue
         if artefact.kind.startswith("software/"):
             text, what = str(artefact.values.get("name", "")), "program"
@@ -104,7 +111,31 @@ def _check_software(
             _add(traces, indicator, source, f"{what}: {text[:200]}", artefact.user)
 
 
-def _report(found: _Traces, ctx: ScanContext) -> None:
+def _check_activity(
+    traces: dict[str, _Traces], library: IndicatorLibrary, found: Artefact, source: Entry
+) -> None:
+    """What the user ran or opened, which stays after an uninstall: a program Prefetch says ran
+    (its name against ``software``, its path ``\\USERS\\A\\TOR BROWSER\\...`` against ``paths``),
+    the program a jump list belongs to (``software``), a shortcut or jump-list target (``paths``)."""
+    v = found.values
+    if found.kind == "windows/prefetch":
+        name, path = str(v.get("name", "")), str(v.get("path", ""))
+        when = found.time.strftime(" last %Y-%m-%d %H:%M UTC") if found.time else ""
+        note = f"ran: {path or name} ({v.get('run_count', '?')} runs{when})"
+        indicator = library.match_software(name) or _match_windows_path(library, path)
+    else:
+        app, target = str(v.get("app", "")), str(v.get("target", ""))
+        note = f"{'jump list of ' + app if app else 'opened'}: {target}"
+        indicator = (library.match_software(app) if app else None) or _match_windows_path(library, target)
+    if indicator:
+        _add(traces, indicator, source, note[:300], found.user)
+
+
+def _match_windows_path(library: IndicatorLibrary, path: str) -> Indicator | None:
+    return library.match_path(path.replace("\\", "/")) if path else None
+
+
+def _report(found: _Traces) -> Iterator[Record]:
     indicator, first = found.indicator, found.entries[0]
     users = sorted(u for u in found.users if u)
     count = len(found.notes)
@@ -117,10 +148,10 @@ def _report(found: _Traces, ctx: ScanContext) -> None:
         "users": users,
         "examples": found.notes[:MAX_SHOWN],
     }
-    ctx.log.add(kind="indicator", label=indicator.condition, summary=summary, entry=first, detail=detail)
+    yield FindingDraft("indicator", indicator.condition, summary, first, detail=detail)
     times = [e.mtime for e in found.entries if e.mtime]
     values = {"name": indicator.name, "indicator": indicator.id, "traces": count, "example": found.notes[0]}
-    ctx.artefacts.append(
+    yield (
         Artefact(
             f"indicator/{indicator.condition}",
             NAME,

@@ -9,16 +9,14 @@ thresholds in ``[perceptual]`` (settings.py). Each set is read by one format par
 from __future__ import annotations
 
 import hashlib
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from triage.library.perceptual.formats import BITS, PERCEPTUAL_FORMATS, PerceptualLine
 from triage.library.perceptual.index import HammingIndex
-from triage.library.perceptual.settings import PerceptualSettings, settings_from
+from triage.library.perceptual.settings import PerceptualSettings
 
 __all__ = ["NearMatch", "PerceptualLibrary", "PerceptualSet", "load_perceptual_set"]
 
@@ -56,23 +54,10 @@ class PerceptualSet:
         return NearMatch(self.name, self.label, self.algorithm, best.distance, reference, category)
 
 
-class PerceptualStats:
-    """Counts for the report's "Perceptual matching" section; safe to bump from worker threads."""
-
-    def __init__(self, table: dict[str, int]) -> None:
-        self.table = table
-        self._lock = threading.Lock()
-
-    def bump(self, what: str, by: int = 1) -> None:
-        with self._lock:
-            self.table[what] = self.table.get(what, 0) + by
-
-
 @dataclass
 class PerceptualLibrary:
     sets: list[PerceptualSet]
     settings: PerceptualSettings
-    stats: PerceptualStats = field(default_factory=lambda: PerceptualStats({}))
 
     def algorithms(self) -> set[str]:
         return {s.algorithm for s in self.sets}
@@ -108,13 +93,3 @@ def load_perceptual_set(path: Path, name: str, label: str, format_name: str) -> 
     array = np.frombuffer(b"".join(codes), dtype=np.uint8).reshape(len(codes), bits // 8)
     digest = hashlib.sha256(data).hexdigest()
     return PerceptualSet(name, label, format_name, path, digest, HammingIndex(array, bits), categories, bad)
-
-
-def perceptual_tables(doc: dict[str, Any]) -> tuple[PerceptualSettings, list[dict[str, Any]]]:
-    """The profile document's ``[perceptual]`` settings and ``[[perceptual_sets]]`` entries."""
-    settings = settings_from(dict(doc.get("perceptual", {})))
-    refs = list(doc.get("perceptual_sets", []))
-    for ref in refs:
-        if ref.get("label", "known-bad") not in LABELS:
-            raise ValueError(f"perceptual set {ref.get('name')!r}: label must be known-bad or watch")
-    return settings, refs

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import click
 
-from triage.identify import MAGIC_BYTES, identify
+from triage.identify import IMAGE_MIMES, MAGIC_BYTES, identify
+from triage.library.perceptual.decode import decode_for_hashing
+from triage.library.perceptual.hashes import ImageHashes, compute_hashes
 from triage.library.perceptual.settings import PerceptualSettings
-from triage.match.perceptual import IMAGE_MIMES
-from triage.match.perceptual.decode import decode_for_hashing
-from triage.match.perceptual.hashes import ImageHashes, compute_hashes
 
 
 @dataclass

@@ -8,8 +8,9 @@ takes, by content type:
   JPEG's EXIF thumbnail (exif.py) is examined as content of its own;
 * videos (video.py, optional PyAV): PDQ of frames sampled at a fixed interval;
 * zip-based containers (zipped.py) and Windows thumbcache_*.db files (thumbcache.py): the images
-  inside are examined with ``examine_bytes`` like files, so exact hash sets and this analyser
-  both see them, each with its path through the container in ``Entry.container``.
+  inside are yielded as ``Content`` records, which the pipeline examines like files, so exact
+  hash sets and this analyser both see them, each with its path through the container in
+  ``Entry.container``.
 
 Nothing in the content raises out of here: refusals (caps) and damage become Problems.
 """
@@ -18,24 +19,19 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
 
+from triage.identify import IMAGE_MIMES
 from triage.library.perceptual import PerceptualLibrary
-from triage.match.perceptual.decode import Deadline, ImageRefused, decode_for_hashing
+from triage.library.perceptual.decode import Deadline, ImageRefused, decode_for_hashing
+from triage.library.perceptual.hashes import compute_hashes
+from triage.match.inputs import StageInputs
 from triage.match.perceptual.exif import exif_thumbnail
-from triage.match.perceptual.hashes import compute_hashes
-from triage.match.perceptual.matching import match_image
+from triage.match.perceptual.matching import SECTION, match_image
 from triage.match.perceptual.thumbcache import is_thumbcache, thumbcache_entries
 from triage.match.perceptual.video import VIDEO_MIMES, match_video, video_supported
 from triage.match.perceptual.zipped import ZIP_MIMES, ContainerLimit, zip_members
-from triage.records import Entry, Examined, Problem
+from triage.records import Content, Entry, Examined, Problem, Record, Tally
 
-if TYPE_CHECKING:
-    from triage.scan.context import ScanContext
-
-IMAGE_MIMES = frozenset(
-    {"image/jpeg", "image/png", "image/gif", "image/bmp", "image/x-ms-bmp", "image/webp", "image/tiff"}
-)
 CACHE_MIMES = frozenset({"application/octet-stream"})  # thumbcache has no libmagic signature
 
 
@@ -53,79 +49,92 @@ class PerceptualAnalyzer:
         name = entry.path.rsplit("/", 1)[-1].lower()
         return mime in CACHE_MIMES and not nested and name.startswith("thumbcache_") and name.endswith(".db")
 
-    def analyze(self, examined: Examined, content: bytes, ctx: ScanContext) -> None:
-        lib: PerceptualLibrary | None = getattr(ctx, "perceptual", None)
+    def analyze(self, examined: Examined, content: bytes, inputs: StageInputs) -> Iterator[Record]:
+        lib = inputs.perceptual
         if lib is None:
             return
         try:
-            self._dispatch(examined, content, ctx, lib)
+            yield from self._dispatch(examined, content, inputs, lib)
         except ImageRefused as exc:
-            lib.stats.bump("refused (pixel, time or frame cap)")
-            ctx.problem(Problem(_where(examined.entry), f"not fully examined: {exc}", "error"))
+            yield Tally(SECTION, "refused (pixel, time or frame cap)")
+            yield Problem(_where(examined.entry), f"not fully examined: {exc}", "error")
         except Exception as exc:  # hostile content: any decoder error is damage, never a crash
-            lib.stats.bump("damaged: could not be decoded")
+            yield Tally(SECTION, "damaged: could not be decoded")
             what = f"{examined.mime} could not be decoded: {type(exc).__name__}: {exc}"
-            ctx.problem(Problem(_where(examined.entry), what[:300], "damaged"))
+            yield Problem(_where(examined.entry), what[:300], "damaged")
 
-    def _dispatch(self, examined: Examined, content: bytes, ctx: ScanContext, lib: PerceptualLibrary) -> None:
+    def _dispatch(
+        self, examined: Examined, content: bytes, inputs: StageInputs, lib: PerceptualLibrary
+    ) -> Iterator[Record]:
         mime = examined.mime
         if mime in IMAGE_MIMES:
-            _image(examined, content, ctx, lib)
+            yield from _image(examined, content, inputs, lib)
         elif mime in VIDEO_MIMES:
-            _video(examined, content, ctx, lib)
+            yield from _video(examined, content, lib)
         elif mime in ZIP_MIMES:
-            refuse = _refusals(examined, ctx, lib)
-            members = zip_members(content, lib.settings, IMAGE_MIMES | VIDEO_MIMES, refuse)
-            _members(examined, "zip", members, ctx)
+            refusals: list[Record] = []
+            members = zip_members(
+                content, lib.settings, IMAGE_MIMES | VIDEO_MIMES, _refuse(examined, refusals)
+            )
+            yield from _members(examined, "zip", members, refusals)
         elif is_thumbcache(content):
-            _members(examined, "thumbcache", thumbcache_entries(content, lib.settings.max_member_bytes), ctx)
+            entries = thumbcache_entries(content, lib.settings.max_member_bytes)
+            yield from _members(examined, "thumbcache", entries, [])
 
 
-def _image(examined: Examined, content: bytes, ctx: ScanContext, lib: PerceptualLibrary) -> None:
+def _image(
+    examined: Examined, content: bytes, inputs: StageInputs, lib: PerceptualLibrary
+) -> Iterator[Record]:
     deadline = Deadline(lib.settings.seconds_per_image)
-    if lib.sets and ctx.library.match(examined.md5, examined.sha1, examined.sha256):
-        lib.stats.bump("images matched exactly by a hash set: not matched again perceptually")
+    if lib.sets and inputs.library.match(examined.md5, examined.sha1, examined.sha256):
+        yield Tally(SECTION, "images matched exactly by a hash set: not matched again perceptually")
     elif lib.sets:
         rgb = decode_for_hashing(content, lib.settings.max_pixels)
         deadline.check("hashing")
         hashes = compute_hashes(rgb, deadline)
-        lib.stats.bump("images hashed (pHash, dHash, PDQ)")
-        match_image(examined, hashes, ctx, lib)
+        yield Tally(SECTION, "images hashed (pHash, dHash, PDQ)")
+        yield from match_image(examined, hashes, lib)
     if examined.mime == "image/jpeg" and not examined.entry.container:
-        _members(examined, "exif", exif_thumbnail(content, lib.settings.max_member_bytes), ctx)
+        yield from _members(examined, "exif", exif_thumbnail(content, lib.settings.max_member_bytes), [])
 
 
-def _video(examined: Examined, content: bytes, ctx: ScanContext, lib: PerceptualLibrary) -> None:
+def _video(examined: Examined, content: bytes, lib: PerceptualLibrary) -> Iterator[Record]:
     if "pdq" not in lib.algorithms():
         return
     if not video_supported():
-        lib.stats.bump("videos not hashed: PyAV not installed (pip install triage[video])")
+        yield Tally(SECTION, "videos not hashed: PyAV not installed (pip install triage[video])")
         return
-    lib.stats.bump("videos sampled")
-    match_video(examined, content, ctx, lib)
+    yield Tally(SECTION, "videos sampled")
+    yield from match_video(examined, content, lib)
 
 
-def _members(examined: Examined, kind: str, members: Iterator[tuple[str, bytes]], ctx: ScanContext) -> None:
-    """Examine each member like a file; a bound reached part-way keeps what came before it."""
-    from triage.scan.examine import examine_bytes  # the scan imports the analysers: import late
-
+def _members(
+    examined: Examined, kind: str, members: Iterator[tuple[str, bytes]], refusals: list[Record]
+) -> Iterator[Record]:
+    """Each member as Content for the pipeline; a bound reached part-way keeps what came before it."""
     parent = examined.entry
     try:
         for name, data in members:
+            yield from _drain(refusals)
             # the path stays the file on disk (as the cache parsers do); the container names the member
             container = (*parent.container, f"{kind}:{parent.path}", name)
-            entry = dataclasses.replace(parent, size=len(data), container=container)
-            examine_bytes(entry, data, ctx)
-            if ctx.perceptual is not None:
-                ctx.perceptual.stats.bump(f"{kind} members examined")
+            yield Content(dataclasses.replace(parent, size=len(data), container=container), data)
+            yield Tally(SECTION, f"{kind} members examined")
     except ContainerLimit as exc:
-        ctx.problem(Problem(_where(parent), f"{kind} container only partly examined: {exc}", "error"))
+        yield from _drain(refusals)
+        yield Problem(_where(parent), f"{kind} container only partly examined: {exc}", "error")
+    yield from _drain(refusals)
 
 
-def _refusals(examined: Examined, ctx: ScanContext, lib: PerceptualLibrary) -> Callable[[str], None]:
+def _drain(pending: list[Record]) -> Iterator[Record]:
+    while pending:
+        yield pending.pop(0)
+
+
+def _refuse(examined: Examined, refusals: list[Record]) -> Callable[[str], None]:
     def refuse(why: str) -> None:
-        lib.stats.bump("container members refused (size or ratio cap)")
-        ctx.problem(Problem(_where(examined.entry), why, "error"))
+        refusals.append(Tally(SECTION, "container members refused (size or ratio cap)"))
+        refusals.append(Problem(_where(examined.entry), why, "error"))
 
     return refuse
 

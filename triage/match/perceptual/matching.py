@@ -10,24 +10,23 @@ again here. The matched picture itself is never put in the report.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import Any
 
 from triage.library.perceptual import NearMatch, PerceptualLibrary
-from triage.match.perceptual.hashes import DIHEDRAL, ImageHashes
-from triage.records import Examined
+from triage.library.perceptual.hashes import DIHEDRAL, ImageHashes
+from triage.records import Examined, FindingDraft, Record, Tally
 
-if TYPE_CHECKING:
-    from triage.scan.context import ScanContext
-
+SECTION = "Perceptual matching"
 KIND = "perceptual-match"
 NAMES = {"pdq": "PDQ", "phash": "pHash", "dhash": "dHash"}
 
 
-def match_image(examined: Examined, hashes: ImageHashes, ctx: ScanContext, lib: PerceptualLibrary) -> int:
-    """Findings for every set the image is near; returns how many. Low-quality hashes are not matched."""
+def match_image(examined: Examined, hashes: ImageHashes, lib: PerceptualLibrary) -> Iterator[Record]:
+    """A finding for every set the image is near. Low-quality hashes are not matched."""
     if hashes.pdq_quality < lib.settings.min_quality:
-        lib.stats.bump(f"images below PDQ quality {lib.settings.min_quality}: not matched")
-        return 0
+        yield Tally(SECTION, f"images below PDQ quality {lib.settings.min_quality}: not matched")
+        return
     by_label: dict[str, list[NearMatch]] = {}
     turned: dict[NearMatch, str] = {}
     for algorithm in NAMES:
@@ -46,8 +45,7 @@ def match_image(examined: Examined, hashes: ImageHashes, ctx: ScanContext, lib: 
                 _evidence(m, lib.settings.max_distance[m.algorithm]) for m in matches[1:]
             )
         detail.update({name: hashes.code(name).hex() for name in NAMES})  # this image's own hashes
-        log_match(examined, best, detail, ctx, "Image")
-    return len(by_label)
+        yield near_match(examined, best, detail, "Image")
 
 
 def _search(
@@ -64,9 +62,7 @@ def _search(
     return [m for m, _ in nearest.values()], turned
 
 
-def log_match(
-    examined: Examined, match: NearMatch, detail: dict[str, Any], ctx: ScanContext, what: str
-) -> None:
+def near_match(examined: Examined, match: NearMatch, detail: dict[str, Any], what: str) -> FindingDraft:
     where = f" at {_times(detail['timestamps'])}" if detail.get("timestamps") else ""
     evidence = _evidence(match, detail["threshold"], with_set=False)
     evidence += f"; also {detail['also']}" if detail.get("also") else ""
@@ -76,14 +72,7 @@ def log_match(
         f"{what} is a near match{where} to {match.label}{reference}{turned} in perceptual set"
         f" {match.set_name!r} ({evidence})"
     )
-    ctx.log.add(
-        kind=KIND,
-        label=match.label,
-        summary=summary,
-        entry=examined.entry,
-        examined=examined,
-        detail=detail,
-    )
+    return FindingDraft(KIND, match.label, summary, examined.entry, examined, detail=detail)
 
 
 def _detail(match: NearMatch, lib: PerceptualLibrary, quality: int) -> dict[str, Any]:

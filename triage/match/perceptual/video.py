@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from triage.library.perceptual import NearMatch, PerceptualLibrary
-from triage.match.perceptual.decode import Deadline, ImageRefused, reduce_for_hashing
-from triage.match.perceptual.hashes import pdq_code
-from triage.match.perceptual.matching import log_match, video_detail
-from triage.records import Examined
-
-if TYPE_CHECKING:
-    from triage.scan.context import ScanContext
+from triage.library.perceptual.decode import Deadline, ImageRefused, reduce_for_hashing
+from triage.library.perceptual.hashes import pdq_code
+from triage.match.perceptual.matching import SECTION, near_match, video_detail
+from triage.records import Examined, Record, Tally
 
 try:
     import av
@@ -71,10 +67,12 @@ def sample_frames(content: bytes, lib: PerceptualLibrary) -> Iterator[tuple[floa
             yield seconds, code, quality
 
 
-def match_video(examined: Examined, content: bytes, ctx: ScanContext, lib: PerceptualLibrary) -> None:
-    """One finding per PDQ set any sampled frame is near, naming every matching timestamp."""
+def match_video(examined: Examined, content: bytes, lib: PerceptualLibrary) -> Iterator[Record]:
+    """One finding per PDQ set any sampled frame is near, naming every matching timestamp.
+    A cap or a decoder error part-way still reports the frames before it, then is raised."""
     hits: dict[str, list[tuple[float, NearMatch, int]]] = {}
     frames = low = 0
+    failure: Exception | None = None
     try:
         for seconds, code, quality in sample_frames(content, lib):
             frames += 1
@@ -83,10 +81,13 @@ def match_video(examined: Examined, content: bytes, ctx: ScanContext, lib: Perce
                 continue
             for match in lib.near("pdq", code):
                 hits.setdefault(match.set_name, []).append((seconds, match, quality))
-    finally:
-        lib.stats.bump("video frames hashed (PDQ)", frames)
-        lib.stats.bump(f"video frames below PDQ quality {lib.settings.min_quality}: not matched", low)
-        for found in hits.values():
-            _, best, quality = min(found, key=lambda hit: hit[1].distance)
-            detail = video_detail(best, lib, quality, [seconds for seconds, _, _ in found])
-            log_match(examined, best, detail, ctx, "Video")
+    except Exception as exc:  # hostile content: reported by the analyser, after what was found
+        failure = exc
+    yield Tally(SECTION, "video frames hashed (PDQ)", frames)
+    yield Tally(SECTION, f"video frames below PDQ quality {lib.settings.min_quality}: not matched", low)
+    for found in hits.values():
+        _, best, quality = min(found, key=lambda hit: hit[1].distance)
+        detail = video_detail(best, lib, quality, [seconds for seconds, _, _ in found])
+        yield near_match(examined, best, detail, "Video")
+    if failure is not None:
+        raise failure

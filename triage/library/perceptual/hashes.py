@@ -17,7 +17,7 @@ import numpy as np
 import pdqhash
 from PIL import Image
 
-from triage.match.perceptual.decode import Deadline
+from triage.library.perceptual.decode import Deadline
 
 
 @dataclass(frozen=True)
