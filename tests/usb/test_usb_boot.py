@@ -136,15 +136,16 @@ def answer_up_to_the_scan(console: SerialConsole, officer: Officer) -> None:
 def drive_session(console: SerialConsole, officer: Officer, work: Path, case: str) -> dict[str, str]:
     console.expect(rb"Triage field boot \(serial console", BOOT_TIMEOUT)
     console.send("s")
-    mode = console.expect(rb"Started by: ([^\r\n]+)", BOOT_TIMEOUT).group(1).decode()
-    cpu = console.expect(rb"(Processor: [^\r\n]+\r?\n[^\r\n]+)", 60).group(1).decode()
+    # Each pattern ends at a line end: the serial console delivers a line in pieces.
+    mode = console.expect(rb"Started by: ([^\r\n]+)\r?\n", BOOT_TIMEOUT).group(1).decode()
+    cpu = console.expect(rb"(Processor: [^\r\n]+\r?\n[^\r\n]+)\r?\n", 60).group(1).decode()
     console.expect(rb"Disks in this computer", 120)
     listing = console.expect(rb"(?s)\n(.*?)\nOfficer name: ", 60).group(1).decode(errors="replace")
     seconds_to_prompt = f"{console.elapsed():.1f}"
     answer_up_to_the_scan(console, officer)
     outcome = console.expect(rb"\nVERDICT: ([A-Z ]+)\r?\n|What to do next:", SCAN_TIMEOUT)
     assert outcome.group(1), console.text()[-3000:]
-    where = console.expect(rb"Report written to the ([^\r\n]+)", 30).group(1).decode()
+    where = console.expect(rb"Report written to the ([^\r\n]+)\r?\n", 30).group(1).decode()
     if officer.screenshot:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(screenshot(work, work / "verdict.png"), SCREENSHOTS / f"{case}-verdict.png")
