@@ -2,13 +2,13 @@
 # Installs everything triage needs on a fresh Debian/Ubuntu machine:
 # system packages (libmagic, file-system tools for building demo evidence and
 # tests), then a virtual environment in .venv with triage and its extras.
-#   ./install.sh              runtime + E01 support
+#   ./install.sh              runtime + E01, BitLocker/LUKS and virtual-disk support
 #   ./install.sh --dev        plus test and lint tools, and QEMU + OVMF for the USB stick's
 #                             system test (tests/usb; the same as --usb-test)
 set -euo pipefail
 cd "$(dirname "$0")"
 
-SYSTEM_PACKAGES=(libmagic1 e2fsprogs mtools dosfstools exfatprogs ntfs-3g fdisk attr sleuthkit gzip debootstrap)
+SYSTEM_PACKAGES=(libmagic1 libarchive13 e2fsprogs mtools dosfstools exfatprogs ntfs-3g fdisk attr sleuthkit gzip debootstrap cryptsetup-bin qemu-utils apfsprogs)
 # The stick's system test boots it in QEMU: SeaBIOS and OVMF (Secure Boot builds with Microsoft's
 # keys), and grub-mkimage's EFI modules for the unsigned loader Secure Boot must refuse.
 USB_TEST_PACKAGES=(qemu-system-x86 ovmf grub-efi-amd64-bin)
@@ -38,8 +38,8 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 "$PYTHON" -c 'import sys; assert sys.version_info[:2] == (3, 11), "triage needs Python 3.11"'
 
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-extras="ewf,video"
-((DEV)) && extras="ewf,video,dev"
+extras="ewf,video,unlock,virtual,snapshots,apfs"
+((DEV)) && extras="ewf,video,unlock,virtual,snapshots,apfs,dev"
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".[${extras}]"
 echo "install.sh: done. Run: .venv/bin/triage --help" >&2

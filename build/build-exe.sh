@@ -5,7 +5,7 @@
 # build/constraints.txt, SOURCE_DATE_EPOCH = the commit's time, PYTHONHASHSEED=0.
 # Writes build/dist/triage, triage.sha256 and triage.files (the bundle's file list).
 # TRIAGE_DIST / TRIAGE_WORK choose other output / work folders (used by the rebuild test).
-# TRIAGE_BUILD_EXTRAS (default ewf) picks the extras bundled; "ewf,video" adds PyAV, whose
+# TRIAGE_BUILD_EXTRAS (default ewf,unlock,virtual,snapshots,apfs) picks the extras bundled; ",video" adds PyAV, whose
 # wheels carry GPL codecs: an executable built so must be distributed under the GPL's terms.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 DIST=${TRIAGE_DIST:-build/dist}
 WORK=${TRIAGE_WORK:-build/work}
 VENV=build/work/venv
-EXTRAS=${TRIAGE_BUILD_EXTRAS:-ewf}
+EXTRAS=${TRIAGE_BUILD_EXTRAS:-ewf,unlock,virtual,snapshots,apfs}
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null || PYTHON=python3
 

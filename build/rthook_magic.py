@@ -5,3 +5,8 @@ import os
 import sys
 
 os.environ["MAGIC"] = os.path.join(sys._MEIPASS, "magic.mgc")
+# libarchive-c finds libarchive through $LIBARCHIVE before ctypes.util.find_library (issue 16):
+# the bundled libarchive.so.13 (7z, RAR, ISO 9660, cab members).
+bundled_archive = os.path.join(sys._MEIPASS, "libarchive.so.13")
+if os.path.exists(bundled_archive):
+    os.environ.setdefault("LIBARCHIVE", bundled_archive)

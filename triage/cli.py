@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -51,7 +52,9 @@ from triage.signing import (
     one_time_key,
     verify_folder,
 )
-from triage.sources import SourceError
+from triage.sources import SourceError, open_source
+from triage.sources.keys import KeysFileError, read_keys
+from triage.walk.unlocking import lock_states
 
 INPUT_ERRORS = (
     SourceError,
@@ -60,6 +63,7 @@ INPUT_ERRORS = (
     KeywordListError,
     SigningKeyError,
     JournalError,
+    KeysFileError,
 )
 
 
@@ -104,6 +108,13 @@ def cli(ctx: click.Context, show_version: bool, verbose: bool) -> None:
 @click.option("--skip-source-hash", is_flag=True, help="Do not hash the whole source first (faster).")
 @click.option("--allow-unsigned", is_flag=True, help="Accept library bundles whose signature fails.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option(
+    "--keys",
+    "keys_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="File of keys for locked volumes, one a line: password:…, recovery:… or keyfile:PATH. "
+    "Each is tried on each BitLocker/LUKS volume; no key is ever written to the report.",
+)
 @agent_options
 @run_options
 def scan(
@@ -121,20 +132,24 @@ def scan(
     stop_on_seize: bool,
     resume_folder: Path | None,
     hash_only: bool,
+    no_unallocated: bool,
+    keys_file: Path | None,
     **agent_files: Path | None,
 ) -> None:
     """Scan SOURCE... (image, E01, split raw, block device or folder), read-only."""
     key = signing_key(key_path, passphrase_file)
+    volume_keys = read_keys(keys_file) if keys_file is not None else ()
     plan = plan_run(resume_folder)  # --resume: the journal's sources, profile, examiner and case
     sources, profile = plan.sources or sources, plan.profile or profile
     examiner, case_reference = plan.examiner or examiner, plan.case_reference or case_reference
     if not sources:
         raise click.UsageError("give at least one SOURCE (or --resume FOLDER)")
     folder = plan.folder or new_report_folder(out_root, case_reference or Path(sources[0]).name)
-    run = plan.option_fields(folder, budget_seconds, stop_on_seize, hash_only)
+    run = plan.option_fields(folder, budget_seconds, stop_on_seize, hash_only, no_unallocated)
     options = ScanOptions(
         tuple(sources), profile, examiner, case_reference, not skip_source_hash, allow_unsigned, **run
     )
+    options = replace(options, keys=volume_keys)
     options = with_agent_files(options, agent_files)  # read and checked before any evidence
     with stop_on_signals() as stop_request:  # a stop still ends in a signed partial report
         result = _run(options, quiet, stop_request)
@@ -198,6 +213,33 @@ def keygen(private_key: Path, passphrase_file: Path | None) -> None:
     passphrase = read_passphrase(passphrase_file, confirm=True)
     public = generate_keypair(private_key, passphrase)
     click.echo(f"private key: {private_key}\npublic key:  {public}")
+
+
+@cli.command("unlock-test", epilog=EPILOG)
+@click.argument("source")
+@click.option(
+    "--keys",
+    "keys_file",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="File of keys, one a line: password:…, recovery:… or keyfile:PATH.",
+)
+def unlock_test(source: str, keys_file: Path) -> None:
+    """Try the keys on each locked volume of SOURCE (read-only, nothing scanned); exit 0 if all open.
+
+    Exit 10 when a locked volume stays locked. Only kinds of keys are shown, never a key.
+    """
+    keys = read_keys(keys_file)
+    opened = open_source(source)
+    try:
+        states = lock_states(opened.name, opened.media, keys) if opened.media is not None else []
+    finally:
+        opened.close()
+    for state in states:
+        click.echo(f"{'unlocked' if state.unlocked else 'LOCKED  '}  {state.volume}: {state.note}")
+    if not states:
+        click.echo(f"{source}: no encrypted volume found")
+    sys.exit(0 if all(state.unlocked for state in states) else 10)
 
 
 def _run(options: ScanOptions, quiet: bool, stop_request: threading.Event | None = None) -> ScanResult:

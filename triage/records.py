@@ -132,6 +132,24 @@ class VolumeCoverage:
     files_examined: int = 0
     bytes_read: int = 0
 
+    @property
+    def state(self) -> str:
+        """For the coverage totals: examined, locked, unsupported, not on the media or unreadable."""
+        if self.examined:
+            return "examined"
+        for prefix, state in VOLUME_STATES:
+            if self.reason.startswith(prefix):
+                return state
+        return "unreadable"
+
+
+# Reason prefixes set by triage/walk/volumes.py, and the state each one means.
+VOLUME_STATES = (
+    ("encrypted:", "locked"),
+    ("unsupported:", "unsupported"),
+    ("not on the media", "not on the media"),
+)
+
 
 @dataclass(frozen=True)
 class Coverage:
@@ -147,6 +165,14 @@ class Coverage:
     partial_reason: str = ""
     gaps: int = 0  # problems that left something unexamined (Problem.is_gap)
     gap_bytes: int = 0  # their size, where known
+
+    @property
+    def bytes_by_state(self) -> dict[str, int]:
+        """Bytes of the volumes (shadow copies included) in each state, e.g. {"examined": …, "locked": …}."""
+        totals: dict[str, int] = {}
+        for volume in self.volumes:
+            totals[volume.state] = totals.get(volume.state, 0) + volume.volume.length
+        return totals
 
     @property
     def complete(self) -> bool:

@@ -3,7 +3,7 @@
 Used by build/usb-image.sh only while no working frozen build/dist/triage exists: the live
 system then runs triage from source on its own python3 (Debian bookworm's 3.11, the same ABI as
 the project's .venv) with PYTHONPATH pointing at the folder this writes. It copies exactly the
-distributions in the dependency closure of ``triage`` (with the ``ewf`` extra), file by file from
+distributions in the dependency closure of ``triage`` (with the extras in ROOT_EXTRAS), file by file from
 each distribution's RECORD, so development tools in .venv stay out of the image. The top-level
 requirements come from the pyproject.toml given (the one of the commit being installed), their
 own dependencies from the installed distributions' metadata.
@@ -22,7 +22,7 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-ROOT_EXTRAS = ("ewf",)
+ROOT_EXTRAS = ("ewf", "unlock", "virtual", "snapshots", "apfs")  # LGPL extras: E01, BitLocker, VMs, VSS, APFS
 
 
 def project_requirements(pyproject: Path) -> list[str]:

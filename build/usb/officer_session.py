@@ -6,7 +6,8 @@ Installed in /usr/local/lib/officer-session/ (with the session_*.py modules besi
 lists the computer's disks (model, size, connection, partitions, detected encryption) without
 the stick itself, sets every one read-only (``blockdev --setro``, checked with ``--getro``),
 asks for the officer's name, the case reference, the profile and the disks (only read-only
-disks can be chosen; Enter takes all of them), runs ``triage scan`` on the raw devices with the
+disks can be chosen; Enter takes all of them), a key for each BitLocker/LUKS volume on them
+(session_keys.py: checked at once, Enter skips), runs ``triage scan`` on the raw devices with the
 officer's passphrase-protected key, and shows the verdict in large type with the reasons, the
 disks examined and where the report was written. A wrong passphrase is asked again (triage's
 exit code 6); any other failure ends at a screen with triage's own message and what to do next.
@@ -23,7 +24,7 @@ from typing import Protocol
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from session_cpu import Processor, describe_processor
-from session_disks import Disk, describe_disk, human_size, pick_disks
+from session_disks import Disk, Partition, describe_disk, human_size, pick_disks
 from session_io import (
     CLEAR,
     ConsoleTerminal,
@@ -32,6 +33,7 @@ from session_io import (
     SessionEnded,
     failure_screen,
 )
+from session_keys import ask_keys
 from session_scan import (
     DATA_MOUNT,
     EXIT_WRONG_PASSPHRASE,
@@ -59,6 +61,8 @@ class Machine(Protocol):
     def profiles(self) -> list[Path]: ...
     def officer_key(self) -> Path | None: ...
     def create_key(self) -> ScanRun: ...
+    def key_opens(self, volume: Partition, line: str) -> bool: ...
+    def forget_keys(self) -> None: ...
     def scan(self, cmd: list[str], passphrase: str | None) -> ScanRun: ...
     def banner(self, text: str) -> str: ...
     def close_data(self) -> bool: ...
@@ -142,14 +146,20 @@ def verdict_screen(machine: Machine, run: ScanRun, disks: list[Disk]) -> str:
 
 
 def scan_until_verdict(
-    machine: Machine, prompter: Prompter, disks: list[Disk], answers: tuple[Path, str, str], key: Path | None
+    machine: Machine,
+    prompter: Prompter,
+    disks: list[Disk],
+    answers: tuple[Path, str, str],
+    keys: tuple[Path | None, Path | None],
 ) -> Failure | None:
-    """Scan; a wrong passphrase is asked again (three tries, then a one-time key if the officer agrees)."""
+    """Scan; a wrong passphrase is asked again (three tries, then a one-time key if the officer agrees).
+    ``keys``: the officer's signing key and the file of volume keys."""
+    key, volume_keys = keys
     wrong = 0
     while True:
         passphrase = prompter.ask(f"Passphrase for {KEY_SHOWN}", secret=True) if key else None
         prompter.say("\nScanning (read-only). Ctrl-C stops it and writes a partial report.")
-        run = machine.scan(scan_command(disks, *answers, key), passphrase)
+        run = machine.scan(scan_command(disks, *answers, key, volume_keys), passphrase)
         if run.code in VERDICT_EXIT:
             screen = verdict_screen(machine, run, disks)
             prompter.say(CLEAR + screen)
@@ -194,10 +204,11 @@ def guided_scan(machine: Machine, prompter: Prompter) -> Failure | None:
     case = prompter.ask("Case reference")
     profile = choose_profile(machine, prompter)
     targets = choose_disks(prompter, disks, safe)
+    volume_keys = ask_keys(prompter, targets, machine.key_opens)
     key = choose_key(machine, prompter)
     if not prompter.confirm("Start the scan?"):
         raise SessionEnded
-    return scan_until_verdict(machine, prompter, targets, (profile, officer, case), key)
+    return scan_until_verdict(machine, prompter, targets, (profile, officer, case), (key, volume_keys))
 
 
 def session(machine: Machine, prompter: Prompter) -> int:
@@ -211,6 +222,7 @@ def session(machine: Machine, prompter: Prompter) -> int:
         failure = Failure("THE SESSION MET AN UNEXPECTED ERROR", (f"{type(exc).__name__}: {exc}",), steps)
     if failure:
         prompter.say(failure_screen(failure))
+    machine.forget_keys()
     if machine.close_data():
         prompter.say(
             "The stick's data partition is closed: the stick can be removed once the computer is off."

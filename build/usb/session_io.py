@@ -52,9 +52,9 @@ class Prompter:
                 return answer
             self.say("  Please enter a value.")
 
-    def ask_free(self, prompt: str) -> str:
+    def ask_free(self, prompt: str, secret: bool = False) -> str:
         """An answer that may be empty (Enter alone is an answer)."""
-        return self._read(prompt, False).strip()
+        return self._read(prompt, secret).strip()
 
     def confirm(self, prompt: str, default: bool = True) -> bool:
         hint = "[Y/n]" if default else "[y/N]"

@@ -17,8 +17,9 @@ import subprocess
 from pathlib import Path
 
 from session_cpu import Processor, parse_cpuinfo
-from session_disks import LSBLK, Disk, parent_disk, parse_lsblk
+from session_disks import LSBLK, Disk, Partition, parent_disk, parse_lsblk
 from session_io import CLEAR
+from session_keys import KEYS_FILE, UNLOCKED, write_keys
 from session_scan import DATA_LABEL, DATA_MOUNT, ScanRun, run_on_console
 
 BOOT_DEVICE_FILE = Path("/run/triage/boot-device")
@@ -101,6 +102,18 @@ class LiveMachine:
     def officer_key(self) -> Path | None:
         key = DATA_MOUNT / KEY_NAME
         return key if key.exists() else None
+
+    def key_opens(self, volume: Partition, line: str) -> bool:
+        """``triage unlock-test`` with this one key (from a 0600 file in RAM, never on the command line)."""
+        trial = KEYS_FILE.with_name("key-trial")
+        write_keys(trial, [line])
+        try:
+            return run(["triage", "unlock-test", volume.path, "--keys", str(trial)]).returncode == UNLOCKED
+        finally:
+            trial.unlink(missing_ok=True)
+
+    def forget_keys(self) -> None:
+        KEYS_FILE.unlink(missing_ok=True)
 
     def create_key(self) -> ScanRun:
         """``triage keygen`` on the console (it asks for the passphrase twice)."""

@@ -42,10 +42,13 @@ class ScanRun:
     output: str
 
 
-def scan_command(disks: list[Disk], profile: Path, officer: str, case: str, key: Path | None) -> list[str]:
+def scan_command(
+    disks: list[Disk], profile: Path, officer: str, case: str, key: Path | None, keys: Path | None = None
+) -> list[str]:
+    """``triage scan``; ``key`` signs the report, ``keys`` is the file of volume keys (session_keys)."""
     cmd = ["triage", "scan", *(d.path for d in disks), "--profile", str(profile)]
     cmd += ["--out", str(DATA_MOUNT / "reports"), "--examiner", officer, "--case", case]
-    return cmd + (["--key", str(key)] if key else [])
+    return cmd + (["--key", str(key)] if key else []) + (["--keys", str(keys)] if keys else [])
 
 
 def parse_scan_output(text: str) -> ScanOutcome:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import struct
 
 from PIL import Image
 
@@ -26,7 +27,7 @@ def png_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def build(corrupt: bool = False) -> list:
+def build(corrupt: bool = False, broken_body: bool = False, looped: bool = False) -> list:
     cache = CacheFolder()
     png = png_bytes()
     text = gzip.compress(b"<html><title>a page</title></html>" * 200, mtime=0)
@@ -45,6 +46,10 @@ def build(corrupt: bool = False) -> list:
         next_address=first,
     )
     cache.table[7] = chained
+    if looped:  # the second entry's "next" points back at the first: a loop, not an endless walk
+        struct.pack_into("<I", cache.blocks[1], (first & 0xFFFF) * 256 + 4, chained)
+    if broken_body:  # the first entry of the chain points its body at a file type that does not exist
+        struct.pack_into("<I", cache.blocks[1], (chained & 0xFFFF) * 256 + 60, 0x80000000 | 7 << 28)
     cache.table[9] = 0x80000000 | 7 << 28 if corrupt else 0  # an address with an unknown file type
     handles = [handle_of(data, f"{FOLDER}/{name}") for name, data in cache.files().items()]
     index = next(h for h in handles if h.entry.path.endswith("/index"))
@@ -70,6 +75,20 @@ def test_a_damaged_entry_is_a_problem_and_the_others_still_come_out():
     problems = [r for r in records if isinstance(r, Problem)]
     assert len(problems) == 1 and "unknown file type 7" in problems[0].what
     assert len([r for r in records if isinstance(r, Artefact)]) == 2
+
+
+def test_a_broken_entry_costs_that_entry_not_the_rest_of_its_chain():
+    records = build(broken_body=True)
+    (problem,) = [r for r in records if isinstance(r, Problem)]
+    assert problem.kind == "damaged" and "unknown file type 7" in problem.what
+    assert [a.values["url"] for a in records if isinstance(a, Artefact)] == ["https://example.org/a.png"]
+
+
+def test_a_chain_that_loops_is_walked_once_and_said_so():
+    records = build(looped=True)
+    assert len([r for r in records if isinstance(r, Artefact)]) == 2
+    (problem,) = [r for r in records if isinstance(r, Problem)]
+    assert "the chain loops" in problem.what
 
 
 def test_missing_block_file_and_foreign_index():

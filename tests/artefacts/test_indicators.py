@@ -116,6 +116,7 @@ def test_library_ships_every_condition_the_profiles_weigh():
         "portable-browsers",
         "peer-to-peer",
         "cloud-storage",
+        "messaging-apps",
     }
     rules = {r.label for r in load_profile("default").rules if r.kind == "indicator"}
     assert rules <= conditions | {"monitoring-agent-missing", REMOVABLE_NOT_PRESENT}  # set by code

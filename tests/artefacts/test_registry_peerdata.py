@@ -11,6 +11,7 @@ import pytest
 from tests.artefacts.helpers import file_handle, handle_of
 from tests.conftest import peerdata_path
 from triage.artefacts.windows.system_hive import SystemHive
+from triage.artefacts.windows.user_activity import UserActivity
 from triage.artefacts.windows.user_hives import UserHives
 from triage.records import Problem
 
@@ -61,7 +62,7 @@ def test_system_hive_usbstor_timezone_shutdown(system_records):
 
 def test_ntuser_installed_programs(peerdata):
     handle = handle_of(unxz(peerdata, "NTUSER_with_winscp.DAT"), "/Users/tony/NTUSER.DAT")
-    programs = [r for r in UserHives().records(handle, None) if r.kind == "software/installed"]
+    programs = [r for r in UserActivity().records(handle, None) if r.kind == "software/installed"]
     assert sorted(p.values["name"] for p in programs) == [
         "GitHub Desktop",
         "JetBrains dotPeek 2021.3.3",
@@ -78,7 +79,7 @@ def test_ntuser_installed_programs(peerdata):
 
 def test_ntuser_mountpoints2_three_entries(peerdata):
     handle = file_handle(peerdata("plaso", "test_data", "regf", "NTUSER.DAT"), "/Users/bperry/NTUSER.DAT")
-    mounts = [r for r in UserHives().records(handle, None) if r.kind == "volume/mountpoint"]
+    mounts = [r for r in UserActivity().records(handle, None) if r.kind == "volume/mountpoint"]
     assert len(mounts) == 3
     assert mounts[1].values["name"] == "{8bff1c84-9188-11e5-824f-806e6f6e6963}"
     assert mounts[1].values["type"] == "volume"
@@ -98,5 +99,5 @@ def test_sam_accounts(peerdata):
 
 def test_a_truncated_hive_is_a_damaged_problem(peerdata):
     data = unxz(peerdata, "NTUSER.DAT")[:2000]
-    (problem,) = UserHives().records(handle_of(data, "/Users/v/NTUSER.DAT"), None)
+    (problem,) = UserHives().records(handle_of(data, "/Windows/System32/config/SOFTWARE"), None)
     assert isinstance(problem, Problem) and problem.kind == "damaged"

@@ -87,7 +87,9 @@ def test_only_planted_items_are_flagged(demo_result):
 
 def test_encrypted_volume_is_reported_not_examined(demo_result):
     gaps = [v for v in demo_result.coverage.volumes if not v.examined]
-    assert [(v.volume.index, v.reason) for v in gaps] == [(4, "encrypted: LUKS")]
+    assert [(v.volume.index, v.reason) for v in gaps] == [
+        (4, "encrypted: LUKS1, locked (no passphrase or key file was given)")
+    ]
     assert not demo_result.coverage.complete
     [gap] = [f for f in demo_result.findings if f.kind == "coverage-gap"]
     assert gap.label == "encrypted"

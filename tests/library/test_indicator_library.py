@@ -35,7 +35,7 @@ def signed_bundle(tmp_path_factory: pytest.TempPathFactory, issuer: tuple[Signin
     from triage.library.bundle import sign_bundle
 
     bundle = tmp_path_factory.mktemp("b") / "unit-lib"
-    assert import_indicators(bundle, SHIPPED, "unit-indicators") == 12
+    assert import_indicators(bundle, SHIPPED, "unit-indicators") == 17
     assert import_perceptual(bundle, PDQ, "unit-pdq", "pdq", "known-bad") == len(_lines(PDQ))
     sign_bundle(bundle, issuer[0], "2026.2", "generated test data")
     return bundle
@@ -54,9 +54,9 @@ def profile_with(tmp_path: Path, bundle: Path, issuer_pub: Path, extra: str = ""
 def test_the_shipped_library_is_recorded_with_its_sha256() -> None:
     used: list = []
     library = load_indicators(load_profile("default"), used)
-    assert len(library.indicators) == 12 and library.version == "2024-03-01"
+    assert len(library.indicators) == 17 and library.version == "2026-12-02"
     assert [(u.kind, u.name, u.path, u.sha256, u.entries, u.version) for u in used] == [
-        (KIND, "indicators", str(SHIPPED), SHIPPED_SHA256, 12, "2024-03-01")
+        (KIND, "indicators", str(SHIPPED), SHIPPED_SHA256, 17, "2026-12-02")
     ]
 
 
@@ -81,9 +81,9 @@ def test_a_scan_lists_the_indicator_library_in_the_report(tmp_path: Path) -> Non
     (tmp_path / "device" / "a.txt").write_text("hello")
     result = run_scan(ScanOptions((str(tmp_path / "device"),), "default", hash_sources=False))
     rows = [(u.kind, u.sha256, u.entries) for u in result.libraries if u.kind == KIND]
-    assert rows == [(KIND, SHIPPED_SHA256, 12)]
+    assert rows == [(KIND, SHIPPED_SHA256, 17)]
     html = render_html(result, {"key": "k", "fingerprint": "f"})
-    row = f"<td>{KIND}</td><td>indicators</td><td></td><td>12</td><td>2024-03-01</td><td>not checked</td>"
+    row = f"<td>{KIND}</td><td>indicators</td><td></td><td>17</td><td>2026-12-02</td><td>not checked</td>"
     assert f'{row}<td class="mono">{SHIPPED_SHA256}</td>' in html
 
 
@@ -95,7 +95,7 @@ def test_indicators_and_perceptual_sets_in_a_signed_bundle_are_verified(
     used: list = []
     indicators = load_indicators(profile, used, bundles)  # the bundle's only: it carries indicators
     perceptual = load_perceptual(profile, used, bundles)
-    assert len(indicators.indicators) == 12 and [s.name for s in perceptual.sets] == ["unit-pdq"]
+    assert len(indicators.indicators) == 17 and [s.name for s in perceptual.sets] == ["unit-pdq"]
     assert [(u.kind, u.name, u.version, u.signed) for u in used] == [
         (KIND, "unit-indicators", "unit-lib 2026.2", "verified"),
         ("perceptual hash set", "unit-pdq", "unit-lib 2026.2", "verified"),
@@ -148,7 +148,7 @@ def test_the_import_commands_check_the_file_first(tmp_path: Path) -> None:
     runner = CliRunner()
     bundle = tmp_path / "b"
     result = runner.invoke(library, ["import-indicators", str(SHIPPED), "-n", "ind", "-b", str(bundle)])
-    assert result.output == "ind: 12 indicators; bundle is now UNSIGNED: run `triage library sign`\n"
+    assert result.output == "ind: 17 indicators; bundle is now UNSIGNED: run `triage library sign`\n"
     result = runner.invoke(library, ["import-indicators", str(bad), "-n", "bad", "-b", str(bundle)])
     assert isinstance(result.exception, ProfileError)
     result = runner.invoke(
@@ -165,6 +165,6 @@ def test_the_import_commands_check_the_file_first(tmp_path: Path) -> None:
 def test_info_lists_indicators_and_perceptual_sets(signed_bundle: Path) -> None:
     output = CliRunner().invoke(library, ["info", str(signed_bundle)]).output.splitlines()
     assert output[-2:] == [
-        "indicators unit-indicators: 12 indicators (indicators/unit-indicators.toml)",
+        "indicators unit-indicators: 17 indicators (indicators/unit-indicators.toml)",
         f"perceptual unit-pdq (pdq, known-bad): {len(_lines(PDQ))} hashes (perceptual/unit-pdq.txt)",
     ]

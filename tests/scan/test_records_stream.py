@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from tests.scan.helpers import summary
 from tests.scan.test_resume import Crash, CrashAfter
@@ -18,7 +19,7 @@ from triage.library import HashLibrary, load_hashset
 from triage.match.inputs import StageInputs
 from triage.match.keywords import Keyword, KeywordScanner
 from triage.profile import Rule, load_profile
-from triage.records import Content, Entry, Examined, FindingDraft, Tally, Verdict
+from triage.records import Content, Entry, Examined, FindingDraft, Problem, Tally, Verdict
 from triage.scan import ScanOptions, run_scan
 from triage.scan.budget import StopRules
 from triage.scan.examine import KNOWN_GOOD_SKIP, SKIPPED, examine_content
@@ -95,3 +96,20 @@ def test_no_stage_imports_the_pipeline():
                 offenders.append(str(path.relative_to(TRIAGE)))
     assert offenders == []
     assert Examined  # the record types stay importable from triage.records
+
+
+def test_a_picture_too_large_for_the_perceptual_analyser_is_a_gap(monkeypatch):
+    from triage.match.perceptual import PERCEPTUAL
+    from triage.scan.examine import examine_file
+    from triage.walk.files import FileHandle
+
+    picture = io.BytesIO()
+    Image.effect_noise((64, 64), 50).save(picture, "PNG")  # a generated picture of a few KB
+    png = picture.getvalue()
+    entry = Entry("disk", 1, "/Users/a/Pictures/big.png", len(png))
+    handle = FileHandle(entry, lambda at, n: png[at : at + n])
+    inputs = StageInputs(load_profile("default"), HashLibrary([]), KeywordScanner([]))
+    monkeypatch.setattr(PERCEPTUAL, "max_bytes", 1000)
+    _, records = examine_file(handle, inputs)
+    [gap] = [r for r in records if isinstance(r, Problem)]
+    assert gap.is_gap and gap.size == len(png) and "perceptual analyser" in gap.what

@@ -135,6 +135,7 @@ def test_known_good_files_are_hashed_but_not_keyword_scanned(tmp_path):
 class RecordingAnalyzer:
     name = "recorder"
     max_bytes = 1 << 20
+    required = False
 
     def __init__(self) -> None:
         self.seen: list[str] = []

@@ -15,7 +15,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "build" / "usb"))
 import session_disks as disks_module
+import session_keys
 import session_scan
+from session_io import Prompter
 
 # `lsblk -J -b -o NAME,PATH,TYPE,SIZE,MODEL,SERIAL,TRAN,PTTYPE,FSTYPE,LABEL` on the live system
 # under QEMU: the demo evidence disk on SATA, the triage stick on USB, the squashfs loop device.
@@ -337,3 +339,78 @@ def test_error_lines_show_stick_paths_as_an_office_pc_does():
     assert session_scan.error_lines(text) == [
         r"error: \keys\officer.key: wrong passphrase: it does not unlock this key"
     ]
+
+
+def test_locked_volumes_are_the_bitlocker_and_luks_ones():
+    disks = disks_module.parse_lsblk(json.dumps(LSBLK))
+    bitlocker = disks_module.Disk(
+        "nvme0n1", "/dev/nvme0n1", 512110190592, "", "", "nvme", "", "BitLocker", ()
+    )
+    assert [v.path for v in session_keys.locked_volumes([*disks, bitlocker])] == ["/dev/sda4", "/dev/nvme0n1"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "line"),
+    [
+        (
+            "284867-596541-514998-422114-660297-261613-215424-199408",
+            "recovery:284867-596541-514998-422114-660297-261613-215424-199408",
+        ),
+        (
+            "284867596541514998422114660297261613215424199408",
+            "recovery:284867-596541-514998-422114-660297-261613-215424-199408",
+        ),
+        ("  password12!@ ", "password:password12!@"),
+        ("123456-123456", "password:123456-123456"),  # not 48 digits: a password
+    ],
+)
+def test_key_line_tells_a_recovery_password_from_a_password(typed: str, line: str):
+    assert session_keys.key_line(typed) == line
+
+
+def test_keys_file_is_created_private(tmp_path: Path):
+    path = tmp_path / "run" / "volume-keys"
+    session_keys.write_keys(path, ["password:a", "recovery:b"])
+    assert path.read_text() == "password:a\nrecovery:b\n"
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+class Typed:
+    """A terminal that answers from a list and records what it was shown."""
+
+    def __init__(self, answers: list[str]) -> None:
+        self.answers, self.shown = answers, []
+
+    def say(self, text: str) -> None:
+        self.shown.append(text)
+
+    def read(self, prompt: str, secret: bool = False) -> str:
+        assert secret  # keys are never echoed
+        return self.answers.pop(0)
+
+
+def test_ask_keys_moves_on_after_three_wrong_tries(tmp_path: Path):
+    disks = disks_module.parse_lsblk(json.dumps(LSBLK))
+    typed = Typed(["wrong 1", "wrong 2", "wrong 3", "never asked"])
+    tried: list[str] = []
+    opens = lambda volume, line: tried.append(line) or False  # noqa: E731
+    assert session_keys.ask_keys(Prompter(typed), disks, opens, tmp_path / "volume-keys") is None
+    assert tried == ["password:wrong 1", "password:wrong 2", "password:wrong 3"]
+    assert typed.answers == ["never asked"]
+    assert "  That key does not open it. Moving on: it stays locked." in typed.shown
+
+
+def test_ask_keys_keeps_the_key_that_opens_and_passes_it_as_a_file(tmp_path: Path):
+    disks = disks_module.parse_lsblk(json.dumps(LSBLK))
+    typed = Typed(["wrong", "right"])
+    keys = session_keys.ask_keys(
+        Prompter(typed), disks, lambda v, line: line == "password:right", tmp_path / "k"
+    )
+    assert keys == tmp_path / "k" and keys.read_text() == "password:right\n"
+    cmd = session_scan.scan_command(disks[:1], Path("/p.toml"), "PC Smith", "OP-1", None, keys)
+    assert cmd[-2:] == ["--keys", str(keys)] and "right" not in " ".join(cmd)
+
+
+def test_ask_keys_enter_skips():
+    disks = disks_module.parse_lsblk(json.dumps(LSBLK))
+    assert session_keys.ask_keys(Prompter(Typed([""])), disks, lambda v, line: True) is None

@@ -16,7 +16,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "build" / "usb"))
 import officer_session
 from session_cpu import Processor, describe_processor, parse_cpuinfo
-from session_disks import Disk
+from session_disks import Disk, Partition
 from session_io import Prompter
 from session_machine import boot_mode, choose_font
 from session_scan import ScanRun
@@ -97,6 +97,12 @@ class FakeMachine:
 
     def officer_key(self) -> Path | None:
         return self.key
+
+    def key_opens(self, volume: object, line: str) -> bool:
+        return False
+
+    def forget_keys(self) -> None:
+        self.forgot = True
 
     def create_key(self) -> ScanRun:
         return ScanRun(1, "error: cannot write\n")
@@ -298,3 +304,34 @@ SECURE_LOG = (
 )
 def test_boot_mode_from_the_kernel_log(log, uefi, mode):
     assert boot_mode(log, uefi) == mode
+
+
+def test_a_key_for_a_locked_volume_is_asked_and_passed_as_a_file(tmp_path: Path, monkeypatch):
+    import session_keys
+
+    monkeypatch.setattr(session_keys, "KEYS_FILE", tmp_path / "volume-keys")
+    luks = Disk(
+        "sdb",
+        "/dev/sdb",
+        8388608,
+        "",
+        "",
+        "sata",
+        "dos",
+        "",
+        (Partition("sdb1", "/dev/sdb1", 8388608, "crypto_LUKS", ""),),
+    )
+
+    class Unlocks(FakeMachine):
+        def key_opens(self, volume: object, line: str) -> bool:
+            return line == "password:open sesame"
+
+    machine = Unlocks(disks=[SATA, luks], read_only=frozenset({"sda", "sdb"}))
+    terminal = run_session(machine, ["PC Test", "OP-1", "", "", "nope", "open sesame", "", "pass", ""])
+    assert (
+        "\n/dev/sdb1 is ENCRYPTED (LUKS)." in terminal.shown
+        and "  Unlocked: it will be scanned." in terminal.shown
+    )
+    cmd = machine.ran[0][0]
+    assert cmd[cmd.index("--keys") + 1] == str(tmp_path / "volume-keys")
+    assert "open sesame" not in " ".join(cmd) and machine.forgot

@@ -123,6 +123,8 @@ def answer_up_to_the_scan(console: SerialConsole, officer: Officer) -> None:
     console.send("\r" if officer.enter_everywhere else demo.group(1) + "\r")
     console.expect(rb"Disks to scan \(numbers, or all\) \[all\]: ", 30)
     console.send("\r")
+    console.expect(rb"/dev/sda4 is ENCRYPTED \(LUKS\)\.\r?\nRecovery key or password \(Enter to skip\): ", 30)
+    console.send("\r")  # the demo's imitation LUKS volume: no key
     console.expect(rb"Start the scan\? \[Y/n\]: ", 30)
     console.send("\r")
     console.expect(rb"Passphrase for \\keys\\officer.key: ", 30)

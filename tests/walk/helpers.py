@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from triage.records import Problem, Volume
 from triage.sources import open_source
-from triage.walk.tsk import walk_filesystem
-from triage.walk.volumes import open_volumes
+from triage.walk.volumes import open_volumes, walk_volume
 
 
 @dataclass(frozen=True)
@@ -43,9 +42,7 @@ def walk_source(path: str) -> Walked:
             result.volumes.append((opened.volume, opened.reason))
             if opened.fs is None:
                 continue
-            for handle in walk_filesystem(
-                opened.fs, opened.volume, result.problems.append, result.skipped.append
-            ):
+            for handle in walk_volume(opened, result.problems.append, result.skipped.append):
                 data = b"".join(handle.chunks())
                 entry = handle.entry
                 result.files[(entry.volume_index, entry.path)] = Seen(

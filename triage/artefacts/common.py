@@ -18,6 +18,7 @@ import traceback
 import zlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
+from xml.parsers.expat import ExpatError
 
 from triage.records import Artefact, Content, Entry, FindingDraft, Problem
 from triage.walk.files import FileHandle
@@ -33,14 +34,12 @@ class Damaged(ValueError):
     """The file is the parser's format but malformed; the message says how."""
 
 
-# What a damaged or hostile file can make a parser raise; anything else is a bug.
+# What a damaged or hostile file can make a parser raise; anything else (TypeError, KeyError,
+# AttributeError, ...) is a bug in triage, reported as a tool fault, never as damage in the evidence.
 DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
     Damaged,
     ValueError,
-    KeyError,
     IndexError,
-    TypeError,
-    AttributeError,
     OverflowError,
     EOFError,
     OSError,
@@ -49,6 +48,7 @@ DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
     zlib.error,
     sqlite3.Error,
     plistlib.InvalidFileException,
+    ExpatError,  # a malformed XML plist
     RecursionError,
     MemoryError,
 )
@@ -68,12 +68,22 @@ def damaged(entry: Entry, what: str) -> Problem:
     return Problem(entry.location, what, "damaged")
 
 
+def tool_fault(entry: Entry, parser_name: str, exc: BaseException) -> Problem:
+    """A bug in our parser: a coverage gap shown as our fault, with the traceback for the journal."""
+    detail = "".join(traceback.format_exception(exc))[-4000:]
+    what = f"{parser_name} failed (a fault in triage, not in the evidence): {exc!r}"[:500]
+    return Problem(entry.location, what, "tool-fault", detail=detail)
+
+
 def guarded(parser_name: str, records: Iterator[Record], entry: Entry) -> Iterator[Record]:
-    """Pass records through; damage raised part-way becomes one damaged Problem."""
+    """Pass records through; damage raised part-way becomes one damaged Problem, anything
+    else one tool-fault Problem with the traceback."""
     try:
         yield from records
     except DAMAGE_ERRORS as exc:
         yield damaged(entry, f"{parser_name}: {type(exc).__name__}: {exc}"[:500])
+    except Exception as exc:  # a bug in triage: never reported as damage in the evidence
+        yield tool_fault(entry, parser_name, exc)
 
 
 class FileParser:
@@ -103,5 +113,4 @@ def tool_guarded(parser_name: str, records: Iterator[Record], entry: Entry) -> I
     try:
         yield from records
     except Exception as exc:  # a parser bug must not end the scan: keep what came, go on
-        what = f"{parser_name} failed (a fault in triage, not in the evidence): {exc!r}"[:500]
-        yield Problem(entry.location, what, "tool-fault", detail=traceback.format_exc()[-4000:])
+        yield tool_fault(entry, parser_name, exc)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from triage.artefacts.activity_rows import activity_row
 from triage.records import Artefact
 
 MAX_ROWS = 300
@@ -182,4 +183,27 @@ SECTIONS: Iterable[tuple[str, tuple[str, ...], Callable[[Artefact], dict[str, An
     ("Jump lists (recent items per program)", ("windows/jumplist",), _jumplist),
     ("Recycle Bin (deleted files)", ("windows/recycled",), _recycled),
     ("Programs run (Prefetch)", ("windows/prefetch",), _prefetch),
+    ("USB peripherals and mounted devices", ("usb/peripheral", "volume/mounted-device"), activity_row),
+    ("Folders browsed (shellbags)", ("windows/shellbag",), activity_row),
+    (
+        "Files opened and saved (Explorer and Office lists)",
+        ("windows/recent-document", "windows/open-save", "windows/last-visited", "windows/office-recent"),
+        activity_row,
+    ),
+    (
+        "Typed and searched in Explorer and Internet Explorer",
+        ("windows/typed-url", "windows/typed-path", "windows/explorer-search"),
+        activity_row,
+    ),
+    (
+        "Programs run (UserAssist, Amcache files)",
+        ("windows/userassist", "windows/amcache-file"),
+        activity_row,
+    ),
+    ("Programs known to Amcache", ("windows/amcache-program",), activity_row),
+    ("Cleaner and wiper settings", ("windows/ccleaner",), activity_row),
+    ("Windows Timeline", ("windows/timeline-activity",), activity_row),
+    ("Messaging (Skype)", ("messaging/",), activity_row),
+    ("Cloud storage accounts", ("account/cloud",), activity_row),
+    ("Linux desktop activity", ("linux/",), activity_row),
 )

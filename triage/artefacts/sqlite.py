@@ -13,13 +13,14 @@ from __future__ import annotations
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from triage.artefacts.common import MAX_ARTEFACT_FILE, Damaged
+from triage.artefacts.common import DAMAGE_ERRORS, MAX_ARTEFACT_FILE, Damaged, Record, damaged
+from triage.records import Entry
 from triage.walk.files import FileHandle
 
 if TYPE_CHECKING:
@@ -45,6 +46,55 @@ class SqliteCopy:
 
     def rows(self, sql: str, params: tuple[object, ...] = ()) -> Iterator[sqlite3.Row]:
         return iter(self.conn.execute(sql, params))
+
+    def select(self, table: str, wanted: Iterable[str], alias: str = "") -> str:
+        """A column list for ``wanted`` that names only the columns the table has: each missing
+        one becomes ``NULL AS name``, so one query fits every schema version (plaso's approach)."""
+        have = {c.lower() for c in self.columns(table)}
+        prefix = f"{alias}." if alias else ""
+        return ", ".join(
+            f"{prefix}{quote(c)} AS {quote(c)}" if c.lower() in have else f"NULL AS {quote(c)}"
+            for c in wanted
+        )
+
+
+def each_row(
+    rows: Iterator[sqlite3.Row], source: Entry, what: str, convert: Callable[[sqlite3.Row], Iterable[Record]]
+) -> Iterator[Record]:
+    """The records of every row: a row that cannot be converted costs that row (one damaged
+    Problem naming it) and the rows after it still come out; a read that fails mid-table ends
+    the table with one Problem."""
+    number = 0
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except sqlite3.Error as exc:
+            yield damaged(source, f"{what}: reading stopped after row {number}: {exc}"[:300])
+            return
+        number += 1
+        try:
+            records = list(convert(row))
+        except DAMAGE_ERRORS as exc:
+            yield damaged(source, f"{what}: row {_row_name(row, number)}: {exc}"[:300])
+            continue
+        yield from records
+
+
+def _row_name(row: sqlite3.Row, number: int) -> str:
+    keys = row.keys()
+    return f"id {row['id']}" if "id" in keys else f"{number}"
+
+
+def integer(row: sqlite3.Row, column: str) -> int:
+    """An INTEGER column's value (NULL as 0); Damaged when the file holds anything else there."""
+    value = row[column]
+    if value is None:
+        return 0
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise Damaged(f"{column} is {str(value)[:40]!r}, not an integer")
 
 
 def quote(name: str) -> str:

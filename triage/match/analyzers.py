@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol
 
+from triage.artefacts.carved import CARVED_DATABASES, bodies_parsed
+from triage.match.carve import CarveAnalyzer
+from triage.match.containers import CONTAINERS_ANALYZER
 from triage.match.inputs import StageInputs
 from triage.match.perceptual import PERCEPTUAL
 from triage.records import Examined, Record
@@ -21,10 +24,16 @@ from triage.records import Examined, Record
 class ContentAnalyzer(Protocol):
     name: str
     max_bytes: int  # files larger than this are not buffered for the analyser
+    required: bool  # a file it wants but over max_bytes is a coverage gap (not for optional extras)
 
     def wants(self, examined: Examined) -> bool: ...
 
     def analyze(self, examined: Examined, content: bytes, inputs: StageInputs) -> Iterator[Record]: ...
 
 
-ANALYZERS: tuple[ContentAnalyzer, ...] = (PERCEPTUAL,)
+ANALYZERS: tuple[ContentAnalyzer, ...] = (
+    CONTAINERS_ANALYZER,  # issue 16: archive and document members, as Content
+    CarveAnalyzer(parsed=bodies_parsed),  # issue 16: pictures, videos, databases inside other files
+    CARVED_DATABASES,  # issue 16: carved browser databases through the artefact parsers
+    PERCEPTUAL,
+)

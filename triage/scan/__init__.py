@@ -37,6 +37,7 @@ from triage.scan.examine import ScanStopped
 from triage.scan.pipeline import NOT_EXAMINED_SECTION, ScanState, VolumeWork, scan_volumes, walk_sources
 from triage.scan.resume import Restored, ScanJournal, replay
 from triage.sources import EvidenceSource, describe_source, hash_media, open_source
+from triage.sources.keys import Key
 
 __all__ = ["ScanOptions", "ScanResult", "run_scan"]
 RESUMED_SECTION = "Scan resumed from its journal"
@@ -57,11 +58,13 @@ class ScanOptions:
     journal: str = ""  # path of the scan journal (report folder/scan.journal); "" for none
     resume: bool = False  # continue the scan in ``journal``
     hash_only: bool = False  # digests and hash sets only: no type, keywords, analysers, parsers
+    unallocated: bool = True  # issue 16: read unallocated space and slack after the live files
     workers: int = field(default_factory=lambda: min(os.cpu_count() or 2, 16))
     processes: bool = True  # examine files in forked processes where the sources allow (scan/workers.py)
     agent_alerts: str | None = None  # remote agent exchange files (triage.agent); None: no cross-check
     agent_heartbeats: str | None = None
     agent_install: str | None = None
+    keys: tuple[Key, ...] = field(default=(), repr=False)  # --keys: for locked volumes, never recorded
 
 
 def run_scan(
@@ -99,6 +102,8 @@ def run_scan(
         max(1, options.workers),
         processes,
     )
+    state.unallocated = options.unallocated  # issue 16
+    state.keys = options.keys
     restored = journal.restored if journal is not None else Restored()
     volumes: list[VolumeCoverage] = []
     try:

@@ -45,6 +45,8 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Continue the interrupted scan whose report folder this is."),
         click.option("--hash-only", is_flag=True,
                      help="Hash and match hash sets only: no file types, keywords, images or artefacts."),
+        click.option("--no-unallocated", is_flag=True,
+                     help="Do not read unallocated space and file slack (reported as not examined)."),
     ]  # fmt: skip
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -62,7 +64,12 @@ class RunPlan:
     case_reference: str = ""
 
     def option_fields(
-        self, folder: Path, budget_seconds: float, stop_on_seize: bool, hash_only: bool
+        self,
+        folder: Path,
+        budget_seconds: float,
+        stop_on_seize: bool,
+        hash_only: bool,
+        no_unallocated: bool = False,
     ) -> dict[str, Any]:
         return {
             "budget_seconds": budget_seconds,
@@ -70,6 +77,7 @@ class RunPlan:
             "journal": str(folder / JOURNAL_NAME),
             "resume": self.folder is not None,
             "hash_only": hash_only,
+            "unallocated": not no_unallocated,
         }
 
 

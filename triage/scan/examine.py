@@ -15,6 +15,7 @@ from triage.identify import MAGIC_BYTES, carries_text, identify
 from triage.library import HashMatch
 from triage.match import findings
 from triage.match.analyzers import ANALYZERS, ContentAnalyzer
+from triage.match.artefact_text import with_keyword_findings
 from triage.match.digests import Digests
 from triage.match.inputs import StageInputs
 from triage.match.keywords import KeywordHit
@@ -50,6 +51,7 @@ def examine_file(
         if read.analyzers and examined.complete:
             content = b"".join(read.buffered)
             records.extend(_analyse(examined, content, read.analyzers, inputs, 0))
+        records.extend(too_large(examined))
     records.append(examined)
     if examined.error:
         records.append(
@@ -98,7 +100,8 @@ def _analyse(
     examined: Examined, content: bytes, analyzers: list[ContentAnalyzer], inputs: StageInputs, depth: int
 ) -> Iterator[Record]:
     for analyzer in analyzers:
-        yield from expand(analyzer.analyze(examined, content, inputs), inputs, depth + 1)
+        records = expand(analyzer.analyze(examined, content, inputs), inputs, depth + 1)
+        yield from with_keyword_findings(records, inputs.keywords)  # artefacts inside (carved databases)
 
 
 def _hash_findings(matches: list[HashMatch], examined: Examined) -> Iterator[Record]:
@@ -116,6 +119,21 @@ def _known_good(matches: list[HashMatch]) -> bool:
 def _wanted(partial: Examined) -> list[ContentAnalyzer]:
     size = partial.entry.size
     return [a for a in ANALYZERS if size <= a.max_bytes and a.wants(partial)]
+
+
+def too_large(examined: Examined) -> list[Problem]:
+    """A gap for each required analyser that wants this content but may not hold it in memory
+    (a video or an archive over its limit): hashed and keyword-scanned, but not looked inside."""
+    size = examined.entry.size
+    return [
+        Problem(
+            _where(examined.entry),
+            f"not examined by the {a.name} analyser: {size:,} bytes is over its {a.max_bytes:,}-byte limit",
+            size=size,
+        )
+        for a in ANALYZERS
+        if a.required and size > a.max_bytes and a.wants(examined)
+    ]
 
 
 def _where(entry: Entry) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 
 from triage.match.artefact_text import with_keyword_findings
 from triage.match.inputs import StageInputs, Stages
+from triage.match.unallocated import Pass, unallocated_pass
 from triage.progress import ScanProgress
 from triage.records import Finding, Problem, Record, Volume, VolumeCoverage
 from triage.scan.budget import INTERRUPTED, StopRules
@@ -29,10 +30,11 @@ from triage.scan.resume import Restored, ScanJournal
 from triage.scan.sweep import quick_sweep
 from triage.scan.workers import IN_FLIGHT_PER_WORKER, FileOutcome, file_workers, in_order
 from triage.sources import EvidenceSource
+from triage.sources.keys import Key
 from triage.walk.directory import walk_directory
 from triage.walk.files import FileHandle
-from triage.walk.tsk import walk_filesystem
-from triage.walk.volumes import open_volumes
+from triage.walk.nested import nested_volumes
+from triage.walk.volumes import absolute_reader, open_volumes, walk_volume
 
 NOT_EXAMINED_SECTION = "Not examined: the scan stopped early"
 
@@ -47,6 +49,7 @@ class VolumeWork:
     bytes_read: int = 0
     examined: list[FileHandle] = field(default_factory=list)
     parsed: bool = False
+    unallocated: Pass | None = None  # issue 16: the pass over unallocated space and slack
 
     def coverage(self) -> VolumeCoverage:
         seen, done = len(self.handles), len(self.examined)
@@ -68,6 +71,8 @@ class ScanState:
     processes: bool = False  # examine in forked processes (every source re-readable from a fork)
     area: str = ""
     not_examined: list[dict[str, Any]] = field(default_factory=list)
+    unallocated: bool = True  # issue 16: read unallocated space and slack (--no-unallocated: False)
+    keys: tuple[Key, ...] = ()  # for locked volumes (--keys); never journalled or reported
 
 
 @dataclass(frozen=True)
@@ -81,14 +86,32 @@ def walk_sources(sources: list[EvidenceSource], state: ScanState) -> list[Volume
     """Every volume in source order: its files, or why it could not be examined."""
     volumes: list[VolumeWork | VolumeCoverage] = []
     for source in sources:
-        for volume, walk, reason in _volumes(source, state.collected):
+        for volume, walk, reason, beyond in _volumes(source, state.collected, state.keys):
             if walk is None:
                 volumes.append(VolumeCoverage(volume, False, reason))
             elif state.stop.requested():
                 volumes.append(VolumeCoverage(volume, False, f"not walked: {state.stop.reason}"))
             else:
-                volumes.append(VolumeWork(volume, list(_until_stopped(walk, state.stop))))
+                handles = list(_until_stopped(walk, state.stop))
+                volumes.append(VolumeWork(volume, handles, unallocated=beyond))
+                volumes.extend(_nested(handles, volume, state))  # issue 14: virtual disks inside the evidence
     return volumes
+
+
+def _nested(handles: list[FileHandle], volume: Volume, state: ScanState) -> list[VolumeWork | VolumeCoverage]:
+    """Volumes of virtual disks (VMDK, VHD/VHDX, QCOW) found among a volume's files, walked in place."""
+    found: list[VolumeWork | VolumeCoverage] = []
+    collected = state.collected
+
+    def skip(why: str) -> None:
+        collected.skipped[why] += 1
+
+    for nested in nested_volumes(handles, volume, state.keys, collected.problems.append, skip):
+        if nested.handles is None:
+            found.append(VolumeCoverage(nested.volume, False, nested.reason))
+        else:
+            found.append(VolumeWork(nested.volume, nested.handles))
+    return found
 
 
 def _until_stopped(walk: Iterator[FileHandle], stop: StopRules, every: int = 1000) -> Iterator[FileHandle]:
@@ -100,22 +123,24 @@ def _until_stopped(walk: Iterator[FileHandle], stop: StopRules, every: int = 100
 
 
 def _volumes(
-    source: EvidenceSource, collected: Collector
-) -> Iterator[tuple[Volume, Iterator[FileHandle] | None, str]]:
+    source: EvidenceSource, collected: Collector, keys: tuple[Key, ...]
+) -> Iterator[tuple[Volume, Iterator[FileHandle] | None, str, Pass | None]]:
     def skip(why: str) -> None:
         collected.skipped[why] += 1
 
     problem = collected.problems.append
     if source.directory is not None:
         volume = Volume(source.name, 0, 0, 0, "directory", "directory")
-        yield volume, walk_directory(source.directory, source.name, problem, skip), ""
+        yield volume, walk_directory(source.directory, source.name, problem, skip), "", None
         return
     assert source.media is not None
-    for opened in open_volumes(source.name, source.media):
+    for opened in open_volumes(source.name, source.media, keys, problem):
         if opened.fs is None:
-            yield opened.volume, None, opened.reason
+            yield opened.volume, None, opened.reason, None
         else:
-            yield opened.volume, walk_filesystem(opened.fs, opened.volume, problem, skip), ""
+            reader = absolute_reader(opened)  # the volume's own bytes: decrypted where it was unlocked
+            beyond = unallocated_pass(opened.fs, opened.volume, reader) if reader is not None else None
+            yield opened.volume, walk_volume(opened, problem, skip), "", beyond
 
 
 def scan_volumes(volumes: list[VolumeWork | VolumeCoverage], state: ScanState, restored: Restored) -> None:
@@ -136,8 +161,39 @@ def scan_volumes(volumes: list[VolumeWork | VolumeCoverage], state: ScanState, r
         _apply(swept[1], swept[0], state, restored, journal=False)
     elif not state.stop.reason:
         _run_queue(queue, state, restored)
+    scan_unallocated_space(works, state, restored)
     if state.stop.reason:
         _stopped_early(works, state)
+
+
+# --- issue 16: unallocated space and slack, per volume, after every volume's live files
+def scan_unallocated_space(works: list[VolumeWork], state: ScanState, restored: Restored) -> None:
+    for work in works:
+        name = f"{work.volume.name} unallocated space and slack"
+        if work.unallocated is None or name in restored.volumes or state.hash_only:
+            continue
+        if not state.unallocated or state.stop.reason:
+            why = "--no-unallocated" if not state.unallocated else "the scan stopped early"
+            state.collected.apply(
+                [Problem(work.volume.name, f"unallocated space and slack not read ({why})")]
+            )
+            continue
+        state.progress.area("unallocated")
+        entries = [h.entry for h in work.handles]
+        records: list[Record] = []
+        try:
+            passed = work.unallocated(entries, state.inputs.keywords, state.stop.should_stop)
+            for record in expand(_guarded("unallocated", passed), state.inputs):
+                records.append(record)  # applied one by one: a SEIZE-grade carve stops the pass
+                state.stop.check_findings(state.collected.apply([record]))
+        except KeyboardInterrupt:
+            state.stop.interrupted(INTERRUPTED)
+            state.collected.apply([Problem(work.volume.name, f"unallocated space and slack: {INTERRUPTED}")])
+        if state.journal is not None and not state.stop.reason:
+            state.journal.volume(name, records)
+
+
+# --- end issue 16
 
 
 def _queue(works: list[VolumeWork], restored: Restored) -> list[Queued]:

@@ -1,7 +1,8 @@
 """Sources: turn what the officer names on the command line into read-only evidence.
 
 ``open_source`` decides by content, not by name, what a path is: a directory, an
-EWF image, a block device, or a raw (possibly split) image. Nothing here writes.
+EWF image, a virtual disk (QCOW, VHD/VHDX, VMDK), a block device, or a raw (possibly
+split) image. Nothing here writes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ from pathlib import Path
 
 from triage.records import SourceInfo
 from triage.sources.ewf import EwfMedia, is_ewf
-from triage.sources.media import Media, RawMedia, SourceError, open_readonly, split_raw_segments
+from triage.sources.media import (
+    Media,
+    RawMedia,
+    SourceError,
+    open_readonly,
+    read_fd_at,
+    split_raw_segments,
+)
+from triage.sources.virtual import open_virtual_disk, virtual_disk_kind
 
 __all__ = ["EvidenceSource", "Media", "SourceError", "hash_media", "open_source"]
 
@@ -53,9 +62,12 @@ def open_source(path_text: str) -> EvidenceSource:
         return EvidenceSource(path_text, "directory", directory=path)
     if stat.S_ISBLK(mode) or stat.S_ISCHR(mode):
         return EvidenceSource(path_text, "device", media=RawMedia([path]))
-    head = _read_head(path)
+    head, tail = _read_ends(path)
     if is_ewf(head):
         return EvidenceSource(path_text, "ewf", media=EwfMedia(path))
+    virtual = virtual_disk_kind(head, tail)
+    if virtual:
+        return EvidenceSource(path_text, virtual, media=open_virtual_disk(path, virtual))
     segments = split_raw_segments(path)
     kind = "split-raw" if len(segments) > 1 else "raw"
     media = RawMedia(segments)
@@ -65,13 +77,15 @@ def open_source(path_text: str) -> EvidenceSource:
     return EvidenceSource(path_text, kind, media=media)
 
 
-def _read_head(path: Path) -> bytes:
+def _read_ends(path: Path) -> tuple[bytes, bytes]:
+    """The first and last 512 bytes: enough to tell EWF and the virtual disk formats apart."""
     try:
         fd = open_readonly(path)
     except OSError as exc:
         raise SourceError(f"{path}: cannot open: {exc.strerror}") from exc
     try:
-        return os.read(fd, 16)
+        size = os.lseek(fd, 0, os.SEEK_END)
+        return read_fd_at(fd, 0, 512), read_fd_at(fd, max(0, size - 512), 512)
     finally:
         os.close(fd)
 

@@ -107,3 +107,20 @@ def split_raw_segments(path: Path) -> list[Path]:
         segments.append(candidate)
         number += 1
     return segments or [path]
+
+
+class MediaSlice:
+    """A window on other media (a partition of a disk): reads outside it return nothing."""
+
+    def __init__(self, media: Media, offset: int, length: int) -> None:
+        self._media = media
+        self.offset = offset
+        self.size = max(0, min(length, media.size - offset))
+
+    def read(self, offset: int, length: int) -> bytes:
+        if offset < 0 or offset >= self.size or length <= 0:
+            return b""
+        return self._media.read(self.offset + offset, min(length, self.size - offset))
+
+    def close(self) -> None:  # the underlying media is closed by its owner
+        pass

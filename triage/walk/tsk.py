@@ -17,6 +17,7 @@ import pytsk3
 
 from triage.records import Entry, Problem, Volume
 from triage.walk.files import FileHandle
+from triage.walk.ntfs_paths import file_name, original_folder, unreached_deleted_files
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ SkipSink = Callable[[str], None]
 _DIR_TYPES = (pytsk3.TSK_FS_META_TYPE_DIR, pytsk3.TSK_FS_META_TYPE_VIRT_DIR)
 _FILE_TYPES = (pytsk3.TSK_FS_META_TYPE_REG, pytsk3.TSK_FS_META_TYPE_LNK)
 NAME_ONLY = "deleted name whose metadata is gone (no content to read)"
+ORPHANS = "/$OrphanFiles"
 
 
 def fs_type_name(fs: pytsk3.FS_Info) -> str:
@@ -86,6 +88,7 @@ def walk_filesystem(
         report(Problem(volume.name, f"cannot open the root directory: {exc}"))
         return
     visited: set[int] = set()
+    reached: set[int] = set()  # every metadata address the walk reached (NTFS: for the MFT sweep)
     stack: list[tuple[pytsk3.Directory, str, bool, int]] = [(root, "", False, 0)]
     while stack:
         directory, parent, parent_deleted, depth = stack.pop()
@@ -98,12 +101,25 @@ def walk_filesystem(
                 item, meta = _open_by_address(fs, item)
             if meta is None:
                 skip(NAME_ONLY)
-            elif meta.type in _DIR_TYPES:
+                continue
+            reached.add(int(meta.addr))
+            if fs_type == "NTFS" and parent == ORPHANS:
+                path = _original_path(fs, item, path)
+            if meta.type in _DIR_TYPES:
                 subdir = _open_subdir(item, meta, visited, depth, path, volume, report)
                 if subdir is not None:
                     stack.append((subdir, path, deleted, depth + 1))
             elif meta.type in _FILE_TYPES:
                 yield from _file_streams(fs, item, meta, path, deleted, fs_type, volume)
+    if fs_type == "NTFS":
+        for item, meta, path in unreached_deleted_files(fs, reached):
+            yield from _file_streams(fs, item, meta, path, True, fs_type, volume)
+
+
+def _original_path(fs: pytsk3.FS_Info, item: pytsk3.File, path: str) -> str:
+    """issue 16: an NTFS orphan's path rebuilt from its $FILE_NAME parent references (ntfs_paths.py)."""
+    named = file_name(item)
+    return f"{original_folder(fs, item)}/{named.name}" if named is not None else path
 
 
 def _directory_items(

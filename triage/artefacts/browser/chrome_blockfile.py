@@ -16,7 +16,7 @@ tests (no public sample with asserted values was available).
 from __future__ import annotations
 
 import struct
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from triage.artefacts.browser.cache_body import cached_object
@@ -54,17 +54,33 @@ class ChromeBlockfileCache(FileParser):
         table = index[INDEX_HEADER : INDEX_HEADER + 4 * max(0, table_len)]
         store = _Store(files, handle.entry.path.rpartition("/")[0])
         seen: set[int] = set()
-        for (address,) in struct.iter_unpack("<I", table[: len(table) // 4 * 4]):
-            while address & 0x80000000 and address not in seen and len(seen) < MAX_ENTRIES:
-                seen.add(address)
-                address = yield from _entry(store, address, handle.entry)
+        for bucket, (address,) in enumerate(struct.iter_unpack("<I", table[: len(table) // 4 * 4])):
+            yield from _chain(store, bucket, address, seen, handle.entry)
 
 
-def _entry(store: _Store, address: int, source: Entry) -> Generator[Record, None, int]:
-    """The entry's records; returns the address of the next entry in its bucket (0 for none)."""
+def _chain(store: _Store, bucket: int, address: int, seen: set[int], source: Entry) -> Iterator[Record]:
+    """Every entry of one hash bucket, following ``next``; an entry whose contents are damaged
+    costs that entry only, and a chain that cannot be followed further says so."""
+    while address and len(seen) < MAX_ENTRIES:
+        where = f"{NAME}: bucket {bucket}: entry at 0x{address:08x}"
+        if address in seen:
+            yield damaged(source, f"{where} is reached twice (the chain loops); the chain ends there")
+            return
+        seen.add(address)
+        try:
+            raw = store.read(address, 256 * _blocks(address))
+            next_address = struct.unpack("<I", raw[4:8])[0]
+        except DAMAGE_ERRORS as exc:
+            yield damaged(source, f"{where}: {exc}; the rest of the chain cannot be followed"[:300])
+            return
+        yield from _entry(store, address, raw, source)
+        address = next_address
+
+
+def _entry(store: _Store, address: int, raw: bytes, source: Entry) -> Iterator[Record]:
+    """The records of one entry (its EntryStore block already read)."""
     try:
-        raw = store.read(address, 256 * _blocks(address))
-        next_address, creation, key_len, long_key = struct.unpack("<I16xQiI", raw[4:40])
+        creation, key_len, long_key = struct.unpack("<QiI", raw[24:40])
         sizes, addresses = struct.unpack("<4i", raw[40:56]), struct.unpack("<4I", raw[56:72])
         key_bytes = store.read(long_key, key_len) if long_key else raw[96 : 96 + key_len]
         key = key_bytes.decode("utf-8", "replace")
@@ -72,11 +88,13 @@ def _entry(store: _Store, address: int, source: Entry) -> Generator[Record, None
         body = store.read(addresses[1], sizes[1]) if sizes[1] > 0 else b""
         block, _request, response = response_info(headers)
         url = key_url(key)
-        yield from cached_object(NAME, "chrome-cache", source, url, block, body, response or webkit(creation))
-        return next_address
+        records = list(
+            cached_object(NAME, "chrome-cache", source, url, block, body, response or webkit(creation))
+        )
     except DAMAGE_ERRORS as exc:
         yield damaged(source, f"{NAME}: cache entry at 0x{address:08x}: {type(exc).__name__}: {exc}"[:300])
-        return 0
+        return
+    yield from records
 
 
 def _blocks(address: int) -> int:

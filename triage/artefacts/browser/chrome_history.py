@@ -6,19 +6,23 @@ Locations: ``<profile>/History`` under ``AppData/Local/Google/Chrome/User Data/<
 BraveSoftware/Brave-Browser, Opera Software, Vivaldi, chromium. Format: SQLite; the
 ``meta`` table's ``version`` keys the schema (hindsight's approach). Downloads moved
 from ``downloads.url``/``full_path`` (version < 24) to ``downloads_url_chains`` and
-``target_path``; columns are read by name, so added columns do not matter. Tested on
-plaso's History files from Chrome 57, 58 and 59 (schema 32, 33, 36). Times are WebKit
-microseconds since 1601 UTC.
+``target_path``, and columns come and go between versions (``end_time`` and ``opened`` arrive
+in schema 20), so every query names only the columns the file has (a missing one reads as
+NULL). One row that cannot be read costs that row: a damaged Problem names it and the rows
+after it still come out. Tested on plaso's History files from Chrome 57, 58 and 59 (schema 32,
+33, 36) and on generated files of schema 19/20 style. Times are WebKit microseconds since 1601
+UTC (download times before schema 24: POSIX seconds).
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from triage.artefacts.browser.visits import text, visit
 from triage.artefacts.common import FileParser, Record, damaged
-from triage.artefacts.sqlite import SqliteCopy, open_sqlite
+from triage.artefacts.sqlite import SqliteCopy, each_row, integer, open_sqlite
 from triage.artefacts.sqlite_recover import recovered_rows
 from triage.artefacts.times import unix, webkit
 from triage.artefacts.users import user_for_path
@@ -30,10 +34,14 @@ if TYPE_CHECKING:
 
 NAME = "browser/chrome-history"
 MARKERS = ("/user data/", "chrom", "brave", "opera", "vivaldi", "/edge/")
-VISITS = """SELECT visits.id, urls.url, urls.title, urls.visit_count, urls.typed_count,
-  visits.visit_time, visits.transition FROM visits JOIN urls ON visits.url = urls.id ORDER BY visits.id"""
-SEARCHES = """SELECT k.term, k.url_id, urls.url, urls.last_visit_time FROM keyword_search_terms k
-  LEFT JOIN urls ON urls.id = k.url_id"""
+VISIT_COLUMNS = ("id", "visit_time", "transition")
+URL_COLUMNS = ("url", "title", "visit_count", "typed_count")
+DOWNLOAD_COLUMNS = (
+    "id", "target_path", "current_path", "full_path", "url",
+    "start_time", "end_time", "received_bytes", "total_bytes",
+)  # fmt: skip
+LAST_URL_IN_CHAIN = """(SELECT url FROM downloads_url_chains c WHERE c.id = d.id
+  ORDER BY c.chain_index DESC LIMIT 1)"""
 
 
 class ChromeHistory(FileParser):
@@ -52,7 +60,7 @@ class ChromeHistory(FileParser):
             version = _version(db)
             seen: set[tuple[str, str]] = set()
             for record in _visits(db, source, version):
-                if record.kind == "browser/search":
+                if isinstance(record, Artefact) and record.kind == "browser/search":
                     seen.add((record.values["url"], record.values["term"].lower()))
                 yield record
             yield from _downloads(db, source, version)
@@ -70,49 +78,54 @@ def _version(db: SqliteCopy) -> int:
         return 0
 
 
-def _visits(db: SqliteCopy, source: Entry, version: int) -> Iterator[Artefact]:
+def _visits(db: SqliteCopy, source: Entry, version: int) -> Iterator[Record]:
     if not db.has_table("visits"):
         return
-    for row in db.rows(VISITS):
-        yield from visit(
+    sql = f"""SELECT {db.select("visits", VISIT_COLUMNS, "v")}, {db.select("urls", URL_COLUMNS, "u")}
+      FROM visits v JOIN urls u ON v.url = u.id ORDER BY v.id"""
+
+    def convert(row: sqlite3.Row) -> Iterator[Artefact]:
+        return visit(
             NAME,
             source,
             webkit(row["visit_time"]),
             text(row["url"]),
             text(row["title"]),
-            visit_count=row["visit_count"],
-            typed_count=row["typed_count"],
-            transition=(row["transition"] or 0) & 0xFF,
+            visit_count=integer(row, "visit_count"),
+            typed_count=integer(row, "typed_count"),
+            transition=integer(row, "transition") & 0xFF,
             schema=version,
         )
+
+    yield from each_row(db.rows(sql), source, f"{NAME}: visits", convert)
 
 
 def _downloads(db: SqliteCopy, source: Entry, version: int) -> Iterator[Record]:
     if not db.has_table("downloads"):
         return
-    columns = set(db.columns("downloads"))
-    if "target_path" in columns and db.has_table("downloads_url_chains"):
-        sql = """SELECT d.id, d.target_path AS target, d.start_time, d.end_time, d.received_bytes,
-          d.total_bytes, (SELECT url FROM downloads_url_chains c WHERE c.id = d.id
-          ORDER BY c.chain_index DESC LIMIT 1) AS url FROM downloads d ORDER BY d.id"""
-    elif "full_path" in columns:
-        sql = """SELECT id, full_path AS target, start_time, end_time, received_bytes, total_bytes, url
-          FROM downloads ORDER BY id"""
-    else:
+    columns = {c.lower() for c in db.columns("downloads")}
+    if not columns & {"target_path", "current_path", "full_path"}:
         yield damaged(source, f"{NAME}: downloads table of schema {version} has no path column")
         return
+    chosen = db.select("downloads", DOWNLOAD_COLUMNS, "d")
+    if "url" not in columns and db.has_table("downloads_url_chains"):
+        chosen = chosen.replace('NULL AS "url"', f'{LAST_URL_IN_CHAIN} AS "url"')
     # before schema 24 (Chrome 26) download times were POSIX seconds, not WebKit microseconds
-    convert = webkit if version >= 24 or "target_path" in columns else unix
+    convert_time = webkit if version >= 24 or "target_path" in columns else unix
     user = user_for_path(source.path)
-    for row in db.rows(sql):
+
+    def convert(row: sqlite3.Row) -> Iterator[Artefact]:
         values = {
             "url": text(row["url"]),
-            "target": text(row["target"]),
-            "received_bytes": row["received_bytes"],
-            "total_bytes": row["total_bytes"],
-            "end_time": convert(row["end_time"]),
+            "target": text(row["target_path"] or row["full_path"] or row["current_path"]),
+            "received_bytes": integer(row, "received_bytes"),
+            "total_bytes": integer(row, "total_bytes"),
+            "end_time": convert_time(row["end_time"]),
         }
-        yield Artefact("browser/download", NAME, source, convert(row["start_time"]), user, values)
+        yield Artefact("browser/download", NAME, source, convert_time(row["start_time"]), user, values)
+
+    sql = f"SELECT {chosen} FROM downloads d ORDER BY d.id"
+    yield from each_row(db.rows(sql), source, f"{NAME}: downloads", convert)
 
 
 def _searches(db: SqliteCopy, source: Entry, seen: set[tuple[str, str]]) -> Iterator[Record]:
@@ -120,11 +133,16 @@ def _searches(db: SqliteCopy, source: Entry, seen: set[tuple[str, str]]) -> Iter
     if not db.has_table("keyword_search_terms"):
         return
     user = user_for_path(source.path)
-    for row in db.rows(SEARCHES):
+    sql = f"""SELECT {db.select("keyword_search_terms", ("term",), "k")},
+      {db.select("urls", ("url", "last_visit_time"), "urls")}
+      FROM keyword_search_terms k LEFT JOIN urls ON urls.id = k.url_id"""
+
+    def convert(row: sqlite3.Row) -> Iterator[Artefact]:
         values = {"term": text(row["term"]), "url": text(row["url"]), "from": "keyword_search_terms"}
-        if (values["url"], values["term"].lower()) in seen:
-            continue
-        yield Artefact("browser/search", NAME, source, webkit(row["last_visit_time"]), user, values)
+        if (values["url"], values["term"].lower()) not in seen:
+            yield Artefact("browser/search", NAME, source, webkit(row["last_visit_time"]), user, values)
+
+    yield from each_row(db.rows(sql), source, f"{NAME}: keyword_search_terms", convert)
 
 
 def _recovered_urls(db: SqliteCopy, source: Entry) -> Iterator[Record]:

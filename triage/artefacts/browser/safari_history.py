@@ -10,12 +10,13 @@ a list of dicts with the URL under the empty key, ``title``, ``visitCount`` and
 from __future__ import annotations
 
 import plistlib
+import sqlite3
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from triage.artefacts.browser.visits import text, visit
 from triage.artefacts.common import Damaged, FileParser, Record, damaged, read_all
-from triage.artefacts.sqlite import open_sqlite
+from triage.artefacts.sqlite import each_row, open_sqlite
 from triage.artefacts.times import cocoa
 from triage.records import Entry
 from triage.walk.files import FileHandle
@@ -25,8 +26,8 @@ if TYPE_CHECKING:
 
 NAME = "browser/safari-history"
 MAX_PLIST = 64 * 1024 * 1024
-VISITS = """SELECT v.visit_time, v.title, i.url, i.visit_count FROM history_visits v
-  JOIN history_items i ON v.history_item = i.id ORDER BY v.id"""
+VISIT_COLUMNS = ("id", "visit_time", "title")
+ITEM_COLUMNS = ("url", "visit_count")
 
 
 class SafariHistory(FileParser):
@@ -69,8 +70,15 @@ def _database(handle: FileHandle, files: VolumeFiles) -> Iterator[Record]:
         if not (db.has_table("history_visits") and db.has_table("history_items")):
             yield damaged(source, f"{NAME}: no history_visits/history_items: not Safari History.db")
             return
-        for row in db.rows(VISITS):
-            yield from visit(
+        visits, items = (
+            db.select("history_visits", VISIT_COLUMNS, "v"),
+            db.select("history_items", ITEM_COLUMNS, "i"),
+        )
+        sql = f"""SELECT {visits}, {items} FROM history_visits v
+          JOIN history_items i ON v.history_item = i.id ORDER BY v.id"""
+
+        def convert(row: sqlite3.Row) -> Iterator[Record]:
+            return visit(
                 NAME,
                 source,
                 cocoa(row["visit_time"]),
@@ -78,3 +86,5 @@ def _database(handle: FileHandle, files: VolumeFiles) -> Iterator[Record]:
                 text(row["title"]),
                 visit_count=row["visit_count"],
             )
+
+        yield from each_row(db.rows(sql), source, f"{NAME}: visits", convert)

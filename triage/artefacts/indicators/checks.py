@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from triage.artefacts.indicators import Indicator, IndicatorLibrary, indicators_of
+from triage.artefacts.indicators.activity import activity_traces
 from triage.artefacts.indicators.agents import missing_agents
 from triage.artefacts.indicators.encrypted import HEAD_BYTES, encryption_signature, looks_like_container
 from triage.artefacts.users import user_for_path
@@ -57,6 +58,8 @@ class OrderConditionChecks:
             _check_container(traces, handle)
         if selected:
             _check_software(traces, library, selected[0].entry, inputs.earlier)
+            for indicator, source, note, user in activity_traces(library, selected[0].entry, inputs.earlier):
+                _add(traces, indicator, source, note, user)
         for found in traces.values():
             yield from _report(found)
         if selected:

@@ -18,16 +18,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from construct import ConstructError
 from regipy.exceptions import RegipyException
 from regipy.registry import RegistryHive
 
-from triage.artefacts.common import MAX_ARTEFACT_FILE, Damaged, damaged
+from triage.artefacts.common import DAMAGE_ERRORS, MAX_ARTEFACT_FILE, Damaged, damaged
 from triage.artefacts.times import aware, filetime
 from triage.records import Entry, Problem
 from triage.walk.files import FileHandle
 
 logging.getLogger("regipy").setLevel(logging.CRITICAL)  # its warnings would reach the console
 REGF_MAGIC = b"regf"
+# what a damaged hive makes regipy raise (its own errors, and construct's for short reads)
+HIVE_ERRORS: tuple[type[BaseException], ...] = (*DAMAGE_ERRORS, RegipyException, ConstructError)
 
 
 @contextmanager

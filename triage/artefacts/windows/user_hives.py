@@ -1,13 +1,10 @@
-"""Per-user and software hives: installed programs, mounted volumes per user, accounts, Amcache.
+"""Machine hives: installed programs (SOFTWARE) and local accounts (SAM).
 
-Locations and keys:
-``Users/<name>/NTUSER.DAT``: ``Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall`` (per-user
-installs) and ``...\\Explorer\\MountPoints2`` (volumes, drive letters and shares the user
-mounted; tested on plaso's NTUSER.DAT, 3 entries);
-``Windows/System32/config/SOFTWARE``: ``Microsoft\\Windows\\CurrentVersion\\Uninstall`` (and
-WOW6432Node); ``Windows/System32/config/SAM``: local accounts (``SAM\\Domains\\Account\\Users``);
-``Windows/AppCompat/Programs/Amcache.hve``: programs and files that ran or were installed.
-Parsed with regipy's plugins; tested on regipy's NTUSER_with_winscp (4 programs).
+Locations and keys: ``Windows/System32/config/SOFTWARE``:
+``Microsoft\\Windows\\CurrentVersion\\Uninstall`` (and WOW6432Node);
+``Windows/System32/config/SAM``: local accounts (``SAM\\Domains\\Account\\Users``). Parsed
+with regipy's plugins. NTUSER.DAT (per-user installs, MountPoints2 and the activity keys) is
+read by ``user_activity.py``, Amcache.hve by ``amcache.py``.
 """
 
 from __future__ import annotations
@@ -16,14 +13,11 @@ import dataclasses
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from regipy.plugins.amcache.amcache import AmCachePlugin
-from regipy.plugins.ntuser.installed_programs_ntuser import InstalledProgramsNTUserPlugin
 from regipy.plugins.sam.samparse import SAMParsePlugin
 from regipy.plugins.software.installed_programs import InstalledProgramsSoftwarePlugin
 from regipy.registry import RegistryHive
 
-from triage.artefacts.common import FileParser, Record, damaged
-from triage.artefacts.users import user_for_path
+from triage.artefacts.common import FileParser, Record
 from triage.artefacts.windows.hives import open_hive, plain, reg_time, run_plugin
 from triage.records import Artefact, Entry
 from triage.walk.files import FileHandle
@@ -31,12 +25,9 @@ from triage.walk.files import FileHandle
 if TYPE_CHECKING:
     from triage.artefacts import VolumeFiles
 
-MOUNTPOINTS2 = r"\Software\Microsoft\Windows\CurrentVersion\Explorer\MountPoints2"
 HIVES = {  # path ending -> hive kind
-    "/ntuser.dat": "ntuser",
     "/windows/system32/config/software": "software",
     "/windows/system32/config/sam": "sam",
-    "/windows/appcompat/programs/amcache.hve": "amcache",
 }
 
 
@@ -51,7 +42,7 @@ class UserHives(FileParser):
         kind = next((k for end, k in HIVES.items() if source.path.lower().endswith(end)), "")
         if not kind:
             return
-        user = user_for_path(source.path) if kind == "ntuser" else ""
+        user = ""
         with open_hive(handle) as hive:
             names = sam_names(hive) if kind == "sam" else {}
             for plugin, convert in PLUGINS[kind]:
@@ -61,11 +52,9 @@ class UserHives(FileParser):
                 for item in entries:
                     artefact = convert(self.name, source, user, item)
                     yield _named(artefact, names) if names else artefact
-            if kind == "ntuser":
-                yield from mountpoints2(self.name, hive, source, user)
 
 
-def _program(parser: str, source: Entry, user: str, e: dict[str, Any]) -> Artefact:
+def program(parser: str, source: Entry, user: str, e: dict[str, Any]) -> Artefact:
     values = {
         "name": plain(e.get("DisplayName")) or e.get("service_name", ""),
         "version": plain(e.get("DisplayVersion")) or "",
@@ -83,16 +72,6 @@ def _account(parser: str, source: Entry, user: str, e: dict[str, Any]) -> Artefa
     name = str(e.get("username") or e.get("name") or "")
     values["name"] = name or f"RID {e.get('rid', '?')}"
     return Artefact("account/user", parser, source, reg_time(e.get("last_login")), name, values)
-
-
-def _amcache(parser: str, source: Entry, user: str, e: Any) -> Artefact:
-    e = e if isinstance(e, dict) else {"name": str(e)}
-    path = str(e.get("full_path") or e.get("name") or "")
-    values = {k: plain(v) for k, v in e.items() if k not in ("timestamp",)}
-    values["name"] = path
-    return Artefact(
-        "software/amcache", parser, source, reg_time(e.get("timestamp")), user_for_path(path), values
-    )
 
 
 def sam_names(hive: RegistryHive) -> dict[int, str]:
@@ -113,25 +92,7 @@ def _named(artefact: Artefact, names: dict[int, str]) -> Artefact:
     return dataclasses.replace(artefact, user=name, values={**artefact.values, "name": name})
 
 
-def mountpoints2(parser: str, hive: RegistryHive, source: Entry, user: str) -> Iterator[Record]:
-    """One volume/mountpoint per MountPoints2 subkey: {GUID} volume, ##server#share, or a letter."""
-    try:
-        key = hive.get_key(MOUNTPOINTS2)
-        subkeys = list(key.iter_subkeys())
-    except Exception as exc:  # regipy raises its own types for a missing or damaged key
-        if "not found" not in str(exc).lower() and "NotFound" not in type(exc).__name__:
-            yield damaged(source, f"{parser}: MountPoints2: {exc!r}"[:300])
-        return
-    for sub in subkeys:
-        name = sub.name
-        kind = "volume" if name.startswith("{") else "share" if name.startswith("#") else "drive"
-        values = {"name": name, "type": kind, "share": name.replace("#", "\\") if kind == "share" else ""}
-        yield Artefact("volume/mountpoint", parser, source, reg_time(sub.header.last_modified), user, values)
-
-
 PLUGINS: dict[str, tuple[tuple[type, Any], ...]] = {
-    "ntuser": ((InstalledProgramsNTUserPlugin, _program),),
-    "software": ((InstalledProgramsSoftwarePlugin, _program),),
+    "software": ((InstalledProgramsSoftwarePlugin, program),),
     "sam": ((SAMParsePlugin, _account),),
-    "amcache": ((AmCachePlugin, _amcache),),
 }

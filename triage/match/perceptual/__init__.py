@@ -7,10 +7,10 @@ takes, by content type:
   with quality (hashes.py), searched against the profile's perceptual sets (matching.py); a
   JPEG's EXIF thumbnail (exif.py) is examined as content of its own;
 * videos (video.py, optional PyAV): PDQ of frames sampled at a fixed interval;
-* zip-based containers (zipped.py) and Windows thumbcache_*.db files (thumbcache.py): the images
-  inside are yielded as ``Content`` records, which the pipeline examines like files, so exact
-  hash sets and this analyser both see them, each with its path through the container in
-  ``Entry.container``.
+* Windows thumbcache_*.db files (thumbcache.py): the images inside are yielded as ``Content``
+  records, which the pipeline examines like files, so exact hash sets and this analyser both see
+  them, each with its path through the container in ``Entry.container``. Archives and documents
+  are opened by triage/match/containers (issue 16), whose members reach this analyser as content.
 
 Nothing in the content raises out of here: refusals (caps) and damage become Problems.
 """
@@ -18,7 +18,7 @@ Nothing in the content raises out of here: refusals (caps) and damage become Pro
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from triage.identify import IMAGE_MIMES
 from triage.library.perceptual import PerceptualLibrary
@@ -29,7 +29,6 @@ from triage.match.perceptual.exif import exif_thumbnail
 from triage.match.perceptual.matching import SECTION, match_image
 from triage.match.perceptual.thumbcache import is_thumbcache, thumbcache_entries
 from triage.match.perceptual.video import VIDEO_MIMES, match_video, video_supported
-from triage.match.perceptual.zipped import ZIP_MIMES, ContainerLimit, zip_members
 from triage.records import Content, Entry, Examined, Problem, Record, Tally
 
 CACHE_MIMES = frozenset({"application/octet-stream"})  # thumbcache has no libmagic signature
@@ -38,14 +37,13 @@ CACHE_MIMES = frozenset({"application/octet-stream"})  # thumbcache has no libma
 class PerceptualAnalyzer:
     name = "perceptual"
     max_bytes = 256 << 20  # videos over this are not buffered (and so not hashed)
+    required = True  # a picture or video too large to hash is a coverage gap
 
     def wants(self, examined: Examined) -> bool:
         mime, entry = examined.mime, examined.entry
         if mime in IMAGE_MIMES or mime in VIDEO_MIMES:
             return True
         nested = bool(entry.container)
-        if mime in ZIP_MIMES:
-            return not nested
         name = entry.path.rsplit("/", 1)[-1].lower()
         return mime in CACHE_MIMES and not nested and name.startswith("thumbcache_") and name.endswith(".db")
 
@@ -71,15 +69,9 @@ class PerceptualAnalyzer:
             yield from _image(examined, content, inputs, lib)
         elif mime in VIDEO_MIMES:
             yield from _video(examined, content, lib)
-        elif mime in ZIP_MIMES:
-            refusals: list[Record] = []
-            members = zip_members(
-                content, lib.settings, IMAGE_MIMES | VIDEO_MIMES, _refuse(examined, refusals)
-            )
-            yield from _members(examined, "zip", members, refusals)
         elif is_thumbcache(content):
             entries = thumbcache_entries(content, lib.settings.max_member_bytes)
-            yield from _members(examined, "thumbcache", entries, [])
+            yield from _members(examined, "thumbcache", entries)
 
 
 def _image(
@@ -95,7 +87,7 @@ def _image(
         yield Tally(SECTION, "images hashed (pHash, dHash, PDQ)")
         yield from match_image(examined, hashes, lib)
     if examined.mime == "image/jpeg" and not examined.entry.container:
-        yield from _members(examined, "exif", exif_thumbnail(content, lib.settings.max_member_bytes), [])
+        yield from _members(examined, "exif", exif_thumbnail(content, lib.settings.max_member_bytes))
 
 
 def _video(examined: Examined, content: bytes, lib: PerceptualLibrary) -> Iterator[Record]:
@@ -108,35 +100,14 @@ def _video(examined: Examined, content: bytes, lib: PerceptualLibrary) -> Iterat
     yield from match_video(examined, content, lib)
 
 
-def _members(
-    examined: Examined, kind: str, members: Iterator[tuple[str, bytes]], refusals: list[Record]
-) -> Iterator[Record]:
-    """Each member as Content for the pipeline; a bound reached part-way keeps what came before it."""
+def _members(examined: Examined, kind: str, members: Iterator[tuple[str, bytes]]) -> Iterator[Record]:
+    """Each member as Content for the pipeline."""
     parent = examined.entry
-    try:
-        for name, data in members:
-            yield from _drain(refusals)
-            # the path stays the file on disk (as the cache parsers do); the container names the member
-            container = (*parent.container, f"{kind}:{parent.path}", name)
-            yield Content(dataclasses.replace(parent, size=len(data), container=container), data)
-            yield Tally(SECTION, f"{kind} members examined")
-    except ContainerLimit as exc:
-        yield from _drain(refusals)
-        yield Problem(_where(parent), f"{kind} container only partly examined: {exc}", "error")
-    yield from _drain(refusals)
-
-
-def _drain(pending: list[Record]) -> Iterator[Record]:
-    while pending:
-        yield pending.pop(0)
-
-
-def _refuse(examined: Examined, refusals: list[Record]) -> Callable[[str], None]:
-    def refuse(why: str) -> None:
-        refusals.append(Tally(SECTION, "container members refused (size or ratio cap)"))
-        refusals.append(Problem(_where(examined.entry), why, "error"))
-
-    return refuse
+    for name, data in members:
+        # the path stays the file on disk (as the cache parsers do); the container names the member
+        container = (*parent.container, f"{kind}:{parent.path}", name)
+        yield Content(dataclasses.replace(parent, size=len(data), container=container), data)
+        yield Tally(SECTION, f"{kind} members examined")
 
 
 def _where(entry: Entry) -> str:

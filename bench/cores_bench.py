@@ -1,0 +1,170 @@
+"""Issue 15 benchmark: the full scan on one core and on every core, processes against threads,
+next to hashdeep and the hashlib three-digest limit, all in one run on the same image.
+
+    python bench/make_ntfs_image.py --out /tmp/b --size-gb 0.6 --files 6000   # once
+    python bench/cores_bench.py --data /tmp/b [--append]
+
+Rows (each a separate process, CPU seconds from wait4 including its worker processes):
+the hashlib limit (MD5+SHA-1+SHA-256 from memory on every core), hashdeep -j2 over the same
+files extracted from the image (ntfs-3g, read-only), our full scan with forked worker
+processes (the default), the same pinned to one core (``taskset -c 0``), the same with worker
+threads, and our hash-only scan. From the measured CPU seconds of the main process and of the
+workers, an Amdahl model projects the full scan on 4, 8 and 16 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from run_bench import LAST_CPU, PYTHON, Row, extract_tree, hashlib_limit, timed, tree_stats  # noqa: E402
+
+RUNNER = """
+import json, resource, sys
+from triage.scan import ScanOptions, run_scan
+image, profile, workers, processes, hash_only = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1", sys.argv[5] == "1"
+result = run_scan(ScanOptions((image,), profile, hash_sources=False, workers=workers, processes=processes, hash_only=hash_only))
+own = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"bytes": result.coverage.bytes_read, "files": result.coverage.files_examined,
+    "findings": len(result.findings), "verdict": result.decision.verdict.value,
+    "main_cpu": own.ru_utime + own.ru_stime}))
+"""
+
+
+def scan_row(
+    name: str,
+    image: Path,
+    profile: Path,
+    work: Path,
+    *,
+    workers: int,
+    processes: bool,
+    hash_only: bool = False,
+    pin: bool = False,
+) -> tuple[Row, float]:
+    out = work / f"{name.replace(' ', '-').replace(',', '')}.json"
+    command = ["taskset", "-c", "0"] if pin else []
+    command += [
+        PYTHON,
+        "-c",
+        RUNNER,
+        str(image),
+        str(profile),
+        str(workers),
+        str(int(processes)),
+        str(int(hash_only)),
+    ]
+    seconds, peak = timed(command, stdout=out)
+    document = json.loads(out.read_text())
+    note = f"verdict {document['verdict']}; {document['findings']} findings"
+    shown = (
+        "taskset -c 0 " if pin else ""
+    ) + f"run_scan(workers={workers}, processes={processes}, hash_only={hash_only})"
+    row = Row(name, shown, seconds, document["bytes"], document["files"], peak, note, cpu=LAST_CPU[0])
+    return row, float(document["main_cpu"])
+
+
+def measure(data: Path) -> tuple[list[Row], list[str]]:
+    image, profile, work = data / "laptop.img", data / "bench.toml", data / "work"
+    work.mkdir(exist_ok=True)
+    cores = os.cpu_count() or 2
+    rows = [hashlib_limit()]
+    tree = work / "tree"
+    extract_tree(image, tree)
+    files, nbytes = tree_stats(tree)
+    seconds, peak = timed(["hashdeep", "-r", "-c", "md5,sha1,sha256", f"-j{cores}", str(tree)])
+    rows.append(
+        Row(
+            f"hashdeep -j{cores} (3 digests), extracted tree",
+            "hashdeep -r -c md5,sha1,sha256",
+            seconds,
+            nbytes,
+            files,
+            peak,
+            cpu=LAST_CPU[0],
+        )
+    )
+    full, main_cpu = scan_row(
+        f"full scan, {cores} worker processes", image, profile, work, workers=cores, processes=True
+    )
+    pinned, _ = scan_row(
+        f"full scan, {cores} worker processes, pinned to 1 core",
+        image,
+        profile,
+        work,
+        workers=cores,
+        processes=True,
+        pin=True,
+    )
+    threads, _ = scan_row(
+        f"full scan, {cores} worker threads", image, profile, work, workers=cores, processes=False
+    )
+    single, _ = scan_row("full scan, 1 worker (no pool)", image, profile, work, workers=1, processes=False)
+    hashed, _ = scan_row(
+        f"hash-only scan, {cores} worker processes",
+        image,
+        profile,
+        work,
+        workers=cores,
+        processes=True,
+        hash_only=True,
+    )
+    rows += [full, pinned, threads, single, hashed]
+    return rows, notes(rows, full, pinned, threads, hashed, main_cpu, cores)
+
+
+def notes(
+    rows: list[Row], full: Row, pinned: Row, threads: Row, hashed: Row, main_cpu: float, cores: int
+) -> list[str]:
+    limit, hashdeep = rows[0], rows[1]
+    rate = lambda r: r.nbytes / r.seconds  # noqa: E731
+    serial = main_cpu / full.cpu if full.cpu else 1.0
+    model = ", ".join(f"{n} cores {1 / (serial + (1 - serial) / n):.1f}x" for n in (2, 4, 8, 16))
+    return [
+        f"full scan / hashdeep -j{cores}: {rate(full) / rate(hashdeep):.2f}x MB/s; "
+        f"full scan / hashlib limit: {rate(full) / rate(limit):.1%}",
+        f"hash-only / hashdeep: {rate(hashed) / rate(hashdeep):.2f}x; hash-only / hashlib limit: {rate(hashed) / rate(limit):.1%}",
+        f"{cores} processes vs pinned to one core: {pinned.seconds / full.seconds:.2f}x; "
+        f"processes vs threads: {threads.seconds / full.seconds:.2f}x",
+        f"MB per CPU-second: full scan {full.nbytes / full.cpu / 1e6:.0f}, hashdeep {hashdeep.nbytes / hashdeep.cpu / 1e6:.0f}",
+        f"serial share (main process CPU / all CPU) {serial:.1%}; Amdahl projection of the full scan: {model}",
+    ]
+
+
+def section(rows: list[Row], notes: list[str], load: str) -> str:
+    head = (
+        "| measurement | wall s | CPU s | MB | files | MB/s (wall) | MB per CPU-s | files/s (wall) | peak MB | note |"
+        "\n|---|---|---|---|---|---|---|---|---|---|"
+    )
+    body = "\n".join(r.cells() for r in rows)
+    commands = "\n".join(f"- {r.name}: `{r.command}`" for r in rows)
+    return (
+        f"## Issue 15: every core (bench/cores_bench.py)\n\nLoad average before the run: {load}.\n\n"
+        f"{head}\n{body}\n\n" + "\n".join(f"- {n}" for n in notes) + f"\n\nCommands:\n{commands}\n"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--append", action="store_true")
+    args = parser.parse_args()
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    rows, found = measure(args.data)
+    text = section(rows, found, load)
+    print(text)
+    if args.append:
+        with (HERE / "RESULTS.md").open("a") as out:
+            out.write("\n" + text)
+
+
+if __name__ == "__main__":
+    main()

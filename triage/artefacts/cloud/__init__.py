@@ -1,0 +1,1 @@
+"""Cloud storage clients: the accounts and sync folders they keep on the device."""

@@ -1,0 +1,1 @@
+"""Linux desktop activity: shell histories, recently used files, the Zeitgeist activity log."""
