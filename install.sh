@@ -20,6 +20,9 @@ for arg in "$@"; do
     esac
 done
 ((DEV)) && SYSTEM_PACKAGES+=("${USB_TEST_PACKAGES[@]}")
+# --dev: the report's browser tests print report.html with headless Chromium and read the PDF
+# with poppler's pdfinfo/pdftotext (tests/report/test_report_browser.py).
+((DEV)) && SYSTEM_PACKAGES+=(chromium poppler-utils)
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do

@@ -2,8 +2,9 @@
 
 Exit codes (also in ``triage --help``):
   0  NO GROUNDS FOUND      10  REVIEW      20  SEIZE
-  1  internal error        2   usage error 3   bad input (source, profile, library, key)
-  4  verification failed   6   wrong passphrase for --key
+  1  internal error        2   usage error 3   bad input (source, profile, library, key, --out)
+  4  verification failed   6   the report could not be written (output drive full or read-only)
+  7  wrong passphrase for --key
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,8 +31,11 @@ from triage.cli_common import (
     EXIT_VERIFY,
     EXIT_WRONG_PASSPHRASE,
     InputProblem,
+    check_report_folder,
+    is_output_failure,
     key_options,
     new_report_folder,
+    output_failed,
     read_passphrase,
     signing_key,
 )
@@ -43,13 +49,14 @@ from triage.progress import BarProgress, QuietProgress
 from triage.rematch.command import rematch_command
 from triage.report import write_report
 from triage.scan import ScanOptions, ScanResult, run_scan
-from triage.scan.command import close_folder, plan_run, run_options, stop_on_signals
+from triage.scan.command import close_folder, plan_run, reopen_folder, run_options, stop_on_signals
 from triage.scan.journal import JournalError
 from triage.signing import (
     SigningKeyError,
     WrongPassphrase,
     generate_keypair,
     one_time_key,
+    public_key_path,
     verify_folder,
 )
 from triage.sources import SourceError, open_source
@@ -145,16 +152,19 @@ def scan(
     if not sources:
         raise click.UsageError("give at least one SOURCE (or --resume FOLDER)")
     folder = plan.folder or new_report_folder(out_root, case_reference or Path(sources[0]).name)
+    check_report_folder(folder, "--resume" if plan.folder else "--out")
     run = plan.option_fields(folder, budget_seconds, stop_on_seize, hash_only, no_unallocated)
     options = ScanOptions(
         tuple(sources), profile, examiner, case_reference, not skip_source_hash, allow_unsigned, **run
     )
     options = replace(options, keys=volume_keys)
     options = with_agent_files(options, agent_files)  # read and checked before any evidence
+    journal = Path(options.journal)
     with stop_on_signals() as stop_request:  # a stop still ends in a signed partial report
-        result = _run(options, quiet, stop_request)
-        close_folder(folder)
-        report = write_report(result, folder, key)
+        with _output_guard(folder, "the scan journal", journal):
+            result = _run(options, quiet, stop_request)
+        with _output_guard(folder, "the report", journal):
+            report = write_report(result, folder, key, before_signing=lambda: close_folder(folder))
     _announce(result, report)
     sys.exit(EXIT_BY_VERDICT[result.decision.verdict])
 
@@ -170,7 +180,9 @@ def demo(out_root: Path, quiet: bool) -> None:
         options = ScanOptions((str(disk),), "demo", "Demo Officer", "DEMO-0001")
         result = _run(options, quiet)
     folder = new_report_folder(out_root, "demo")
-    report = write_report(result, folder, one_time_key())
+    check_report_folder(folder)
+    with _output_guard(folder, "the report", None):
+        report = write_report(result, folder, one_time_key())
     check = verify_folder(folder)
     _announce(result, report)
     click.echo(f"Signature: {'verified' if check.ok else 'FAILED: ' + '; '.join(check.failures)}")
@@ -207,9 +219,13 @@ def verify(folder: Path, key_path: Path | None) -> None:
 @click.argument("private_key", type=click.Path(path_type=Path))
 @click.option("--passphrase-file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 def keygen(private_key: Path, passphrase_file: Path | None) -> None:
-    """Create an Ed25519 signing key pair (PRIVATE_KEY, passphrase-protected, and PRIVATE_KEY.pub)."""
-    if private_key.exists():
-        raise InputProblem(f"{private_key} already exists: refusing to overwrite a key")
+    """Create an Ed25519 signing key pair: PRIVATE_KEY (passphrase-protected) and PRIVATE_KEY.pub.
+
+    Neither may exist already: an existing file is never overwritten.
+    """
+    for path in (private_key, public_key_path(private_key)):
+        if os.path.lexists(path):
+            raise InputProblem(f"{path} already exists: refusing to overwrite it")
     passphrase = read_passphrase(passphrase_file, confirm=True)
     public = generate_keypair(private_key, passphrase)
     click.echo(f"private key: {private_key}\npublic key:  {public}")
@@ -240,6 +256,19 @@ def unlock_test(source: str, keys_file: Path) -> None:
     if not states:
         click.echo(f"{source}: no encrypted volume found")
     sys.exit(0 if all(state.unlocked for state in states) else 10)
+
+
+@contextmanager
+def _output_guard(folder: Path, what: str, journal: Path | None) -> Iterator[None]:
+    """A full or read-only output drive is one line (exit 6) saying what was kept, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        if not is_output_failure(exc):
+            raise
+        if journal is not None:
+            reopen_folder(folder)
+        raise output_failed(folder, exc, what, journal) from None
 
 
 def _run(options: ScanOptions, quiet: bool, stop_request: threading.Event | None = None) -> ScanResult:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from triage.bounded import bounded_values
+
 
 class Verdict(enum.StrEnum):
     SEIZE = "SEIZE"
@@ -95,6 +97,9 @@ class Finding:
     examined: Examined | None = None
     weight: float = 1.0
     detail: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "detail", bounded_values(self.detail))  # values from evidence: bounded
 
 
 PROBLEM_KINDS = ("error", "damaged", "tool-fault")
@@ -226,6 +231,9 @@ class Artefact:
     values: dict[str, Any] = field(default_factory=dict)
     recovered: bool = False  # from a deleted row, an uncheckpointed WAL frame or a freelist page
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", bounded_values(self.values))  # see triage/bounded.py
+
 
 @dataclass(frozen=True)
 class FindingDraft:
@@ -238,6 +246,9 @@ class FindingDraft:
     examined: Examined | None = None
     weight: float = 1.0
     detail: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "detail", bounded_values(self.detail))
 
     def numbered(self, finding_id: str) -> Finding:
         return Finding(

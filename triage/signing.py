@@ -15,6 +15,7 @@ Trust comes from comparing the key's fingerprint with the unit's published one
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ class WrongPassphrase(SigningKeyError):
 class SigningKey:
     private: Ed25519PrivateKey
     origin: str  # "officer key <path>" or "one-time key"
+    protected: bool = True  # False: a key file stored without a passphrase (anyone with it can sign)
 
     def public_pem(self) -> bytes:
         return public_pem(self.private.public_key())
@@ -63,22 +65,59 @@ def one_time_key() -> SigningKey:
     return SigningKey(Ed25519PrivateKey.generate(), "one-time key (no officer key given)")
 
 
+def public_key_path(private_path: Path) -> Path:
+    """``NAME`` -> ``NAME.pub``: always a new name beside it, whatever NAME ends in.
+
+    (``with_suffix(".pub")`` turned ``trick.pub`` into itself and ``officer.second`` into an
+    existing ``officer.pub``, so one key overwrote another.)
+    """
+    return private_path.with_name(private_path.name + ".pub")
+
+
 def generate_keypair(private_path: Path, passphrase: bytes) -> Path:
-    """Write a passphrase-protected private key and ``<name>.pub`` beside it."""
+    """Write a passphrase-protected private key ``NAME`` and its public key ``NAME.pub``.
+
+    Neither file may exist already: both are created with O_EXCL, the private key with mode
+    0600 from the start (never readable by others, not even between create and chmod).
+    """
     if not passphrase:
         raise SigningKeyError("a passphrase is required to protect the private key")
+    public_path = public_key_path(private_path)
+    for path in (private_path, public_path):
+        if os.path.lexists(path):
+            raise SigningKeyError(f"{path} already exists: refusing to overwrite a key")
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.BestAvailableEncryption(passphrase),
     )
-    private_path.parent.mkdir(parents=True, exist_ok=True)
-    private_path.write_bytes(pem)
-    private_path.chmod(0o600)
-    public_path = private_path.with_suffix(".pub")
-    public_path.write_bytes(public_pem(key.public_key()))
+    try:
+        private_path.parent.mkdir(parents=True, exist_ok=True)
+        _write_new(private_path, pem, 0o600)
+    except OSError as exc:
+        raise SigningKeyError(f"{private_path}: cannot write the key: {exc.strerror}") from exc
+    try:
+        _write_new(public_path, public_pem(key.public_key()), 0o644)
+    except OSError as exc:
+        private_path.unlink()  # a private key without its public half is of no use to anyone
+        raise SigningKeyError(f"{public_path}: cannot write the public key: {exc.strerror}") from exc
     return public_path
+
+
+def _write_new(path: Path, data: bytes, mode: int) -> None:
+    """Create ``path`` (never an existing file or link) with ``mode``, and write ``data``."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    except OSError:
+        os.close(fd)
+        path.unlink()
+        raise
+    os.close(fd)
 
 
 def load_signing_key(path: Path, passphrase: bytes | None) -> SigningKey:
@@ -94,7 +133,9 @@ def load_signing_key(path: Path, passphrase: bytes | None) -> SigningKey:
         raise SigningKeyError(f"{path}: cannot unlock key (not a private key): {exc}") from exc
     if not isinstance(key, Ed25519PrivateKey):
         raise SigningKeyError(f"{path}: not an Ed25519 private key")
-    return SigningKey(key, f"officer key {path.name}")
+    # cryptography refuses a passphrase for an unencrypted key, so a key that loaded without one
+    # is stored in the clear.
+    return SigningKey(key, f"officer key {path.name}", protected=bool(passphrase))
 
 
 def load_public_key(path: Path) -> Ed25519PublicKey:

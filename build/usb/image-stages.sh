@@ -194,12 +194,12 @@ make_data_fat() {
     mkfs.vfat -C -F 32 -n TRIAGE-DATA -i "$data_id" "$fat" $((DATA_MIB * 1024)) >/dev/null
     mmd -i "$fat" ::/reports ::/keys ::/profiles
     printf '%s\r\n' "triage stick data partition." "reports\\  signed reports, one folder per scan" \
-        "keys\\     officer.key and officer.pub (from: triage keygen keys\\officer.key)" \
+        "keys\\     officer.key and officer.key.pub (from: triage keygen keys\\officer.key)" \
         "profiles\\ extra profiles (.toml) offered besides those built in" >"$WORK/README.TXT"
     mcopy -i "$fat" "$WORK/README.TXT" ::/README.TXT
     if [ -n "$KEY" ]; then
         mcopy -i "$fat" "$KEY" ::/keys/officer.key
-        mcopy -i "$fat" "${KEY%.*}.pub" ::/keys/officer.pub
+        mcopy -i "$fat" "${KEY}.pub" ::/keys/officer.key.pub
         log "data: officer key $KEY copied to keys/officer.key"
     fi
 }

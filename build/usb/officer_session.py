@@ -10,7 +10,7 @@ disks can be chosen; Enter takes all of them), a key for each BitLocker/LUKS vol
 (session_keys.py: checked at once, Enter skips), runs ``triage scan`` on the raw devices with the
 officer's passphrase-protected key, and shows the verdict in large type with the reasons, the
 disks examined and where the report was written. A wrong passphrase is asked again (triage's
-exit code 6); any other failure ends at a screen with triage's own message and what to do next.
+exit code 7); any other failure ends at a screen with triage's own message and what to do next.
 Standard library only: it runs on the live system's python3, not inside the frozen triage.
 """
 

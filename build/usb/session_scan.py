@@ -3,7 +3,8 @@
 The scan runs on a pseudo-terminal (``pty.spawn``) so triage shows its progress bar with the
 remaining-time estimate on the console while the session keeps a copy of everything printed:
 the verdict lines, or the real error message when the scan does not run. The exit codes are
-triage's (``triage --help``): 0/10/20 a verdict, 6 the key's passphrase is wrong, 3 other bad
+triage's (``triage --help``): 0/10/20 a verdict, 7 the key's passphrase is wrong, 6 the report
+could not be written (stick full or read-only), 3 other bad
 input, 1 internal error, a negative code a signal (-4: an instruction the processor lacks).
 """
 
@@ -20,7 +21,8 @@ from session_disks import Disk
 from session_io import Failure
 
 VERDICT_EXIT = {0: "NO GROUNDS FOUND", 10: "REVIEW", 20: "SEIZE"}
-EXIT_WRONG_PASSPHRASE = 6  # triage.cli_common.EXIT_KEY_PASSPHRASE
+EXIT_WRONG_PASSPHRASE = 7  # triage.cli_common.EXIT_WRONG_PASSPHRASE
+EXIT_OUTPUT = 6  # triage.cli_common.EXIT_OUTPUT: the report could not be written
 ILLEGAL_INSTRUCTION = -4
 DATA_LABEL = "TRIAGE-DATA"
 DATA_MOUNT = Path("/run/triage/data")
@@ -89,6 +91,9 @@ def scan_failure(run: ScanRun) -> Failure:
         )
     if run.code < 0:
         return Failure(f"THE SCAN WAS STOPPED (signal {-run.code})", message, (AGAIN, SWITCH_OFF))
+    if run.code == EXIT_OUTPUT:
+        room = "Make room on the stick's TRIAGE-DATA partition (copy old reports off) and resume."
+        return Failure("THE REPORT COULD NOT BE WRITTEN TO THE STICK", message, (room, SWITCH_OFF))
     if run.code == 3:
         steps = (
             "Read the message: it names the disk, profile or key at fault.",

@@ -139,7 +139,7 @@ def signed_report(tmp_path_factory, demo_disk) -> tuple[Path, Path]:
         "CASE/42",
     )
     assert scanned.returncode == EXIT["SEIZE"], scanned.stderr
-    return report_folder(out), home / "officer.pub"
+    return report_folder(out), home / "officer.key.pub"
 
 
 def test_verify_with_the_officers_public_key(signed_report):
@@ -155,13 +155,13 @@ def test_wrong_passphrase_is_a_clear_error(demo_disk, signed_report, tmp_path):
         "scan",
         str(demo_disk),
         "--key",
-        str(public.with_suffix(".key")),
+        str(public.with_name("officer.key")),
         "--passphrase-file",
         str(tmp_path / "wrong"),
         "--out",
         str(tmp_path / "out"),
     )
-    assert_one_line_error(result, 6, "wrong passphrase")
+    assert_one_line_error(result, 7, "wrong passphrase")
 
 
 @pytest.mark.parametrize(

@@ -188,7 +188,14 @@ def test_a_signed_bundle_update_names_its_version_and_needs_a_trusted_issuer(
         cli, ["rematch", str(clean_report), "--library", str(bundle), "-o", str(tmp_path / "x")]
     )
     assert untrusted.exit_code == 3 and "failed verification" in untrusted.output
-    args = ["rematch", str(clean_report), "--library", str(bundle), "--issuer", str(key.with_suffix(".pub"))]
+    args = [
+        "rematch",
+        str(clean_report),
+        "--library",
+        str(bundle),
+        "--issuer",
+        str(key.with_name(key.name + ".pub")),
+    ]
     run = runner.invoke(cli, [*args, "-o", str(tmp_path / "out")])
     assert run.exit_code == 20, run.output
     assert run.output.splitlines()[1].startswith(

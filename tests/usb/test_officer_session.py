@@ -325,6 +325,7 @@ def test_error_lines_keep_triage_messages_only():
         (-4, "THE SCANNER CANNOT RUN ON THIS PROCESSOR"),
         (-9, "THE SCAN WAS STOPPED (signal 9)"),
         (3, "THE SCAN COULD NOT START"),
+        (6, "THE REPORT COULD NOT BE WRITTEN TO THE STICK"),
         (1, "THE SCAN FAILED (exit code 1)"),
     ],
 )

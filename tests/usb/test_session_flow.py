@@ -32,7 +32,7 @@ VERDICT_OUTPUT = (
     "Report: /run/triage/data/reports/20261202T080000Z-OP-1/report.html\r\n"
 )
 WRONG = ScanRun(
-    6, "error: /run/triage/data/keys/officer.key: wrong passphrase: it does not unlock this key\r\n"
+    7, "error: /run/triage/data/keys/officer.key: wrong passphrase: it does not unlock this key\r\n"
 )
 # /proc/cpuinfo flags of an x86-64-v1 processor like QEMU's "qemu64" model (no SSSE3, SSE4, POPCNT);
 # the session on the real qemu64 model says "x86-64 level v1" (tests/usb/test_usb_boot.py).

@@ -92,7 +92,7 @@ def prepare_stick(work: Path) -> tuple[Path, Path]:
     key = work / "officer.key"
     subprocess.run([str(TRIAGE), "keygen", str(key), "--passphrase-file", str(work / "pass.txt")], check=True)
     fat = f"{stick}@@{partition_offset(stick, 1)}"
-    public = key.with_suffix(".pub")  # triage keygen writes NAME.pub beside NAME.key
+    public = key.with_name(key.name + ".pub")  # triage keygen writes NAME.pub beside NAME
     for path in (key, public):
         subprocess.run(["mcopy", "-i", fat, str(path), f"::/keys/{path.name}"], check=True)
     return stick, public

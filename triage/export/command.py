@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from triage.cli_common import key_options, trusted_key_option
-from triage.export import EXPORTERS, export_report
+from triage.export import EXPORTERS, PRINTS, export_report
+from triage.report.chromium import BrowserError
 from triage.report.load import ReportError
 
 
@@ -18,10 +19,10 @@ from triage.report.load import ReportError
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice([*EXPORTERS, "all"]),
+    type=click.Choice([*EXPORTERS, *PRINTS, "all"]),
     default=("all",),
     show_default=True,
-    help="Which export (repeatable).",
+    help="Which export (repeatable); pdf prints report.html with Chromium and is not in all.",
 )
 @click.option(
     "--out", "-o", "out_root", default="exports", show_default=True, type=click.Path(path_type=Path)
@@ -37,9 +38,10 @@ def export(
     passphrase_file: Path | None,
 ) -> None:
     """Export REPORT (a signed report folder) for lab tools, into a new signed folder."""
-    from triage.cli_common import EXIT_VERIFY, new_report_folder, signing_key
+    from triage.cli_common import EXIT_INPUT, EXIT_VERIFY, new_report_folder, signing_key
 
-    chosen = list(EXPORTERS) if "all" in formats else list(dict.fromkeys(formats))
+    everything = [*EXPORTERS, *(name for name in formats if name in PRINTS)]
+    chosen = everything if "all" in formats else list(dict.fromkeys(formats))
     key = signing_key(key_path, passphrase_file)
     folder = new_report_folder(out_root, f"export-{report.resolve().name}")
     try:
@@ -47,5 +49,8 @@ def export(
     except ReportError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_VERIFY)
+    except BrowserError as exc:
+        click.echo(f"error: cannot print the report to PDF: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
     for path in written:
         click.echo(f"wrote {path}")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from triage.cli_common import read_passphrase
+from triage.cli_common import read_passphrase, warn_if_unprotected
 from triage.library.bundle import (
     add_hashset,
     add_keywords,
@@ -222,7 +222,7 @@ def _safe_name(name: str) -> str:
 def _issuer_key(key_path: Path, passphrase_file: Path | None) -> SigningKey:
     if passphrase_file is None and not os.environ.get("TRIAGE_KEY_PASSPHRASE"):
         try:
-            return load_signing_key(key_path, None)  # an unencrypted key (the demo issuer's)
+            return warn_if_unprotected(load_signing_key(key_path, None))  # e.g. the demo issuer's
         except SigningKeyError:
             pass
     return load_signing_key(key_path, read_passphrase(passphrase_file, confirm=False))

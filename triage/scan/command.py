@@ -14,7 +14,7 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from typing import Any
 import click
 
 from triage.scan.budget import parse_duration
-from triage.scan.journal import IN_PROGRESS, JOURNAL_NAME, JournalError, read_journal
+from triage.scan.journal import IN_PROGRESS, IN_PROGRESS_TEXT, JOURNAL_NAME, JournalError, read_journal
 
 
 def _budget(_ctx: click.Context, _param: click.Parameter, value: str | None) -> float:
@@ -101,8 +101,16 @@ def plan_run(resume_folder: Path | None) -> RunPlan:
 
 
 def close_folder(folder: Path) -> None:
-    """Before the report is written and signed: the marker is no longer true."""
+    """Before the report is signed: the marker is no longer true."""
     (folder / IN_PROGRESS).unlink(missing_ok=True)
+
+
+def reopen_folder(folder: Path) -> None:
+    """The report could not be written: put the marker (and how to resume) back, if it fits."""
+    marker = folder / IN_PROGRESS
+    with suppress(OSError):  # the journal is still there; the error message says how to resume
+        if not marker.exists():
+            marker.write_text(IN_PROGRESS_TEXT.format(folder=folder), encoding="utf-8")
 
 
 @contextmanager

@@ -85,7 +85,10 @@ class JournalWriter:
     _synced: float = field(default=0.0, init=False)
 
     def __post_init__(self) -> None:
+        torn = _ends_mid_line(self.path)
         self._file = self.path.open("a", encoding="utf-8")
+        if torn:  # a line cut short (drive full, stick pulled): start ours on a line of its own
+            self._file.write("\n")
 
     def write(self, kind: str, urgent: bool = False, **fields: Any) -> None:
         self._file.write(json.dumps({"t": kind, **encode(fields)}, ensure_ascii=False) + "\n")
@@ -102,8 +105,25 @@ class JournalWriter:
             self._file.close()
 
 
+def _ends_mid_line(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            if handle.tell() == 0:
+                return False
+            handle.seek(-1, os.SEEK_END)
+            return handle.read(1) != b"\n"
+    except OSError:
+        return False
+
+
 def read_journal(path: Path) -> Iterator[dict[str, Any]]:
-    """Every whole line of a journal; a torn or garbled line ends the journal there."""
+    """Every whole line of a journal; a torn or garbled line is passed over.
+
+    Passing over is safe: a file whose line is lost is simply examined again on resume. (Ending
+    the journal at the first bad line, as before, dropped every line a later run appended after
+    a line torn by a full drive.)
+    """
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
@@ -111,11 +131,10 @@ def read_journal(path: Path) -> Iterator[dict[str, Any]]:
     for line in text.splitlines():
         try:
             record = json.loads(line, object_hook=untag)
-        except json.JSONDecodeError:
-            return
-        if not isinstance(record, dict) or "t" not in record:
-            return
-        yield record
+        except (json.JSONDecodeError, ValueError, TypeError):
+            continue
+        if isinstance(record, dict) and isinstance(record.get("t"), str):
+            yield record
 
 
 def file_keys(entries: Iterable[Any], sources: dict[str, int]) -> list[str]:

@@ -74,23 +74,38 @@ def _restore(path: Path, start: dict[str, Any]) -> Restored:
     if not path.exists():
         raise JournalError(f"no scan journal at {path}: nothing to resume")
     restored = Restored()
-    for record in read_journal(path):
-        kind = record.pop("t")
-        if kind in ("start", "resume"):
-            _check_same_scan(restored.start or record, start, path)
-            restored.start = restored.start or record
-            restored.runs += 1
-        elif kind == "source" and not any(s.path == record["info"]["path"] for s in restored.sources):
-            restored.sources.append(decode(SourceInfo, record["info"]))
-        elif kind == "file" and record["key"] not in restored.files:
-            restored.files[record["key"]] = int(record["bytes"])
-            restored.records.append(decode_records(record.get("records", [])))
-        elif kind == "volume" and record["volume"] not in restored.volumes:
-            restored.volumes.add(record["volume"])
-            restored.records.append(decode_records(record.get("records", [])))
+    for number, record in enumerate(read_journal(path), 1):
+        try:
+            _restore_line(record, restored, start, path)
+        except JournalError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise _damaged(path, f"record {number}", exc) from None
     if not restored.start:
         raise JournalError(f"{path} has no start line: not a scan journal")
     return restored
+
+
+def _damaged(path: Path, where: str, exc: Exception) -> JournalError:
+    return JournalError(f"{path}: {where} is damaged ({type(exc).__name__}: {exc}): start a new scan")
+
+
+def _restore_line(record: dict[str, Any], restored: Restored, start: dict[str, Any], path: Path) -> None:
+    kind = record.pop("t")
+    if kind in ("start", "resume"):
+        _check_same_scan(restored.start or record, start, path)
+        restored.start = restored.start or record
+        restored.runs += 1
+    elif kind == "source" and not any(s.path == record["info"]["path"] for s in restored.sources):
+        restored.sources.append(decode(SourceInfo, record["info"]))
+    elif kind == "file" and record["key"] not in restored.files:
+        records = decode_records(record.get("records", []))  # before the key: a damaged line costs nothing
+        restored.files[record["key"]] = int(record["bytes"])
+        restored.records.append(records)
+    elif kind == "volume" and record["volume"] not in restored.volumes:
+        records = decode_records(record.get("records", []))
+        restored.volumes.add(record["volume"])
+        restored.records.append(records)
 
 
 def _check_same_scan(earlier: dict[str, Any], now: dict[str, Any], path: Path) -> None:

@@ -97,7 +97,10 @@ def hash_media(source: EvidenceSource, progress: Callable[[int], None] | None = 
     sha256, md5 = hashlib.sha256(), hashlib.md5()
     offset = 0
     while offset < source.media.size:
-        data = source.media.read(offset, HASH_CHUNK)
+        try:
+            data = source.media.read(offset, HASH_CHUNK)
+        except OSError:  # unreadable from here on: the note says how far the hash got
+            break
         if not data:
             break
         sha256.update(data)

@@ -6,6 +6,7 @@ are reported as unsupported with the install hint, and everything else works.
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 from triage.sources.media import SourceError
@@ -39,7 +40,10 @@ class EwfMedia:
     def read(self, offset: int, length: int) -> bytes:
         if offset >= self.size or length <= 0:
             return b""
-        return bytes(self._handle.read_buffer_at_offset(min(length, self.size - offset), offset))
+        try:
+            return bytes(self._handle.read_buffer_at_offset(min(length, self.size - offset), offset))
+        except Exception as exc:  # pyewf raises IOError or other types for a damaged chunk
+            raise OSError(errno.EIO, f"E01 data unreadable at offset {offset}: {exc}") from None
 
     @property
     def stored_md5(self) -> str:

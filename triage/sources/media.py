@@ -124,3 +124,28 @@ class MediaSlice:
 
     def close(self) -> None:  # the underlying media is closed by its owner
         pass
+
+
+class ShortReads:
+    """A Media whose unreadable regions (a damaged E01 chunk, a bad sector) read as short reads.
+
+    Partition-table and file-system parsers all handle a short read, as they must for a
+    truncated image; an OSError from deep inside one reached the scan as an internal error. The
+    first failure is kept so the caller can report it as a coverage gap.
+    """
+
+    def __init__(self, media: Media) -> None:
+        self._media = media
+        self.size = media.size
+        self.first_error = ""
+
+    def read(self, offset: int, length: int) -> bytes:
+        try:
+            return self._media.read(offset, length)
+        except OSError as exc:
+            if not self.first_error:
+                self.first_error = f"byte {offset:,}: {exc.strerror or exc}"
+            return b""
+
+    def close(self) -> None:
+        self._media.close()

@@ -16,11 +16,17 @@ class FileHandle:
     read_at: Callable[[int, int], bytes]
 
     def chunks(self, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
-        """The content in order, stopping at the recorded size or the first short read."""
+        """The content in order, stopping at the recorded size or the first short read.
+
+        Never more than ``entry.size`` bytes in all, nor more than ``chunk_size`` at a time, even
+        from a reader that returns more than it was asked for. The walkers set ``entry.size`` to
+        what the media can really hold (walk/bounds.py), so this loop always ends.
+        """
         offset = 0
         size = self.entry.size
         while offset < size:
-            data = self.read_at(offset, min(chunk_size, size - offset))
+            wanted = min(chunk_size, size - offset)
+            data = self.read_at(offset, wanted)[:wanted]
             if not data:
                 raise OSError(f"short read at offset {offset} of {size}")
             yield data

@@ -16,7 +16,10 @@ from datetime import UTC, datetime
 import pytsk3
 
 from triage.records import Entry, Problem, Volume
+from triage.walk.bounds import describe_cut, tsk_data_end
+from triage.walk.fat_root import unlisted_bytes
 from triage.walk.files import FileHandle
+from triage.walk.gaps import has_dot_entries, is_real, unwalkable
 from triage.walk.ntfs_paths import file_name, original_folder, unreached_deleted_files
 
 log = logging.getLogger(__name__)
@@ -80,19 +83,30 @@ def to_utc(seconds: int | None, nanos: int | None = 0) -> datetime | None:
 def walk_filesystem(
     fs: pytsk3.FS_Info, volume: Volume, report: ProblemSink, skip: SkipSink
 ) -> Iterator[FileHandle]:
-    """Every regular file's data streams on one file system, allocated and deleted."""
+    """Every regular file's data streams on one file system, allocated and deleted.
+
+    Whatever cannot be walked is reported as a coverage gap (a Problem of kind "error"): a
+    root or directory that cannot be opened or lists nothing at all, directories deeper
+    than MAX_DEPTH, a FAT root that lists nothing while its clusters are in use.
+    """
     fs_type = fs_type_name(fs)
+    refusal = unwalkable(fs)
+    if refusal:
+        report(Problem(volume.name, refusal, size=volume.length))
+        return
     try:
         root = fs.open_dir(path="/")
     except OSError as exc:
-        report(Problem(volume.name, f"cannot open the root directory: {exc}"))
+        report(Problem(volume.name, f"cannot open the root directory: {exc}", size=volume.length))
         return
-    visited: set[int] = set()
+    walk = _Walk(fs, volume, fs_type, report)
     reached: set[int] = set()  # every metadata address the walk reached (NTFS: for the MFT sweep)
     stack: list[tuple[pytsk3.Directory, str, bool, int]] = [(root, "", False, 0)]
     while stack:
         directory, parent, parent_deleted, depth = stack.pop()
+        listed = 0
         for item in _directory_items(directory, parent, volume, report):
+            listed += is_real(item)
             child = _describe(item, parent, parent_deleted)
             if child is None:
                 continue
@@ -106,14 +120,19 @@ def walk_filesystem(
             if fs_type == "NTFS" and parent == ORPHANS:
                 path = _original_path(fs, item, path)
             if meta.type in _DIR_TYPES:
-                subdir = _open_subdir(item, meta, visited, depth, path, volume, report)
+                subdir = walk.open_subdir(item, meta, depth, path)
                 if subdir is not None:
                     stack.append((subdir, path, deleted, depth + 1))
             elif meta.type in _FILE_TYPES:
-                yield from _file_streams(fs, item, meta, path, deleted, fs_type, volume)
+                walk.real_entries += 1
+                yield from walk.file_streams(item, meta, path, deleted)
+        if not listed and not parent_deleted and has_dot_entries(fs_type, parent):
+            what = "directory lists no entries, not even '.': unreadable"
+            report(Problem(f"{volume.name} {parent or '/'}", what))
+    walk.check_fat_root(root)
     if fs_type == "NTFS":
         for item, meta, path in unreached_deleted_files(fs, reached):
-            yield from _file_streams(fs, item, meta, path, True, fs_type, volume)
+            yield from walk.file_streams(item, meta, path, True)
 
 
 def _original_path(fs: pytsk3.FS_Info, item: pytsk3.File, path: str) -> str:
@@ -165,56 +184,91 @@ def _open_by_address(fs: pytsk3.FS_Info, item: pytsk3.File) -> tuple[pytsk3.File
     return opened, getattr(opened.info, "meta", None)
 
 
-def _open_subdir(
-    item: pytsk3.File,
-    meta: pytsk3.TSK_FS_META,
-    visited: set[int],
-    depth: int,
-    path: str,
-    volume: Volume,
-    report: ProblemSink,
-) -> pytsk3.Directory | None:
-    if meta.addr in visited or depth >= MAX_DEPTH:
-        return None
-    visited.add(meta.addr)
-    try:
-        return item.as_directory()
-    except (OSError, RuntimeError) as exc:
-        if not int(meta.flags) & _META_UNALLOC:
-            report(Problem(f"{volume.name} {path}", f"cannot open directory: {exc}"))
-        return None
+class _Walk:
+    """What one file system's walk needs besides the directory stack."""
 
+    def __init__(self, fs: pytsk3.FS_Info, volume: Volume, fs_type: str, report: ProblemSink) -> None:
+        self.fs, self.volume, self.fs_type, self.report = fs, volume, fs_type, report
+        self.visited: set[int] = set()
+        self.real_entries = 0  # files and directories other than TSK's virtual ones
+        try:
+            self.block_size = int(fs.info.block_size)
+        except (AttributeError, ValueError):
+            self.block_size = 512
 
-def _file_streams(
-    fs: pytsk3.FS_Info,
-    item: pytsk3.File,
-    meta: pytsk3.TSK_FS_META,
-    path: str,
-    deleted: bool,
-    fs_type: str,
-    volume: Volume,
-) -> Iterator[FileHandle]:
-    streams = _named_streams(item) if fs_type in ("NTFS", "HFS+") else []
-    if not streams:
-        streams = [("", None, None, int(meta.size))]
-    for stream, attr_type, attr_id, size in streams:
-        if fs_type == "NTFS" and path == "/$BadClus" and stream == "$Bad":
-            continue  # a sparse map as large as the volume, holding no file data
-        entry = Entry(
-            source=volume.source,
-            volume_index=volume.index,
-            path=f"{path}:{stream}" if stream else path,
-            size=size,
-            inode=int(meta.addr),
-            deleted=deleted,
-            fs_type=fs_type,
-            stream=stream,
-            mtime=to_utc(meta.mtime, getattr(meta, "mtime_nano", 0)),
-            atime=to_utc(meta.atime, getattr(meta, "atime_nano", 0)),
-            ctime=to_utc(meta.ctime, getattr(meta, "ctime_nano", 0)),
-            crtime=to_utc(meta.crtime, getattr(meta, "crtime_nano", 0)),
-        )
-        yield FileHandle(entry, _reader(fs, int(meta.addr), attr_type, attr_id, size))
+    def open_subdir(
+        self, item: pytsk3.File, meta: pytsk3.TSK_FS_META, depth: int, path: str
+    ) -> pytsk3.Directory | None:
+        if meta.type != pytsk3.TSK_FS_META_TYPE_VIRT_DIR:
+            self.real_entries += 1
+        if meta.addr in self.visited:
+            return None
+        allocated = not int(meta.flags) & _META_UNALLOC
+        if depth >= MAX_DEPTH:
+            if allocated:
+                where = f"{self.volume.name} {path}"
+                self.report(Problem(where, f"deeper than {MAX_DEPTH} directories: its contents not walked"))
+            return None
+        self.visited.add(meta.addr)
+        try:
+            return item.as_directory()
+        except (OSError, RuntimeError) as exc:
+            if allocated:
+                self.report(Problem(f"{self.volume.name} {path}", f"cannot open directory: {exc}"))
+            return None
+
+    def file_streams(
+        self, item: pytsk3.File, meta: pytsk3.TSK_FS_META, path: str, deleted: bool
+    ) -> Iterator[FileHandle]:
+        fs_type, volume = self.fs_type, self.volume
+        streams = _named_streams(item) if fs_type in ("NTFS", "HFS+") else []
+        if not streams:
+            streams = [("", None, None, int(meta.size))]
+        for stream, attr_type, attr_id, declared in streams:
+            if fs_type == "NTFS" and path == "/$BadClus" and stream == "$Bad":
+                continue  # a sparse map as large as the volume, holding no file data
+            full_path = f"{path}:{stream}" if stream else path
+            size = self._readable_size(item, attr_type, attr_id, declared, full_path)
+            entry = Entry(
+                source=volume.source,
+                volume_index=volume.index,
+                path=full_path,
+                size=size,
+                inode=int(meta.addr),
+                deleted=deleted,
+                fs_type=fs_type,
+                stream=stream,
+                mtime=to_utc(meta.mtime, getattr(meta, "mtime_nano", 0)),
+                atime=to_utc(meta.atime, getattr(meta, "atime_nano", 0)),
+                ctime=to_utc(meta.ctime, getattr(meta, "ctime_nano", 0)),
+                crtime=to_utc(meta.crtime, getattr(meta, "crtime_nano", 0)),
+            )
+            yield FileHandle(entry, _reader(self.fs, int(meta.addr), attr_type, attr_id, size))
+
+    def _readable_size(
+        self, item: pytsk3.File, attr_type: int | None, attr_id: int | None, declared: int, path: str
+    ) -> int:
+        """The declared size, or the end of the real data when the size is more than the volume holds."""
+        limit = self.volume.length
+        if declared <= limit or limit <= 0:
+            return declared
+        end = tsk_data_end(item, attr_type, attr_id, limit, self.block_size)
+        beyond = f", more than its volume holds ({limit:,})"
+        where = f"{self.volume.name} {path}"
+        self.report(Problem(where, describe_cut(declared, end, beyond), size=declared - end))
+        return end
+
+    def check_fat_root(self, root: pytsk3.Directory) -> None:
+        """A FAT whose root lists nothing though its clusters are in use: the files are out of reach."""
+        if self.real_entries:
+            return
+        lost = unlisted_bytes(self.fs, self.fs_type)
+        if lost:
+            what = (
+                f"the root directory lists no files, yet the FAT marks {lost:,} bytes of clusters in use: "
+                "the root directory is damaged and the files in them could not be examined"
+            )
+            self.report(Problem(f"{self.volume.name} /", what, size=lost))
 
 
 def _named_streams(item: pytsk3.File) -> list[tuple[str, int | None, int | None, int]]:

@@ -21,7 +21,7 @@ import pytsk3
 
 from triage.records import Problem, Volume
 from triage.sources.keys import Key
-from triage.sources.media import Media, MediaSlice
+from triage.sources.media import Media, MediaSlice, ShortReads
 from triage.sources.unlock import encryption_of, unlock_volume
 from triage.walk.apfs import ApfsVolume, open_apfs, walk_apfs
 from triage.walk.files import FileHandle
@@ -47,7 +47,13 @@ class MediaImage(pytsk3.Img_Info):
         super().__init__(url="", type=pytsk3.TSK_IMG_TYPE_EXTERNAL)
 
     def read(self, offset: int, size: int) -> bytes:
-        return self._media.read(offset, size)
+        """A sector the media cannot give (a damaged E01 chunk, a bad sector) is a short read:
+        The Sleuth Kit then reports its own read error, which the walk turns into a Problem.
+        (An exception raised here reached the scan as an internal error.)"""
+        try:
+            return self._media.read(offset, size)
+        except OSError:
+            return b""
 
     def get_size(self) -> int:
         return self._media.size
@@ -71,11 +77,14 @@ def open_volumes(
 ) -> list[OpenedVolume]:
     """Every volume of the source, each NTFS volume followed by its shadow copies."""
     sink = report or (lambda problem: None)
+    media = ShortReads(media)  # an unreadable region is a short read, reported once below
     opened: list[OpenedVolume] = []
     for volume in list_volumes(source_name, media, sink):
         for found in open_volume(media, volume, keys, sink):
             opened.append(found)
             opened.extend(shadow_copies(found, sink))
+    if media.first_error:
+        sink(Problem(source_name, f"the media could not be read at {media.first_error}: not examined there"))
     return opened
 
 
@@ -225,7 +234,10 @@ def open_filesystem(media: Media, fs_type: int = pytsk3.TSK_FS_TYPE_DETECT) -> p
 
 
 def explain_unreadable(media: Media) -> str:
-    head = media.read(0, max(ENTROPY_SAMPLE, SIGNATURE_BYTES))
+    try:
+        head = media.read(0, max(ENTROPY_SAMPLE, SIGNATURE_BYTES))
+    except OSError as exc:  # a damaged E01 chunk, a bad sector
+        return f"unreadable: {exc.strerror or exc}"
     if head[32:36] == b"NXSB" and b"FileVault" in head:
         return "encrypted: FileVault (APFS)"
     known = unsupported_signatures(head)

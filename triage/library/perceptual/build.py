@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from triage.cli_common import InputProblem, OutputProblem
 from triage.identify import IMAGE_MIMES, MAGIC_BYTES, identify
 from triage.library.perceptual.decode import decode_for_hashing
 from triage.library.perceptual.hashes import ImageHashes, compute_hashes
@@ -69,10 +70,15 @@ def write_sets(built: BuiltSets, out: Path, header: str) -> list[Path]:
 )
 def build_perceptual(folder: Path, out: Path) -> None:
     """Compute PDQ, pHash and dHash lists from the reference images in FOLDER."""
+    if not out.parent.is_dir():
+        raise InputProblem(f"--out {out}: the folder {out.parent} does not exist")
     built = hash_folder(folder)
     for failure in built.failed:
         click.echo(f"warning: not hashed: {failure}", err=True)
-    written = write_sets(built, out, f"reference images from {folder.name}")
+    try:
+        written = write_sets(built, out, f"reference images from {folder.name}")
+    except OSError as exc:
+        raise OutputProblem(f"--out {out}: cannot write the lists: {exc.strerror}") from None
     click.echo(
         f"hashed {len(built.hashed)} images ({len(built.failed)} failed, {built.skipped} other files);"
         f" wrote {', '.join(str(p) for p in written)}"
