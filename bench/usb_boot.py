@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/usb_boot.py [--runs 3] [--firmware bios uefi] [--image IMG]
 
-Boots the built image in QEMU (tests/usb/usb_qemu.py: KVM when /dev/kvm is usable, else TCG) with the
+Boots the built image in QEMU (tests/usb/usb_qemu.py: TCG unless TRIAGE_QEMU_ACCEL=kvm) with the
 demo evidence disk attached, selects the serial-console GRUB entry as soon as the menu shows, and
 times QEMU start -> "Officer name:" prompt. Baseline in the same run: the time QEMU + firmware
 take to show the GRUB menu, and the kernel's own uptime at the prompt (printed by the session),
@@ -23,14 +23,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "usb"))
 from usb_console import SerialConsole  # noqa: E402
-from usb_qemu import accelerator, qemu_command  # noqa: E402
+from usb_qemu import Computer, accelerator, qemu_command  # noqa: E402
 
 
 def boot_once(image: Path, firmware: str, work: Path) -> tuple[float, float, float]:
     """(seconds to GRUB menu, seconds to first prompt, kernel uptime at the prompt)."""
     stick = work / "stick.img"
     subprocess.run(["cp", "--sparse=always", str(image), str(stick)], check=True)
-    console = SerialConsole(qemu_command(stick, work / "evidence.img", firmware, work), work / "console.txt")
+    command = qemu_command(stick, work / "evidence.img", Computer(firmware), work)
+    console = SerialConsole(command, work / "console.txt")
     try:
         console.expect(rb"Triage field boot \(serial console", 900)
         menu = console.elapsed()
@@ -47,7 +48,7 @@ def boot_once(image: Path, firmware: str, work: Path) -> tuple[float, float, flo
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--firmware", nargs="+", default=["bios", "uefi"])
+    parser.add_argument("--firmware", nargs="+", default=["bios", "uefi", "secureboot"])
     parser.add_argument("--image", type=Path, default=ROOT / "build" / "work" / "usb" / "triage-usb.img")
     args = parser.parse_args()
     from triage.demo import DEMO_DISK

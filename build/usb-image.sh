@@ -4,21 +4,31 @@
 # computer's internal disks read-only. Output: build/work/usb/triage-usb.img (raw disk
 # image; write it to a stick with `dd if=triage-usb.img of=/dev/sdX bs=4M conv=fsync`).
 #
-#   build/usb-image.sh [--out FILE] [--data-mib N] [--key officer.key] [--rebuild-rootfs]
+#   build/usb-image.sh [--out FILE] [--data-mib N | --stick-size SIZE] [--key officer.key] [--rebuild-rootfs]
+#
+# --stick-size BYTES makes TRIAGE-DATA fill a stick of that size (the image is sparse): give the
+# stick's exact size (`blockdev --getsize64 /dev/sdX`; SI suffixes too, 16G = 16,000,000,000, but
+# sticks hold a little less than their label says). --data-mib N gives TRIAGE-DATA N MiB
+# (default 256); the rest of a larger stick then stays unallocated.
 #
 # Layout (MBR, so both BIOS and UEFI firmware boot it and any office PC reads the reports):
 #   sector 0 + gap : GRUB i386-pc boot.img + core.img (legacy BIOS)
-#   p1 TRIAGEBOOT  : FAT32, type 0xEF (EFI system partition), active. EFI/BOOT/BOOTX64.EFI,
-#                    boot/grub/grub.cfg, live/vmlinuz, live/initrd.img, live/filesystem.squashfs.
+#   p1 TRIAGEBOOT  : FAT32, type 0xEF (EFI system partition), active. EFI/BOOT/BOOTX64.EFI (shim,
+#                    signed by Microsoft's UEFI CA) + EFI/BOOT/grubx64.efi (GRUB signed by Debian),
+#                    EFI/debian/grub.cfg, boot/grub/grub.cfg + i386-pc modules, live/vmlinuz
+#                    (Debian-signed), live/initrd.img, live/filesystem.squashfs.
 #                    Mounted read-only by the initramfs, never written.
 #   p2 TRIAGE-DATA : FAT32, type 0x0C. keys/officer.key (+ .pub), reports/, profiles/ (optional
 #                    extra profiles). The only place the live system writes.
+# Boots with UEFI Secure Boot on (Microsoft's keys, as shipped) or off, and on legacy BIOS.
+# build/usb/README.md describes the stick, its boot chain and the officer's session.
 #
 # The live system (build/usb/): initramfs-tools with our own boot method (build/usb/initramfs/)
 # that mounts only the stick's boot partition (found by its FAT volume id) and the squashfs;
 # PID 1 is build/usb/init (no systemd, no udisks: nothing is ever auto-mounted); the session is
-# build/usb/officer_session.py. The scanner is the frozen build/dist/triage (issue 5) when it
-# exists, otherwise triage from this working tree's committed HEAD on the live Python.
+# build/usb/officer_session.py (+ session_*.py). The scanner is the frozen build/dist/triage
+# (build/build-exe.sh) when it exists, otherwise triage from this working tree's committed HEAD
+# on the live Python (logged as FALLBACK; that one needs an x86-64-v2 processor, see README.md).
 #
 # Intermediate results are cached in build/work/usb/ (rootfs with packages: rebuilt only when
 # the package list changes or with --rebuild-rootfs). Needs root (debootstrap, chroot).
@@ -28,6 +38,7 @@ USB=$ROOT/build/usb
 WORK=${TRIAGE_USB_WORK:-$ROOT/build/work/usb}
 OUT=$WORK/triage-usb.img
 DATA_MIB=256
+STICK_MIB=0
 KEY=""
 REBUILD_ROOTFS=0
 SUITE=bookworm
@@ -35,7 +46,7 @@ MIRROR=${TRIAGE_USB_MIRROR:-http://deb.debian.org/debian}
 # Kept small on purpose: no init system, no udisks/automounter, no mdadm/lvm2 (they would
 # assemble and write to the computer's RAID/LVM metadata), no network tools.
 LIVE_PACKAGES=(linux-image-amd64 initramfs-tools busybox zstd udev kmod python3 libmagic1
-    figlet util-linux fdisk kbd console-setup-linux fatresize)
+    figlet util-linux fdisk kbd console-setup-linux)
 
 log() { echo "usb-image: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -45,9 +56,10 @@ parse_args() {
         case $1 in
             --out) OUT=$(realpath -m "$2"); shift ;;
             --data-mib) DATA_MIB=$2; shift ;;
+            --stick-size) STICK_MIB=$(($(numfmt --from=si "${2%B}") / 1048576)); shift ;;
             --key) KEY=$(realpath "$2"); shift ;;
             --rebuild-rootfs) REBUILD_ROOTFS=1 ;;
-            -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+            -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
             *) die "unknown argument $1" ;;
         esac
         shift

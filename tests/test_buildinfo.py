@@ -107,9 +107,9 @@ def test_frozen_verbose_version_lists_bundle(frozen: Path) -> None:
         "build: frozen executable",
         f"executable_sha256: {digest}",
     ]
-    start = lines.index("bundled system libraries:")
+    start = lines.index(buildinfo.BUNDLED_LIBRARIES_HEADING)
     assert lines[start:] == [
-        "bundled system libraries:",
+        "bundled system libraries (libssl/libcrypto: Python's ssl and hashlib only):",
         "  libmagic.so.1: libmagic1 1:5.44-3",
         "  libz.so.1: zlib1g 1:1.2.13",
     ]

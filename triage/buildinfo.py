@@ -88,9 +88,11 @@ def _libewf_version() -> str:
 
 
 def _openssl_version() -> str:
+    """The OpenSSL inside the cryptography wheel: the one that signs and verifies reports. The
+    system libssl3 a frozen build also bundles serves only Python's own ssl/hashlib modules."""
     from cryptography.hazmat.backends.openssl.backend import backend
 
-    return str(backend.openssl_version_text())
+    return f"{backend.openssl_version_text()} (in cryptography: signs and verifies reports)"
 
 
 def python_distributions() -> dict[str, str]:
@@ -128,6 +130,7 @@ def build_fields() -> dict[str, str]:
     return fields
 
 
+BUNDLED_LIBRARIES_HEADING = "bundled system libraries (libssl/libcrypto: Python's ssl and hashlib only):"
 REPORTS_DEFAULT_HELP = "./reports; the executable: reports/ beside it"
 
 
@@ -148,5 +151,6 @@ def version_text(verbose: bool) -> str:
     lines += ["python packages:", *(f"  {k} {v}" for k, v in python_distributions().items())]
     if is_frozen():
         libraries = build_metadata().get("system_libraries", {})
-        lines += ["bundled system libraries:", *(f"  {k}: {v}" for k, v in sorted(libraries.items()))]
+        lines += [BUNDLED_LIBRARIES_HEADING]
+        lines += [f"  {k}: {v}" for k, v in sorted(libraries.items())]
     return "\n".join(lines)

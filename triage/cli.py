@@ -4,6 +4,7 @@ Exit codes (also in ``triage --help``):
   0  NO GROUNDS FOUND      10  REVIEW      20  SEIZE
   1  internal error        2   usage error 3   bad input (source, profile, library, key, --out)
   4  verification failed   6   the report could not be written (output drive full or read-only)
+  7  wrong passphrase for --key
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from triage.cli_common import (
     EXIT_INTERNAL,
     EXIT_USAGE,
     EXIT_VERIFY,
+    EXIT_WRONG_PASSPHRASE,
     InputProblem,
     check_report_folder,
     is_output_failure,
@@ -52,6 +54,7 @@ from triage.scan.command import close_folder, plan_run, reopen_folder, run_optio
 from triage.scan.journal import JournalError
 from triage.signing import (
     SigningKeyError,
+    WrongPassphrase,
     generate_keypair,
     one_time_key,
     public_key_path,
@@ -307,6 +310,9 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
+    except WrongPassphrase as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_WRONG_PASSPHRASE)
     except INPUT_ERRORS as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_INPUT)

@@ -26,6 +26,7 @@ EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_VERIFY, EXIT_DEVICES_FAILED = 1, 2, 
 EXIT_OUTPUT = 6
 # What a failing output drive raises: full, over quota, read-only, file too large for it.
 OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG}
+EXIT_WRONG_PASSPHRASE = 7  # the stick's session (build/usb/session_scan.py) asks again on this code
 
 EPILOG = """\b
 Exit codes:
@@ -39,6 +40,7 @@ Exit codes:
   5   batch: some devices failed twice (listed in the summary)
   6   the report could not be written (output drive full or
       read-only): the message says what was kept and how to resume
+  7   the passphrase does not unlock the key (--key)
 """
 
 

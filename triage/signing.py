@@ -33,6 +33,11 @@ class SigningKeyError(ValueError):
     """A key file cannot be used (wrong passphrase, not Ed25519, unreadable)."""
 
 
+class WrongPassphrase(SigningKeyError):
+    """The passphrase given does not unlock an encrypted key (the CLI exits with its own code,
+    so the stick's session can ask again without mistaking other bad input for it)."""
+
+
 @dataclass(frozen=True)
 class SigningKey:
     private: Ed25519PrivateKey
@@ -117,11 +122,15 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
 
 def load_signing_key(path: Path, passphrase: bytes | None) -> SigningKey:
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), passphrase or None)
+        pem = path.read_bytes()
     except OSError as exc:
         raise SigningKeyError(f"{path}: cannot read key: {exc.strerror}") from exc
+    try:
+        key = serialization.load_pem_private_key(pem, passphrase or None)
     except (ValueError, TypeError) as exc:
-        raise SigningKeyError(f"{path}: cannot unlock key (wrong passphrase or not a key): {exc}") from exc
+        if b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in pem:  # PKCS#8 as generate_keypair writes it
+            raise WrongPassphrase(f"{path}: wrong passphrase: it does not unlock this key") from exc
+        raise SigningKeyError(f"{path}: cannot unlock key (not a private key): {exc}") from exc
     if not isinstance(key, Ed25519PrivateKey):
         raise SigningKeyError(f"{path}: not an Ed25519 private key")
     # cryptography refuses a passphrase for an unencrypted key, so a key that loaded without one

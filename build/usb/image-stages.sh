@@ -70,11 +70,17 @@ build_live_tree() {
     local rootfs=$WORK/rootfs
     build_initramfs
     install_triage "$rootfs"
-    install -D -m 0755 "$USB/officer_session.py" "$rootfs/usr/local/bin/officer-session"
+    fetch_signed_loaders
+    rm -rf "$rootfs/usr/local/lib/officer-session" "$rootfs/usr/local/bin/officer-session"
+    install -D -m 0755 "$USB/officer_session.py" "$rootfs/usr/local/lib/officer-session/officer_session.py"
+    install -m 0644 "$USB"/session_*.py "$rootfs/usr/local/lib/officer-session/"
+    ln -s /usr/local/lib/officer-session/officer_session.py "$rootfs/usr/local/bin/officer-session"
     install -D -m 0755 "$USB/init" "$rootfs/usr/local/sbin/triage-init"
     cat >"$rootfs/etc/triage-image.txt" <<EOF
 triage live image built $(date -u +%Y-%m-%dT%H:%M:%SZ) from git $(git -C "$ROOT" rev-parse HEAD)
 scanner: $TRIAGE_SOURCE
+kernel: $(basename "$(ls "$rootfs"/boot/vmlinuz-* | sort -V | tail -1)") (Debian-signed)
+UEFI loaders: $(paste -sd';' "$WORK/signed/versions.txt")
 EOF
     echo triage >"$rootfs/etc/hostname"
 }
@@ -110,6 +116,35 @@ menuentry "Triage field boot (serial console ttyS0)" --hotkey=s {
 EOF
 }
 
+# Debian's signed UEFI boot chain, used with Secure Boot on or off: shim signed by Microsoft's
+# UEFI CA, GRUB signed by Debian (one monolithic image: under Secure Boot it loads no modules
+# from disk), and the rootfs's own linux-image-amd64, signed by Debian. Fetched with the rootfs's
+# apt (bookworm, whatever the build machine runs) by `apt-get download`, never installed: their
+# maintainer scripts would run grub-install. No fbx64.efi (shim's fallback) is put on the stick:
+# it would write boot entries into the computer's firmware.
+SIGNED_PACKAGES=(shim-signed grub-efi-amd64-signed)
+
+fetch_signed_loaders() {
+    local rootfs=$WORK/rootfs dir=$WORK/signed deb
+    if [ -s "$dir/shimx64.efi.signed" ] && [ -s "$dir/grubx64.efi.signed" ]; then
+        log "signed loaders: cached ($(paste -sd' ' "$dir/versions.txt"))"
+        return
+    fi
+    log "signed loaders: apt-get download ${SIGNED_PACKAGES[*]} (bookworm, from the rootfs's apt)"
+    rm -rf "$dir" "$rootfs/tmp/signed"
+    mkdir -p "$dir" "$rootfs/tmp/signed"
+    chmod 0777 "$rootfs/tmp/signed"
+    in_chroot "$rootfs" sh -c "apt-get update -qq && cd /tmp/signed && apt-get download ${SIGNED_PACKAGES[*]}" \
+        >"$WORK/signed.log" 2>&1 || die "downloading the signed loaders failed, see $WORK/signed.log"
+    for deb in "$rootfs"/tmp/signed/*.deb; do
+        dpkg-deb -x "$deb" "$dir/x"
+        dpkg-deb --showformat='${Package} ${Version}\n' -W "$deb" >>"$dir/versions.txt"
+    done
+    rm -rf "$rootfs/tmp/signed"
+    cp "$dir/x/usr/lib/shim/shimx64.efi.signed" "$dir/x/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed" "$dir/"
+}
+
+# Legacy BIOS: GRUB's i386-pc core image in the MBR gap, modules from the boot partition.
 make_grub_images() {
     local boot_id=$1 dir=$2 common=(part_msdos fat search search_fs_uuid configfile normal linux
         serial terminal echo test)
@@ -117,9 +152,21 @@ make_grub_images() {
         >"$dir/early.cfg"
     grub-mkimage -O i386-pc -o "$dir/core.img" -c "$dir/early.cfg" -p /boot/grub \
         biosdisk "${common[@]}"
-    grub-mkimage -O x86_64-efi -o "$dir/BOOTX64.EFI" -c "$dir/early.cfg" -p /boot/grub \
-        efi_gop "${common[@]}"
     (($(stat -c %s "$dir/core.img") < 1048576 - 512)) || die "GRUB core.img does not fit the MBR gap"
+}
+
+# UEFI: EFI/BOOT/BOOTX64.EFI is shim, which starts grubx64.efi beside it; Debian's signed GRUB
+# reads grub.cfg from the folder built into it (/EFI/debian), which sends it to boot/grub/grub.cfg.
+add_uefi_loaders() {
+    local fat=$1 boot_id=$2 dir=$3 signed=$WORK/signed vendor
+    vendor=$(grep -a -o -m1 -E '/EFI/[A-Za-z]+' "$signed/grubx64.efi.signed" | head -1)
+    [ -n "$vendor" ] || die "cannot find the folder built into $signed/grubx64.efi.signed"
+    printf 'search --no-floppy --fs-uuid --set=root %s\nset prefix=($root)/boot/grub\nconfigfile $prefix/grub.cfg\n' \
+        "$boot_id" >"$dir/efi-stub.cfg"
+    mmd -i "$fat" ::/EFI ::/EFI/BOOT "::$vendor"
+    mcopy -i "$fat" "$signed/shimx64.efi.signed" ::/EFI/BOOT/BOOTX64.EFI
+    mcopy -i "$fat" "$signed/grubx64.efi.signed" ::/EFI/BOOT/grubx64.efi
+    mcopy -i "$fat" "$dir/efi-stub.cfg" "::$vendor/grub.cfg"
 }
 
 make_boot_fat() {
@@ -128,13 +175,13 @@ make_boot_fat() {
     initrd=$(ls "$WORK"/rootfs/boot/initrd.img-* | sort -V | tail -1)
     grub_menu "$boot_id" >"$dir/grub.cfg"
     need_kib=$(du -ck "$WORK/filesystem.squashfs" "$kernel" "$initrd" /usr/lib/grub/i386-pc \
-        /usr/lib/grub/x86_64-efi | tail -1 | cut -f1)
+        "$WORK/signed/shimx64.efi.signed" "$WORK/signed/grubx64.efi.signed" | tail -1 | cut -f1)
     rm -f "$fat"
     mkfs.vfat -C -F 32 -n TRIAGEBOOT -i "${boot_id/-/}" "$fat" $(((need_kib * 11 / 10 + 40960) / 1024 * 1024)) >/dev/null
-    mmd -i "$fat" ::/EFI ::/EFI/BOOT ::/boot ::/boot/grub ::/live
-    mcopy -i "$fat" "$dir/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
+    add_uefi_loaders "$fat" "$boot_id" "$dir"
+    mmd -i "$fat" ::/boot ::/boot/grub ::/live
     mcopy -i "$fat" "$dir/grub.cfg" ::/boot/grub/grub.cfg
-    mcopy -s -i "$fat" /usr/lib/grub/i386-pc /usr/lib/grub/x86_64-efi ::/boot/grub/
+    mcopy -s -i "$fat" /usr/lib/grub/i386-pc ::/boot/grub/
     mcopy -i "$fat" "$kernel" ::/live/vmlinuz
     mcopy -i "$fat" "$initrd" ::/live/initrd.img
     mcopy -i "$fat" "$WORK/filesystem.squashfs" ::/live/filesystem.squashfs
@@ -162,11 +209,16 @@ build_image() {
     mkdir -p "$dir"
     boot_id=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n' | tr a-f A-F | sed 's/^\(....\)/\1-/')
     data_id=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
-    log "image: GRUB (i386-pc + x86_64-efi), boot partition id $boot_id"
+    log "image: GRUB i386-pc (BIOS) + signed shim and GRUB (UEFI), boot partition id $boot_id"
     make_grub_images "$boot_id" "$dir"
     make_boot_fat "$dir/boot.fat" "$boot_id" "$dir"
-    make_data_fat "$dir/data.fat" "$data_id"
     boot_sectors=$(($(stat -c %s "$dir/boot.fat") / 512))
+    if ((STICK_MIB)); then  # TRIAGE-DATA fills the stick: 1 MiB gap, boot partition, 1 MiB spare
+        DATA_MIB=$((STICK_MIB - 2 - boot_sectors / 2048))
+        ((DATA_MIB >= 64)) || die "--stick-size leaves TRIAGE-DATA only $DATA_MIB MiB"
+        log "data: TRIAGE-DATA $DATA_MIB MiB to fill a $STICK_MIB MiB stick"
+    fi
+    make_data_fat "$dir/data.fat" "$data_id"
     data_sectors=$(($(stat -c %s "$dir/data.fat") / 512))
     rm -f "$OUT"
     truncate -s $(((2048 + boot_sectors + data_sectors) * 512)) "$OUT"

@@ -1,419 +1,242 @@
 #!/usr/bin/env python3
 """The officer's guided console session on the triage live stick.
 
-Installed as /usr/local/bin/officer-session; build/usb/init runs it on the console after boot.
-It lists the computer's disks (model, size, partitions, detected encryption) without the triage
-stick itself, sets every one of them read-only (``blockdev --setro``, checked with ``--getro``),
-asks for the officer's name, the case reference, the profile and the disks, then a key for each
-BitLocker/LUKS volume on them (Enter skips; each key is checked with ``triage unlock-test`` at once,
-three wrong tries and it moves on; keys go only to a 0600 file in /run, RAM, passed as ``--keys``
-and deleted at the end, never on a command line), runs
-``triage scan /dev/sdX ...`` on the raw devices with the officer's passphrase-protected key, and
-shows the verdict in large type (figlet) with the top reasons and where the report was written.
-
-Where things are on the live system:
-  /run/triage/boot-device   the stick's boot partition (written by initramfs/triage-boot)
-  /run/triage/data          the stick's TRIAGE-DATA partition (FAT32), mounted here read-write:
-                            keys/officer.key(.pub), reports/<time>-<case>/, profiles/*.toml (extra)
-  /opt/triage/profiles      the profiles built into the image (with /opt/triage/hashsets)
+Installed in /usr/local/lib/officer-session/ (with the session_*.py modules beside it) and run as
+/usr/local/bin/officer-session by build/usb/init after boot. It says what the processor can run,
+lists the computer's disks (model, size, connection, partitions, detected encryption) without
+the stick itself, sets every one read-only (``blockdev --setro``, checked with ``--getro``),
+asks for the officer's name, the case reference, the profile and the disks (only read-only
+disks can be chosen; Enter takes all of them), a key for each BitLocker/LUKS volume on them
+(session_keys.py: checked at once, Enter skips), runs ``triage scan`` on the raw devices with the
+officer's passphrase-protected key, and shows the verdict in large type with the reasons, the
+disks examined and where the report was written. A wrong passphrase is asked again (triage's
+exit code 7); any other failure ends at a screen with triage's own message and what to do next.
 Standard library only: it runs on the live system's python3, not inside the frozen triage.
 """
 
 from __future__ import annotations
 
-import getpass
-import json
-import os
-import re
-import subprocess
+import contextlib
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-DATA_LABEL = "TRIAGE-DATA"
-DATA_MOUNT = Path("/run/triage/data")
-BOOT_DEVICE_FILE = Path("/run/triage/boot-device")
-IMAGE_PROFILES = Path("/opt/triage/profiles")
-KEY_NAME = "keys/officer.key"
-LSBLK = ["lsblk", "-J", "-b", "-o", "NAME,PATH,TYPE,SIZE,MODEL,SERIAL,TRAN,PTTYPE,FSTYPE,LABEL"]
-VERDICT_EXIT = {0: "NO GROUNDS FOUND", 10: "REVIEW", 20: "SEIZE"}
-EXIT_BAD_INPUT = 3
-ENCRYPTION = {
-    "crypto_LUKS": "ENCRYPTED (LUKS)",
-    "BitLocker": "ENCRYPTED (BitLocker)",
-    "VeraCrypt": "ENCRYPTED (VeraCrypt)",
-    "apfs": "APFS (may be FileVault-encrypted)",
-}
-LOCKED_TYPES = ("BitLocker", "crypto_LUKS")  # lsblk FSTYPEs that triage can unlock with a key
-KEYS_FILE = Path("/run/triage/volume-keys")  # in RAM (tmpfs), 0600, deleted when the session ends
-KEY_TRIES = 3
-RECOVERY_PASSWORD = re.compile(r"^\d{6}(-?\d{6}){7}$")  # BitLocker: 8 groups of 6 digits
-UNLOCKED = 0  # triage unlock-test: every locked volume opened
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from session_cpu import Processor, describe_processor
+from session_disks import Disk, Partition, describe_disk, human_size, pick_disks
+from session_io import (
+    CLEAR,
+    ConsoleTerminal,
+    Failure,
+    Prompter,
+    SessionEnded,
+    failure_screen,
+)
+from session_keys import ask_keys
+from session_scan import (
+    DATA_MOUNT,
+    EXIT_WRONG_PASSPHRASE,
+    SWITCH_OFF,
+    VERDICT_EXIT,
+    ScanRun,
+    error_lines,
+    parse_scan_output,
+    report_location,
+    scan_command,
+    scan_failure,
+)
 
-@dataclass(frozen=True)
-class Partition:
-    name: str
-    path: str
-    size: int
-    fstype: str
-    label: str
-
-
-@dataclass(frozen=True)
-class Disk:
-    name: str
-    path: str
-    size: int
-    model: str
-    serial: str
-    transport: str
-    table: str
-    fstype: str
-    partitions: tuple[Partition, ...]
+KEY_SHOWN = "\\keys\\officer.key"  # as an office PC shows it on TRIAGE-DATA
+WRONG_PASSPHRASE_TRIES = 3
 
 
-@dataclass(frozen=True)
-class ScanOutcome:
-    verdict: str
-    reasons: tuple[str, ...]
-    coverage: str
-    report: str
+class Machine(Protocol):
+    def processor(self) -> Processor: ...
+    def boot_mode(self) -> str: ...
+    def probe_scanner(self) -> ScanRun: ...
+    def find_disks(self) -> tuple[list[Disk], Disk | None]: ...
+    def set_read_only(self, disk: Disk) -> bool: ...
+    def mount_data(self, stick: Disk | None) -> bool: ...
+    def profiles(self) -> list[Path]: ...
+    def officer_key(self) -> Path | None: ...
+    def create_key(self) -> ScanRun: ...
+    def key_opens(self, volume: Partition, line: str) -> bool: ...
+    def forget_keys(self) -> None: ...
+    def scan(self, cmd: list[str], passphrase: str | None) -> ScanRun: ...
+    def banner(self, text: str) -> str: ...
+    def close_data(self) -> bool: ...
+    def large_type(self) -> str: ...
+    def show_on_screen(self, text: str) -> None: ...
 
 
-def parse_lsblk(text: str) -> list[Disk]:
-    """Whole disks from ``lsblk -J -b`` output (loop, ram and zram devices and empty readers left out)."""
-    disks = []
-    for dev in json.loads(text).get("blockdevices", []):
-        if dev.get("type") != "disk" or not dev.get("size") or dev["name"].startswith(("zram", "ram")):
-            continue
-        parts = tuple(
-            Partition(
-                c["name"],
-                c.get("path") or f"/dev/{c['name']}",
-                int(c.get("size") or 0),
-                c.get("fstype") or "",
-                c.get("label") or "",
-            )
-            for c in dev.get("children", [])
-            if c.get("type") == "part"
-        )
-        disks.append(
-            Disk(
-                dev["name"],
-                dev.get("path") or f"/dev/{dev['name']}",
-                int(dev["size"]),
-                (dev.get("model") or "").strip(),
-                (dev.get("serial") or "").strip(),
-                dev.get("tran") or "",
-                dev.get("pttype") or "",
-                dev.get("fstype") or "",
-                parts,
-            )
-        )
-    return disks
-
-
-def parent_disk(device: str, sys_block: Path = Path("/sys/class/block")) -> str:
-    """The whole-disk name holding a partition (``/dev/sdb1`` -> ``sdb``) from sysfs."""
-    name = Path(device).name
-    node = (sys_block / name).resolve()
-    return node.parent.name if (node / "partition").exists() else name
-
-
-def human_size(size: int) -> str:
-    """Decimal units, as disk makers label their disks."""
-    value = float(size)
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if value < 1000 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    raise AssertionError("unreachable")
-
-
-def partition_note(part: Partition) -> str:
-    if part.fstype in ENCRYPTION:
-        return ENCRYPTION[part.fstype]
-    if not part.fstype:
-        return "no file system recognised (unknown, unformatted or encrypted)"
-    return part.fstype + (f' "{part.label}"' if part.label else "")
-
-
-def describe_disk(number: int, disk: Disk) -> list[str]:
-    head = f"{number}) {disk.path}  {disk.model or 'unknown model'}  {human_size(disk.size)}"
-    details = [x for x in (disk.transport.upper(), disk.serial and f"serial {disk.serial}") if x]
-    table = {"dos": "MBR", "gpt": "GPT"}.get(disk.table, disk.table or "no partition table")
-    lines = [
-        head + (f"  ({', '.join(details)})" if details else ""),
-        f"     {table}, {len(disk.partitions)} partition(s)",
-    ]
-    lines += [f"     {p.path:<16} {human_size(p.size):>10}  {partition_note(p)}" for p in disk.partitions]
-    if not disk.partitions:
-        lines.append(
-            "     whole disk: " + partition_note(Partition(disk.name, disk.path, disk.size, disk.fstype, ""))
-        )
-    return lines
-
-
-def parse_scan_output(text: str) -> ScanOutcome:
-    """The VERDICT / reasons / Examined / Report lines ``triage scan`` prints on stdout."""
-    verdict, coverage, report, reasons = "", "", "", []
-    for line in text.splitlines():
-        if line.startswith("VERDICT: "):
-            verdict = line.removeprefix("VERDICT: ").strip()
-        elif line.startswith("  - "):
-            reasons.append(line.removeprefix("  - ").strip())
-        elif line.startswith("Examined "):
-            coverage = line.strip()
-        elif line.startswith("Report: "):
-            report = line.removeprefix("Report: ").strip()
-    return ScanOutcome(verdict, tuple(reasons), coverage, report)
-
-
-def choose_numbers(answer: str, count: int) -> list[int] | None:
-    """'all' or blank -> every index; '1 3' -> [0, 2]; anything else -> None (ask again)."""
-    answer = answer.strip().lower()
-    if answer in ("", "all"):
-        return list(range(count))
-    try:
-        picked = sorted({int(x) - 1 for x in answer.replace(",", " ").split()})
-    except ValueError:
+def check_processor(machine: Machine, prompter: Prompter) -> Failure | None:
+    prompter.say(f"Started by: {machine.boot_mode()}")
+    for line in describe_processor(machine.processor()):
+        prompter.say(line)
+    probe = machine.probe_scanner()
+    if probe.code == 0:
         return None
-    return picked if picked and all(0 <= i < count for i in picked) else None
+    failure = scan_failure(probe)
+    return (
+        Failure("THE SCANNER DOES NOT START", failure.message, failure.next_steps)
+        if probe.code >= 0
+        else failure
+    )
 
 
-def locked_volumes(disks: list[Disk]) -> list[Partition]:
-    """Partitions (or whole disks) whose file system type says BitLocker or LUKS."""
-    found = []
-    for disk in disks:
-        whole = Partition(disk.name, disk.path, disk.size, disk.fstype, "")
-        found += [p for p in (disk.partitions or (whole,)) if p.fstype in LOCKED_TYPES]
-    return found
-
-
-def key_line(answer: str) -> str:
-    """A line of triage's keys file for what the officer typed: a recovery password or a password."""
-    answer = answer.strip()
-    if RECOVERY_PASSWORD.match(answer.replace(" ", "")):
-        digits = answer.replace(" ", "").replace("-", "")
-        return "recovery:" + "-".join(digits[i : i + 6] for i in range(0, 48, 6))
-    return f"password:{answer}"
-
-
-def write_keys(path: Path, lines: list[str]) -> None:
-    """Created 0600 from the start (never readable by others, not even for a moment)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write("".join(f"{line}\n" for line in lines))
-
-
-def scan_command(
-    disks: list[Disk], profile: Path, officer: str, case: str, key: Path | None, keys: Path | None = None
-) -> list[str]:
-    cmd = [
-        "triage",
-        "scan",
-        *(d.path for d in disks),
-        "--profile",
-        str(profile),
-        "--out",
-        str(DATA_MOUNT / "reports"),
-        "--examiner",
-        officer,
-        "--case",
-        case,
-    ]
-    return cmd + (["--key", str(key)] if key else []) + (["--keys", str(keys)] if keys else [])
-
-
-def report_location(report: str) -> str:
-    """Where the officer (or an office PC) finds the report on the stick."""
-    path = Path(report)
-    try:
-        inside = path.relative_to(DATA_MOUNT)
-    except ValueError:
-        return report
-    return f"{DATA_LABEL} partition of the stick: \\{str(inside).replace('/', chr(92))}"
-
-
-# --- the interactive session (runs on the live system) ----------------------------------------
-
-
-def run(cmd: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd, check=check, text=True, capture_output=True)
-
-
-def ask(prompt: str, default: str = "") -> str:
-    while True:
-        answer = input(f"{prompt}{f' [{default}]' if default else ''}: ").strip() or default
-        if answer:
-            return answer
-        print("  Please enter a value.")
-
-
-def find_disks() -> tuple[list[Disk], Disk | None]:
-    """The computer's disks, and the triage stick (told apart by the partition we booted from)."""
-    boot = parent_disk(BOOT_DEVICE_FILE.read_text().strip()) if BOOT_DEVICE_FILE.exists() else ""
-    disks = parse_lsblk(run(LSBLK).stdout)
-    stick = next((d for d in disks if d.name == boot), None)
-    return [d for d in disks if d.name != boot], stick
-
-
-def set_read_only(disk: Disk) -> bool:
-    """blockdev --setro on the disk and each partition; True only if the kernel reports all read-only."""
-    paths = [disk.path, *(p.path for p in disk.partitions)]
-    for path in paths:
-        run(["blockdev", "--setro", path], check=False)
-    return all(run(["blockdev", "--getro", path], check=False).stdout.strip() == "1" for path in paths)
-
-
-def mount_data(stick: Disk | None) -> bool:
-    part = next((p for p in (stick.partitions if stick else ()) if p.label == DATA_LABEL), None)
-    if part is None:
-        print(f"No {DATA_LABEL} partition found on the triage stick: reports cannot be saved.")
-        return False
-    DATA_MOUNT.mkdir(parents=True, exist_ok=True)
-    opts = "rw,nodev,nosuid,noexec,flush,umask=022"
-    return run(["mount", "-t", "vfat", "-o", opts, part.path, str(DATA_MOUNT)], check=False).returncode == 0
-
-
-def show_disks(disks: list[Disk]) -> None:
-    print("\nDisks in this computer (the triage stick is not listed):")
+def show_disks(machine: Machine, prompter: Prompter, disks: list[Disk]) -> frozenset[str]:
+    """List the disks, setting each read-only; the names of those that are."""
+    prompter.say("\nDisks in this computer (the triage stick is not listed):")
+    safe = set()
     for number, disk in enumerate(disks, 1):
-        state = "read-only" if set_read_only(disk) else "COULD NOT BE SET READ-ONLY: do not scan"
-        print("\n".join(describe_disk(number, disk)) + f"\n     [{state}]")
+        read_only = machine.set_read_only(disk)
+        state = "read-only" if read_only else "COULD NOT BE SET READ-ONLY: will not be scanned"
+        prompter.say("\n".join(describe_disk(number, disk)) + f"\n     [{state}]")
+        if read_only:
+            safe.add(disk.name)
+    return frozenset(safe)
 
 
-def choose_profile() -> Path:
-    profiles = sorted(IMAGE_PROFILES.glob("*.toml")) + sorted((DATA_MOUNT / "profiles").glob("*.toml"))
-    print("\nProfiles:")
+def choose_profile(machine: Machine, prompter: Prompter) -> Path:
+    profiles = machine.profiles()
+    prompter.say("\nProfiles:")
     for number, path in enumerate(profiles, 1):
-        print(f"  {number}) {path.stem}{' (from the stick)' if DATA_MOUNT in path.parents else ''}")
+        prompter.say(f"  {number}) {path.stem}{' (from the stick)' if DATA_MOUNT in path.parents else ''}")
     default = next((str(i) for i, p in enumerate(profiles, 1) if p.stem == "default"), "1")
     while True:
-        picked = choose_numbers(ask("Profile", default), len(profiles))
-        if picked and len(picked) == 1:
-            return profiles[picked[0]]
-        print("  Enter one profile number.")
+        answer = prompter.ask("Profile", default)
+        if answer.isdigit() and 1 <= int(answer) <= len(profiles):
+            return profiles[int(answer) - 1]
+        prompter.say(f"  Enter one profile number between 1 and {len(profiles)}.")
 
 
-def choose_disks(disks: list[Disk]) -> list[Disk]:
+def choose_disks(prompter: Prompter, disks: list[Disk], safe: frozenset[str]) -> list[Disk]:
     while True:
-        picked = choose_numbers(ask("Disks to scan (numbers, or all)", "all"), len(disks))
-        if picked is not None:
-            return [disks[i] for i in picked]
-        print(f"  Enter numbers between 1 and {len(disks)}, or all.")
+        picked = pick_disks(prompter.ask("Disks to scan (numbers, or all)", "all"), disks, safe)
+        if isinstance(picked, list):
+            return picked
+        prompter.say(f"  {picked}")
 
 
-def officer_key() -> Path | None:
-    key = DATA_MOUNT / KEY_NAME
-    if key.exists():
+def choose_key(machine: Machine, prompter: Prompter) -> Path | None:
+    key = machine.officer_key()
+    if key is not None:
         return key
-    print(f"\nNo signing key ({KEY_NAME}) on the stick's {DATA_LABEL} partition.")
-    if input("Create one now, protected by your passphrase? [Y/n]: ").strip().lower() in ("", "y", "yes"):
-        key.parent.mkdir(parents=True, exist_ok=True)
-        if subprocess.run(["triage", "keygen", str(key)]).returncode == 0:
-            return key
-    print("The report will be signed with a one-time key (it shows changes, not who signed it).")
+    prompter.say(f"\nNo signing key ({KEY_SHOWN}) on the stick's TRIAGE-DATA partition.")
+    if prompter.confirm("Create one now, protected by your passphrase?"):
+        made = machine.create_key()
+        if made.code == 0:
+            return machine.officer_key()
+        prompter.say(f"The key was not created (exit code {made.code}): {' '.join(error_lines(made.output))}")
+    prompter.say("The report will be signed with a one-time key (it shows changes, not who signed it).")
     return None
 
 
-def key_opens(volume: Partition, line: str) -> bool:
-    """``triage unlock-test`` with this one key (from a 0600 file in RAM, never on the command line)."""
-    trial = KEYS_FILE.with_name("key-trial")
-    write_keys(trial, [line])
-    try:
-        return (
-            run(["triage", "unlock-test", volume.path, "--keys", str(trial)], check=False).returncode
-            == UNLOCKED
-        )
-    finally:
-        trial.unlink(missing_ok=True)
+def verdict_screen(machine: Machine, run: ScanRun, disks: list[Disk]) -> str:
+    """The verdict in large type, the reasons, coverage, the disks examined and the report's place."""
+    outcome = parse_scan_output(run.output)
+    verdict = outcome.verdict or VERDICT_EXIT[run.code]
+    lines = [machine.banner(verdict), f"VERDICT: {verdict}"]
+    lines += [f"  - {reason}" for reason in outcome.reasons[:5]]
+    lines.append(outcome.coverage)
+    lines.append("Disks examined: " + "; ".join(f"{d.path} {d.model} {human_size(d.size)}" for d in disks))
+    lines.append(f"Report written to the {report_location(outcome.report)}")
+    return "\n".join(lines)
 
 
-def ask_keys(disks: list[Disk]) -> Path | None:
-    """Per locked volume: a key (Enter skips), checked at once; three wrong tries and it moves on."""
-    good: list[str] = []
-    for volume in locked_volumes(disks):
-        print(f"\n{volume.path} is {ENCRYPTION[volume.fstype]}.")
-        for attempt in range(1, KEY_TRIES + 1):
-            answer = getpass.getpass("Recovery key or password (Enter to skip): ").strip()
-            if not answer:
-                break
-            if key_opens(volume, key_line(answer)):
-                good.append(key_line(answer))
-                print("  Unlocked: it will be scanned.")
-                break
-            print(
-                "  That key does not open it."
-                + (" Moving on: it stays locked." if attempt == KEY_TRIES else "")
-            )
-    if not good:
-        return None
-    write_keys(KEYS_FILE, good)
-    return KEYS_FILE
-
-
-def run_scan(cmd: list[str], key: Path | None) -> tuple[int, str]:
-    """Runs triage with its progress on the console; asks again for the passphrase if it is refused."""
+def scan_until_verdict(
+    machine: Machine,
+    prompter: Prompter,
+    disks: list[Disk],
+    answers: tuple[Path, str, str],
+    keys: tuple[Path | None, Path | None],
+) -> Failure | None:
+    """Scan; a wrong passphrase is asked again (three tries, then a one-time key if the officer agrees).
+    ``keys``: the officer's signing key and the file of volume keys."""
+    key, volume_keys = keys
+    wrong = 0
     while True:
-        env = dict(os.environ)
-        if key:
-            env["TRIAGE_KEY_PASSPHRASE"] = getpass.getpass(f"Passphrase for {KEY_NAME}: ")
-        print("\nScanning (read-only)...", flush=True)
-        done = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, env=env)
-        if done.returncode not in VERDICT_EXIT:  # a verdict is shown by show_verdict instead
-            print(done.stdout, end="")
-        if done.returncode != EXIT_BAD_INPUT or not key:
-            return done.returncode, done.stdout
-        print("The scan could not start: see the message above (a wrong passphrase?). Try again.")
+        passphrase = prompter.ask(f"Passphrase for {KEY_SHOWN}", secret=True) if key else None
+        prompter.say("\nScanning (read-only). Ctrl-C stops it and writes a partial report.")
+        run = machine.scan(scan_command(disks, *answers, key, volume_keys), passphrase)
+        if run.code in VERDICT_EXIT:
+            screen = verdict_screen(machine, run, disks)
+            prompter.say(CLEAR + screen)
+            machine.show_on_screen(screen)
+            return None
+        if run.code != EXIT_WRONG_PASSPHRASE or key is None:
+            return scan_failure(run)
+        wrong += 1
+        prompter.say(f"\nWRONG PASSPHRASE: it does not unlock {KEY_SHOWN}. Nothing was scanned.")
+        if wrong < WRONG_PASSPHRASE_TRIES:
+            prompter.say(f"Try again ({WRONG_PASSPHRASE_TRIES - wrong} more tries).")
+        elif prompter.confirm("Scan without your key (signed with a one-time key instead)?", default=False):
+            key = None
+        else:
+            steps = ("Ask your unit to check or replace the key on the stick.", SWITCH_OFF)
+            return Failure("THE OFFICER KEY COULD NOT BE UNLOCKED", error_lines(run.output), steps)
 
 
-def show_verdict(outcome: ScanOutcome) -> None:
-    banner = subprocess.run(["figlet", "-w", "78", outcome.verdict], text=True, capture_output=True)
-    print("\n" + (banner.stdout if banner.returncode == 0 else f"*** {outcome.verdict} ***"))
-    print(f"VERDICT: {outcome.verdict}")
-    for reason in outcome.reasons[:5]:
-        print(f"  - {reason}")
-    print(outcome.coverage)
-    print(f"Report written to the {report_location(outcome.report)}")
-
-
-def session() -> int:
-    uptime = Path("/proc/uptime").read_text().split()[0]
-    print(f"\n=== triage field boot === (ready {uptime} s after the kernel started)")
-    print("This computer was started from the triage stick. None of its disks is mounted.")
-    disks, stick = find_disks()
+def guided_scan(machine: Machine, prompter: Prompter) -> Failure | None:
+    """The whole session up to the verdict; the failure screen to show, if any."""
+    machine.large_type()
+    machine.show_on_screen("triage: the officer session runs on the serial console.")
+    prompter.say(CLEAR + "=== triage field boot ===")
+    prompter.say("This computer was started from the triage stick. None of its disks is mounted.")
+    failure = check_processor(machine, prompter)
+    if failure:
+        return failure
+    disks, stick = machine.find_disks()
     if not disks:
-        print("No disks found in this computer.")
-        return finish(False)
-    show_disks(disks)
-    has_data = mount_data(stick)
-    officer = ask("\nOfficer name")
-    case = ask("Case reference")
-    profile = choose_profile()
-    targets = choose_disks(disks)
-    volume_keys = ask_keys(targets)
-    key = officer_key() if has_data else None
-    if input("Start the scan? [Y/n]: ").strip().lower() not in ("", "y", "yes"):
-        return finish(has_data)
-    code, out = run_scan(scan_command(targets, profile, officer, case, key, volume_keys), key)
-    if code in VERDICT_EXIT:
-        show_verdict(parse_scan_output(out))
-    else:
-        print(f"The scan failed (exit code {code}); see the messages above.")
-    return finish(has_data)
+        steps = ("Check in the firmware set-up that the disks are enabled (SATA/NVMe, not RAID).", SWITCH_OFF)
+        return Failure("NO DISKS FOUND IN THIS COMPUTER", (), steps)
+    safe = show_disks(machine, prompter, disks)
+    if not safe:
+        steps = ("Do not scan this computer from the stick: take the disks to the office.", SWITCH_OFF)
+        return Failure("NO DISK COULD BE SET READ-ONLY", (), steps)
+    if not machine.mount_data(stick):
+        steps = ("Use another triage stick, or rebuild this one (build/usb-image.sh).", SWITCH_OFF)
+        return Failure(
+            "THE STICK'S TRIAGE-DATA PARTITION CANNOT BE OPENED", ("reports cannot be saved",), steps
+        )
+    officer = prompter.ask("\nOfficer name")
+    case = prompter.ask("Case reference")
+    profile = choose_profile(machine, prompter)
+    targets = choose_disks(prompter, disks, safe)
+    volume_keys = ask_keys(prompter, targets, machine.key_opens)
+    key = choose_key(machine, prompter)
+    if not prompter.confirm("Start the scan?"):
+        raise SessionEnded
+    return scan_until_verdict(machine, prompter, targets, (profile, officer, case), (key, volume_keys))
 
 
-def finish(has_data: bool) -> int:
-    KEYS_FILE.unlink(missing_ok=True)
-    os.sync()
-    if has_data and run(["umount", str(DATA_MOUNT)], check=False).returncode == 0:
-        print("The stick's data partition is closed: the stick can be removed once the computer is off.")
-    input("Press Enter to switch the computer off: ")
+def session(machine: Machine, prompter: Prompter) -> int:
+    try:
+        failure = guided_scan(machine, prompter)
+    except (SessionEnded, KeyboardInterrupt):
+        failure = None
+        prompter.say("\nThe session was ended. Nothing more will be scanned.")
+    except Exception as exc:  # a bug here must still end at a screen, never a traceback
+        steps = ("Write down the message and tell the unit that looks after the sticks.", SWITCH_OFF)
+        failure = Failure("THE SESSION MET AN UNEXPECTED ERROR", (f"{type(exc).__name__}: {exc}",), steps)
+    if failure:
+        prompter.say(failure_screen(failure))
+    machine.forget_keys()
+    if machine.close_data():
+        prompter.say(
+            "The stick's data partition is closed: the stick can be removed once the computer is off."
+        )
+    with contextlib.suppress(KeyboardInterrupt, EOFError):
+        prompter.terminal.read("Press Enter to switch the computer off: ")
     return 0
 
 
+def main() -> int:
+    from session_machine import LiveMachine
+
+    return session(LiveMachine(), Prompter(ConsoleTerminal()))
+
+
 if __name__ == "__main__":
-    sys.exit(session())
+    sys.exit(main())

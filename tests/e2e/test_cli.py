@@ -161,7 +161,7 @@ def test_wrong_passphrase_is_a_clear_error(demo_disk, signed_report, tmp_path):
         "--out",
         str(tmp_path / "out"),
     )
-    assert_one_line_error(result, 3, "cannot unlock key")
+    assert_one_line_error(result, 7, "wrong passphrase")
 
 
 @pytest.mark.parametrize(

@@ -1,31 +1,23 @@
-"""The officer session's pure parts (build/usb/officer_session.py), run on the build machine.
+"""The officer session's parts (build/usb/session_*.py), run on the build machine.
 
 The session itself runs on the live stick (tests/usb/test_usb_boot.py boots it); here its disk
-listing, answers parsing and report location are checked from recorded tool output.
+listing, answers parsing and report location are checked from recorded tool output, and whole
+sessions are driven from scripted answers (tests/usb/test_session_flow.py).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
 
 import pytest
 
-SESSION_PATH = Path(__file__).resolve().parents[2] / "build" / "usb" / "officer_session.py"
-
-
-def _load_session():
-    spec = importlib.util.spec_from_file_location("officer_session", SESSION_PATH)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["officer_session"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-session = _load_session()
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "build" / "usb"))
+import session_disks as disks_module
+import session_keys
+import session_scan
+from session_io import Prompter
 
 # `lsblk -J -b -o NAME,PATH,TYPE,SIZE,MODEL,SERIAL,TRAN,PTTYPE,FSTYPE,LABEL` on the live system
 # under QEMU: the demo evidence disk on SATA, the triage stick on USB, the squashfs loop device.
@@ -172,9 +164,9 @@ LSBLK = {
 
 
 def test_parse_lsblk_keeps_whole_disks_only():
-    disks = session.parse_lsblk(json.dumps(LSBLK))
+    disks = disks_module.parse_lsblk(json.dumps(LSBLK))
     assert [d.name for d in disks] == ["sda", "sdb"]
-    assert disks[0] == session.Disk(
+    assert disks[0] == disks_module.Disk(
         "sda",
         "/dev/sda",
         67108864,
@@ -184,16 +176,16 @@ def test_parse_lsblk_keeps_whole_disks_only():
         "dos",
         "",
         (
-            session.Partition("sda1", "/dev/sda1", 16777216, "ntfs", "Windows"),
-            session.Partition("sda4", "/dev/sda4", 8388608, "crypto_LUKS", ""),
-            session.Partition("sda5", "/dev/sda5", 1048576, "", ""),
+            disks_module.Partition("sda1", "/dev/sda1", 16777216, "ntfs", "Windows"),
+            disks_module.Partition("sda4", "/dev/sda4", 8388608, "crypto_LUKS", ""),
+            disks_module.Partition("sda5", "/dev/sda5", 1048576, "", ""),
         ),
     )
 
 
 def test_describe_disk_shows_model_size_partitions_and_encryption():
-    disk = session.parse_lsblk(json.dumps(LSBLK))[0]
-    assert session.describe_disk(1, disk) == [
+    disk = disks_module.parse_lsblk(json.dumps(LSBLK))[0]
+    assert disks_module.describe_disk(1, disk) == [
         "1) /dev/sda  TRIAGE DEMO DISK  67.1 MB  (SATA, serial DEMO0001)",
         "     MBR, 3 partition(s)",
         '     /dev/sda1           16.8 MB  ntfs "Windows"',
@@ -203,9 +195,9 @@ def test_describe_disk_shows_model_size_partitions_and_encryption():
 
 
 def test_describe_whole_disk_bitlocker_without_partitions():
-    disk = session.Disk("nvme0n1", "/dev/nvme0n1", 512110190592, "", "", "nvme", "", "BitLocker", ())
-    assert session.describe_disk(2, disk) == [
-        "2) /dev/nvme0n1  unknown model  512.1 GB  (NVME)",
+    disk = disks_module.Disk("nvme0n1", "/dev/nvme0n1", 512110190592, "", "", "nvme", "", "BitLocker", ())
+    assert disks_module.describe_disk(2, disk) == [
+        "2) /dev/nvme0n1  unknown model  512.1 GB  (NVMe)",
         "     no partition table, 0 partition(s)",
         "     whole disk: ENCRYPTED (BitLocker)",
     ]
@@ -217,29 +209,13 @@ def test_parent_disk_from_sysfs(tmp_path: Path):
     (tmp_path / "block").mkdir()
     (tmp_path / "block" / "sdb1").symlink_to(tmp_path / "devices" / "sdb" / "sdb1")
     (tmp_path / "block" / "sdb").symlink_to(tmp_path / "devices" / "sdb")
-    assert session.parent_disk("/dev/sdb1", tmp_path / "block") == "sdb"
-    assert session.parent_disk("/dev/sdb", tmp_path / "block") == "sdb"
-
-
-@pytest.mark.parametrize(
-    ("answer", "expected"),
-    [
-        ("", [0, 1, 2]),
-        ("all", [0, 1, 2]),
-        ("3 1", [0, 2]),
-        ("2,2", [1]),
-        ("4", None),
-        ("x", None),
-        ("0", None),
-    ],
-)
-def test_choose_numbers(answer: str, expected: list[int] | None):
-    assert session.choose_numbers(answer, 3) == expected
+    assert disks_module.parent_disk("/dev/sdb1", tmp_path / "block") == "sdb"
+    assert disks_module.parent_disk("/dev/sdb", tmp_path / "block") == "sdb"
 
 
 def test_scan_command_reads_raw_devices_and_writes_to_the_data_partition():
-    disks = session.parse_lsblk(json.dumps(LSBLK))[:1]
-    cmd = session.scan_command(
+    disks = disks_module.parse_lsblk(json.dumps(LSBLK))[:1]
+    cmd = session_scan.scan_command(
         disks,
         Path("/opt/triage/profiles/demo.toml"),
         "PC Smith",
@@ -271,7 +247,7 @@ def test_parse_scan_output():
         "Examined 41 files, 1,234 bytes; coverage INCOMPLETE; 0 errors\n"
         "Report: /run/triage/data/reports/20261123T180000Z-OP-1/report.html\n"
     )
-    assert session.parse_scan_output(text) == session.ScanOutcome(
+    assert session_scan.parse_scan_output(text) == session_scan.ScanOutcome(
         "SEIZE",
         (
             "A file matches a known-bad hash set [SEIZE-KNOWN-BAD-HASH]",
@@ -283,20 +259,95 @@ def test_parse_scan_output():
 
 
 def test_report_location_names_the_data_partition():
-    where = session.report_location("/run/triage/data/reports/20261123T180000Z-OP-1/report.html")
+    where = session_scan.report_location("/run/triage/data/reports/20261123T180000Z-OP-1/report.html")
     assert where == "TRIAGE-DATA partition of the stick: \\reports\\20261123T180000Z-OP-1\\report.html"
-    assert session.report_location("/tmp/x/report.html") == "/tmp/x/report.html"
+    assert session_scan.report_location("/tmp/x/report.html") == "/tmp/x/report.html"
 
 
 @pytest.mark.parametrize(("size", "text"), [(999, "999 B"), (67108864, "67.1 MB"), (2 * 10**12, "2.0 TB")])
 def test_human_size(size: int, text: str):
-    assert session.human_size(size) == text
+    assert disks_module.human_size(size) == text
+
+
+def test_describe_disks_an_officer_meets_nvme_usb_and_sd_card():
+    nvme = disks_module.Disk(
+        "nvme0n1", "/dev/nvme0n1", 256060514304, "Samsung SSD 980", "S64", "nvme", "gpt", "", ()
+    )
+    usb = disks_module.Disk("sdc", "/dev/sdc", 32010928128, "Ultra Fit", "", "usb", "dos", "", ())
+    card = disks_module.parse_lsblk(
+        json.dumps(
+            {"blockdevices": [{"name": "mmcblk0", "type": "disk", "size": 63864569856, "model": None}]}
+        )
+    )[0]
+    assert (
+        disks_module.describe_disk(1, nvme)[0]
+        == "1) /dev/nvme0n1  Samsung SSD 980  256.1 GB  (NVMe, serial S64)"
+    )
+    assert disks_module.describe_disk(2, usb)[0] == "2) /dev/sdc  Ultra Fit  32.0 GB  (USB)"
+    assert disks_module.describe_disk(3, card)[0] == "3) /dev/mmcblk0  unknown model  63.9 GB  (SD/eMMC)"
+
+
+FLOPPY = disks_module.Disk("fd0", "/dev/fd0", 4096, "", "", "", "", "", ())
+SATA = disks_module.Disk("sda", "/dev/sda", 67108864, "TRIAGE-DEMO-DISK", "", "sata", "dos", "", ())
+NVME = disks_module.Disk("nvme0n1", "/dev/nvme0n1", 10**12, "", "", "nvme", "gpt", "", ())
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("", ["sda", "nvme0n1"]),
+        ("all", ["sda", "nvme0n1"]),
+        (" 3,1 ", ["sda", "nvme0n1"]),
+        ("3 3", ["nvme0n1"]),
+        ("2", "Disk 2 could not be set read-only: it cannot be scanned. Choose other disks."),
+        ("1 2", "Disk 2 could not be set read-only: it cannot be scanned. Choose other disks."),
+        ("4", "Enter disk numbers between 1 and 3, or all."),
+        ("0", "Enter disk numbers between 1 and 3, or all."),
+        ("x", "Enter disk numbers between 1 and 3, or all."),
+    ],
+)
+def test_pick_disks_never_returns_a_disk_that_is_not_read_only(answer, expected):
+    picked = disks_module.pick_disks(answer, [SATA, FLOPPY, NVME], frozenset({"sda", "nvme0n1"}))
+    assert (picked if isinstance(picked, str) else [d.name for d in picked]) == expected
+
+
+def test_error_lines_keep_triage_messages_only():
+    text = "Scanning\r\nerror: /dev/sda: cannot open: Permission denied\r\ninternal error: KeyError: 'x'\n"
+    assert session_scan.error_lines(text) == [
+        "error: /dev/sda: cannot open: Permission denied",
+        "internal error: KeyError: 'x'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "title"),
+    [
+        (-4, "THE SCANNER CANNOT RUN ON THIS PROCESSOR"),
+        (-9, "THE SCAN WAS STOPPED (signal 9)"),
+        (3, "THE SCAN COULD NOT START"),
+        (6, "THE REPORT COULD NOT BE WRITTEN TO THE STICK"),
+        (1, "THE SCAN FAILED (exit code 1)"),
+    ],
+)
+def test_scan_failure_names_what_happened_and_what_next(code, title):
+    failure = session_scan.scan_failure(session_scan.ScanRun(code, "error: the real message\n"))
+    assert failure.title == title
+    assert failure.next_steps and failure.next_steps[-1] == session_scan.SWITCH_OFF
+
+
+def test_error_lines_show_stick_paths_as_an_office_pc_does():
+    text = "error: /run/triage/data/keys/officer.key: wrong passphrase: it does not unlock this key\r\n"
+    assert session_scan.error_lines(text) == [
+        r"error: \keys\officer.key: wrong passphrase: it does not unlock this key"
+    ]
 
 
 def test_locked_volumes_are_the_bitlocker_and_luks_ones():
-    disks = session.parse_lsblk(json.dumps(LSBLK))
-    bitlocker = session.Disk("nvme0n1", "/dev/nvme0n1", 512110190592, "", "", "nvme", "", "BitLocker", ())
-    assert [v.path for v in session.locked_volumes([*disks, bitlocker])] == ["/dev/sda4", "/dev/nvme0n1"]
+    disks = disks_module.parse_lsblk(json.dumps(LSBLK))
+    bitlocker = disks_module.Disk(
+        "nvme0n1", "/dev/nvme0n1", 512110190592, "", "", "nvme", "", "BitLocker", ()
+    )
+    assert [v.path for v in session_keys.locked_volumes([*disks, bitlocker])] == ["/dev/sda4", "/dev/nvme0n1"]
 
 
 @pytest.mark.parametrize(
@@ -315,35 +366,52 @@ def test_locked_volumes_are_the_bitlocker_and_luks_ones():
     ],
 )
 def test_key_line_tells_a_recovery_password_from_a_password(typed: str, line: str):
-    assert session.key_line(typed) == line
+    assert session_keys.key_line(typed) == line
 
 
 def test_keys_file_is_created_private(tmp_path: Path):
     path = tmp_path / "run" / "volume-keys"
-    session.write_keys(path, ["password:a", "recovery:b"])
+    session_keys.write_keys(path, ["password:a", "recovery:b"])
     assert path.read_text() == "password:a\nrecovery:b\n"
     assert path.stat().st_mode & 0o777 == 0o600
 
 
-def test_ask_keys_moves_on_after_three_wrong_tries(monkeypatch, tmp_path: Path):
-    disks = session.parse_lsblk(json.dumps(LSBLK))
-    typed = iter(["wrong 1", "wrong 2", "wrong 3", "never asked"])
+class Typed:
+    """A terminal that answers from a list and records what it was shown."""
+
+    def __init__(self, answers: list[str]) -> None:
+        self.answers, self.shown = answers, []
+
+    def say(self, text: str) -> None:
+        self.shown.append(text)
+
+    def read(self, prompt: str, secret: bool = False) -> str:
+        assert secret  # keys are never echoed
+        return self.answers.pop(0)
+
+
+def test_ask_keys_moves_on_after_three_wrong_tries(tmp_path: Path):
+    disks = disks_module.parse_lsblk(json.dumps(LSBLK))
+    typed = Typed(["wrong 1", "wrong 2", "wrong 3", "never asked"])
     tried: list[str] = []
-    monkeypatch.setattr(session.getpass, "getpass", lambda prompt: next(typed))
-    monkeypatch.setattr(session, "key_opens", lambda volume, line: tried.append(line) or False)
-    monkeypatch.setattr(session, "KEYS_FILE", tmp_path / "volume-keys")
-    assert session.ask_keys(disks) is None
+    opens = lambda volume, line: tried.append(line) or False  # noqa: E731
+    assert session_keys.ask_keys(Prompter(typed), disks, opens, tmp_path / "volume-keys") is None
     assert tried == ["password:wrong 1", "password:wrong 2", "password:wrong 3"]
-    assert next(typed) == "never asked"
+    assert typed.answers == ["never asked"]
+    assert "  That key does not open it. Moving on: it stays locked." in typed.shown
 
 
-def test_ask_keys_keeps_the_key_that_opens_and_passes_it_as_a_file(monkeypatch, tmp_path: Path):
-    disks = session.parse_lsblk(json.dumps(LSBLK))
-    typed = iter(["wrong", "right"])
-    monkeypatch.setattr(session.getpass, "getpass", lambda prompt: next(typed))
-    monkeypatch.setattr(session, "key_opens", lambda volume, line: line == "password:right")
-    monkeypatch.setattr(session, "KEYS_FILE", tmp_path / "volume-keys")
-    keys = session.ask_keys(disks)
-    assert keys == tmp_path / "volume-keys" and keys.read_text() == "password:right\n"
-    cmd = session.scan_command(disks[:1], Path("/p.toml"), "PC Smith", "OP-1", None, keys)
+def test_ask_keys_keeps_the_key_that_opens_and_passes_it_as_a_file(tmp_path: Path):
+    disks = disks_module.parse_lsblk(json.dumps(LSBLK))
+    typed = Typed(["wrong", "right"])
+    keys = session_keys.ask_keys(
+        Prompter(typed), disks, lambda v, line: line == "password:right", tmp_path / "k"
+    )
+    assert keys == tmp_path / "k" and keys.read_text() == "password:right\n"
+    cmd = session_scan.scan_command(disks[:1], Path("/p.toml"), "PC Smith", "OP-1", None, keys)
     assert cmd[-2:] == ["--keys", str(keys)] and "right" not in " ".join(cmd)
+
+
+def test_ask_keys_enter_skips():
+    disks = disks_module.parse_lsblk(json.dumps(LSBLK))
+    assert session_keys.ask_keys(Prompter(Typed([""])), disks, lambda v, line: True) is None

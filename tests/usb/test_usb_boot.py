@@ -1,11 +1,16 @@
 """System test: boot the triage stick image in QEMU and use it as an officer would.
 
-Needs the image built first and QEMU + OVMF (run as documented in the README):
-    build/usb-image.sh && .venv/bin/python -m pytest -m slow tests/usb -v
-The stick boots (legacy BIOS and UEFI) next to a SATA disk holding the demo evidence; the test
-answers the guided session over the serial console, then checks from outside that (a) the stick's
-TRIAGE-DATA partition holds a report with verdict SEIZE, signed by the officer's key, that
-``triage verify`` accepts, and (b) the evidence disk's SHA-256 did not change.
+Needs the image and QEMU + OVMF; one command installs them (see build/usb/README.md):
+    ./install.sh --usb-test && build/build-exe.sh && build/usb-image.sh
+    .venv/bin/python -m pytest -m slow tests/usb -v
+A case whose tools or image are missing is skipped with what to install or run (and fails when
+CI=true). The stick boots next to a disk holding the demo evidence; the test answers the guided
+session over the serial console, as a person types, then checks from outside that the stick's
+TRIAGE-DATA partition holds a report signed by the officer's key that ``triage verify`` accepts,
+and that the evidence disk's SHA-256 did not change. Cases: legacy BIOS (Ctrl-C at a prompt, a
+wrong then the right passphrase), UEFI, UEFI with Secure Boot enforced (and a screenshot of the
+verdict screen), an x86-64 baseline CPU (``-cpu qemu64``), the old ``pc`` machine with its
+floppy controller (Enter at every prompt); and an unsigned loader refused under Secure Boot.
 """
 
 from __future__ import annotations
@@ -13,23 +18,55 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from usb_console import SerialConsole
-from usb_qemu import EVIDENCE_MODEL, accelerator, qemu_command
+from usb_qemu import EVIDENCE_MODEL, Computer, accelerator, missing_tools, qemu_command, screenshot
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 IMAGE = ROOT / "build" / "work" / "usb" / "triage-usb.img"
+SCREENSHOTS = ROOT / "build" / "work" / "usb" / "screenshots"
 TRIAGE = ROOT / ".venv" / "bin" / "triage"
 PASSPHRASE = "correct horse battery staple"
 BOOT_TIMEOUT = 120 if accelerator() == "kvm" else 900
 SCAN_TIMEOUT = 300 if accelerator() == "kvm" else 1800
+
+
+@dataclass(frozen=True)
+class Officer:
+    """How the officer answers: which slips they make and what the test records."""
+
+    ctrl_c_at_first_prompt: bool = False
+    wrong_passphrase_first: bool = False
+    enter_everywhere: bool = False  # Enter at every prompt that has a default (profile, disks, start)
+    screenshot: bool = False
+
+
+CASES = {
+    "bios": (Computer("bios"), Officer(ctrl_c_at_first_prompt=True, wrong_passphrase_first=True)),
+    "uefi": (Computer("uefi", more_disks=True), Officer()),
+    "secureboot": (Computer("secureboot"), Officer(screenshot=True)),
+    "qemu64": (Computer("uefi", cpu="qemu64"), Officer()),
+    "pc-floppy": (Computer("bios", machine="pc"), Officer(enter_everywhere=True)),
+}
+BOOT_MODE = {"bios": "legacy BIOS", "uefi": "UEFI, Secure Boot off", "secureboot": "UEFI, Secure Boot on"}
+
+
+def require(computer: Computer) -> None:
+    """Skip (fail under CI=true) with what to install or build, before anything is started."""
+    problems = [f"missing {m}: run ./install.sh --usb-test" for m in missing_tools(computer)]
+    if not IMAGE.exists():
+        problems.append(f"{IMAGE} not built: run build/usb-image.sh (as root)")
+    if problems:
+        (pytest.fail if os.environ.get("CI") == "true" else pytest.skip)("; ".join(problems))
 
 
 def sha256_of(path: Path) -> str:
@@ -40,23 +77,21 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def data_partition_offset(image: Path) -> int:
+def partition_offset(image: Path, index: int) -> int:
     table = json.loads(
         subprocess.run(["sfdisk", "--json", str(image)], check=True, capture_output=True).stdout
     )
-    return table["partitiontable"]["partitions"][1]["start"] * 512
+    return table["partitiontable"]["partitions"][index]["start"] * 512
 
 
 def prepare_stick(work: Path) -> tuple[Path, Path]:
     """A copy of the built image with a fresh officer key on TRIAGE-DATA (as the unit would provision it)."""
-    if not IMAGE.exists():
-        pytest.fail(f"{IMAGE} not built: run build/usb-image.sh first")
     stick = work / "stick.img"
     subprocess.run(["cp", "--sparse=always", str(IMAGE), str(stick)], check=True)
     (work / "pass.txt").write_text(PASSPHRASE + "\n")
     key = work / "officer.key"
     subprocess.run([str(TRIAGE), "keygen", str(key), "--passphrase-file", str(work / "pass.txt")], check=True)
-    fat = f"{stick}@@{data_partition_offset(stick)}"
+    fat = f"{stick}@@{partition_offset(stick, 1)}"
     public = key.with_name(key.name + ".pub")  # triage keygen writes NAME.pub beside NAME
     for path in (key, public):
         subprocess.run(["mcopy", "-i", fat, str(path), f"::/keys/{path.name}"], check=True)
@@ -72,64 +107,141 @@ def unpack_evidence(work: Path) -> Path:
     return evidence
 
 
-def drive_session(console: SerialConsole) -> dict[str, object]:
-    console.expect(rb"Triage field boot \(serial console", BOOT_TIMEOUT)
-    console.send("s")
-    console.expect(rb"Disks in this computer", BOOT_TIMEOUT)
-    listing = console.expect(rb"(?s)\n(.*?)\nOfficer name: ", 60).group(1).decode(errors="replace")
-    seconds_to_prompt = console.elapsed()
+def answer_up_to_the_scan(console: SerialConsole, officer: Officer) -> None:
+    if officer.ctrl_c_at_first_prompt:
+        console.send("\x03")
+        console.expect(rb"End the session\? The computer will then be switched off\. \[y/N\]: ", 30)
+        console.send("n\r")
+        console.expect(rb"Carrying on\.", 30)
+        console.expect(rb"Officer name: ", 30)
     console.send("PC Test Officer\r")
     console.expect(rb"Case reference: ", 30)
     console.send("TEST-USB-1\r")
     profiles = console.expect(rb"(?s)Profiles:(.*?)Profile \[\d+\]: ", 30).group(1).decode()
     demo = re.search(r"(\d+)\) demo\b", profiles)
     assert demo, profiles
-    console.send(demo.group(1) + "\r")
+    console.send("\r" if officer.enter_everywhere else demo.group(1) + "\r")
     console.expect(rb"Disks to scan \(numbers, or all\) \[all\]: ", 30)
-    console.send("all\r")
+    console.send("\r")
+    console.expect(rb"/dev/sda4 is ENCRYPTED \(LUKS\)\.\r?\nRecovery key or password \(Enter to skip\): ", 30)
+    console.send("\r")  # the demo's imitation LUKS volume: no key
     console.expect(rb"Start the scan\? \[Y/n\]: ", 30)
-    console.send("y\r")
-    console.expect(rb"Passphrase for keys/officer.key: ", 30)
+    console.send("\r")
+    console.expect(rb"Passphrase for \\keys\\officer.key: ", 30)
+    if officer.wrong_passphrase_first:
+        console.send("not the passphrase\r")
+        console.expect(rb"WRONG PASSPHRASE: it does not unlock \\keys\\officer.key", SCAN_TIMEOUT)
+        console.expect(rb"Passphrase for \\keys\\officer.key: ", 60)
     console.send(PASSPHRASE + "\r")
-    outcome = console.expect(rb"\nVERDICT: ([A-Z ]+)\r?\n|The scan failed \(exit code \d+\)", SCAN_TIMEOUT)
+
+
+def drive_session(console: SerialConsole, officer: Officer, work: Path, case: str) -> dict[str, str]:
+    console.expect(rb"Triage field boot \(serial console", BOOT_TIMEOUT)
+    console.send("s")
+    # Each pattern ends at a line end: the serial console delivers a line in pieces.
+    mode = console.expect(rb"Started by: ([^\r\n]+)\r?\n", BOOT_TIMEOUT).group(1).decode()
+    cpu = console.expect(rb"(Processor: [^\r\n]+\r?\n[^\r\n]+)\r?\n", 60).group(1).decode()
+    console.expect(rb"Disks in this computer", 120)
+    listing = console.expect(rb"(?s)\n(.*?)\nOfficer name: ", 60).group(1).decode(errors="replace")
+    seconds_to_prompt = f"{console.elapsed():.1f}"
+    answer_up_to_the_scan(console, officer)
+    outcome = console.expect(rb"\nVERDICT: ([A-Z ]+)\r?\n|What to do next:", SCAN_TIMEOUT)
     assert outcome.group(1), console.text()[-3000:]
-    verdict = outcome.group(1).decode()
-    where = console.expect(rb"Report written to the ([^\r\n]+)", 30).group(1).decode()
+    where = console.expect(rb"Report written to the ([^\r\n]+)\r?\n", 30).group(1).decode()
+    if officer.screenshot:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(screenshot(work, work / "verdict.png"), SCREENSHOTS / f"{case}-verdict.png")
     console.expect(rb"Press Enter to switch the computer off: ", 60)
     console.send("\r")
-    return {"listing": listing, "verdict": verdict, "where": where, "seconds_to_prompt": seconds_to_prompt}
+    verdict = outcome.group(1).decode().strip()
+    return {"mode": mode, "cpu": cpu, "listing": listing, "verdict": verdict, "where": where,
+            "seconds_to_prompt": seconds_to_prompt}  # fmt: skip
 
 
-@pytest.mark.parametrize("firmware", ["bios", "uefi"])
-def test_officer_session_on_booted_stick(firmware: str, tmp_path: Path):
+FLOPPY_NOT_READ_ONLY = r"\d\) /dev/fd0 .*\n(.*\n)*? +\[COULD NOT BE SET READ-ONLY: will not be scanned\]"
+
+
+def read_reports(stick: Path, work: Path) -> list[Path]:
+    fat = f"{stick}@@{partition_offset(stick, 1)}"
+    subprocess.run(["mcopy", "-s", "-i", fat, "::/reports", str(work)], check=True)
+    return [p for p in (work / "reports").iterdir() if p.is_dir()]
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_officer_session_on_booted_stick(case: str, tmp_path: Path):
+    computer, officer = CASES[case]
+    require(computer)
     stick, public_key = prepare_stick(tmp_path)
     evidence = unpack_evidence(tmp_path)
     evidence_before = sha256_of(evidence)
-    console = SerialConsole(qemu_command(stick, evidence, firmware, tmp_path), tmp_path / "console.txt")
+    command = qemu_command(stick, evidence, computer, tmp_path)
+    console = SerialConsole(command, tmp_path / "console.txt")
     try:
-        seen = drive_session(console)
+        seen = drive_session(console, officer, tmp_path, case)
     finally:
         exit_code = console.close(timeout=120)
-    print(f"{firmware}/{accelerator()}: first prompt after {seen['seconds_to_prompt']:.1f} s")
+    print(f"{case}/{accelerator()}: first prompt after {seen['seconds_to_prompt']} s; {seen['cpu']}")
+    print(seen["listing"])
 
     assert exit_code == 0  # the session switched the computer off
-    listing = str(seen["listing"])
-    assert EVIDENCE_MODEL in listing and "[read-only]" in listing
-    assert "2) " not in listing  # the stick itself is not offered for scanning
-    assert "ENCRYPTED (LUKS)" in listing
-    assert seen["verdict"] == "SEIZE"
-
-    reports = tmp_path / "reports"
-    fat = f"{stick}@@{data_partition_offset(stick)}"
-    subprocess.run(["mcopy", "-s", "-i", fat, "::/reports", str(tmp_path)], check=True)
-    folders = [p for p in reports.iterdir() if p.is_dir()]
+    assert seen["mode"].startswith(BOOT_MODE[computer.firmware])
+    assert "cannot run" not in seen["cpu"]
+    if computer.cpu == "qemu64":  # the x86-64 baseline: numpy 2.4's wheels stopped here
+        assert "(x86-64 level v1)" in seen["cpu"] and "every check still runs" in seen["cpu"]
+    listing = seen["listing"]
+    assert EVIDENCE_MODEL in listing and "[read-only]" in listing and "ENCRYPTED (LUKS)" in listing
+    assert "TRIAGEBOOT" not in listing and "TRIAGE-DATA" not in listing  # the stick is not offered
+    if computer.machine == "pc":  # its floppy drive has no disk: it cannot be set read-only
+        assert re.search(FLOPPY_NOT_READ_ONLY, listing), listing
+    if computer.more_disks:
+        assert re.search(r"\d\) /dev/nvme0n1  QEMU NVMe Ctrl  16\.8 MB  \(NVMe, serial NVME0001\)", listing)
+        assert re.search(r"\d\) /dev/sd[a-z]  QEMU HARDDISK  16\.8 MB  \(USB, serial [^)]+\)", listing)
+    folders = read_reports(stick, tmp_path)
     assert len(folders) == 1 and folders[0].name.endswith("-TEST-USB-1")
-    assert f"\\reports\\{folders[0].name}\\report.html" in str(seen["where"])
-    findings = json.loads((folders[0] / "findings.json").read_text(encoding="utf-8"))
-    assert findings["decision"]["verdict"] == "SEIZE"
+    assert f"\\reports\\{folders[0].name}\\report.html" in seen["where"]
+    findings_text = (folders[0] / "findings.json").read_text(encoding="utf-8")
+    assert "/dev/sda" in findings_text and "/dev/fd0" not in findings_text  # Enter: read-only disks only
+    findings = json.loads(findings_text)
+    assert findings["decision"]["verdict"] == seen["verdict"]
+    if not officer.enter_everywhere:
+        assert seen["verdict"] == "SEIZE"  # the demo profile on the demo evidence
     check = subprocess.run([str(TRIAGE), "verify", str(folders[0]), "--key", str(public_key)],
                            capture_output=True, text=True)  # fmt: skip
     assert check.returncode == 0, check.stdout + check.stderr
     assert "VERIFIED" in check.stdout and "the key you supplied" in check.stdout
-
     assert sha256_of(evidence) == evidence_before
+
+
+def unsigned_loader_stick(work: Path) -> Path:
+    """A copy of the stick whose EFI/BOOT/BOOTX64.EFI is a GRUB image nobody signed (grub-mkimage)."""
+    if not Path("/usr/lib/grub/x86_64-efi").is_dir():
+        pytest.skip("grub-mkimage's x86_64-efi modules missing: run ./install.sh --usb-test")
+    stick = work / "unsigned.img"
+    subprocess.run(["cp", "--sparse=always", str(IMAGE), str(stick)], check=True)
+    loader = work / "BOOTX64.EFI"
+    mkimage = ["grub-mkimage", "-O", "x86_64-efi", "-o", str(loader), "-p", "/boot/grub", "normal", "echo"]
+    subprocess.run(mkimage, check=True)
+    fat = f"{stick}@@{partition_offset(stick, 0)}"
+    subprocess.run(["mcopy", "-o", "-i", fat, str(loader), "::/EFI/BOOT/BOOTX64.EFI"], check=True)
+    return stick
+
+
+# OVMF's boot manager (BdsDxe) on the serial console when the firmware refuses the loader.
+REFUSED_OR_BOOTED = rb"failed to load Boot\d+ [^\r\n]*: Access Denied|Triage field boot"
+
+
+def test_unsigned_loader_is_refused_under_secure_boot(tmp_path: Path):
+    """The Secure Boot case can fail: the same firmware refuses a loader without a trusted signature."""
+    computer = Computer("secureboot")
+    require(computer)
+    stick = unsigned_loader_stick(tmp_path)
+    evidence = unpack_evidence(tmp_path)
+    console = SerialConsole(qemu_command(stick, evidence, computer, tmp_path), tmp_path / "console.txt")
+    try:
+        refused = console.expect(
+            rb"failed to load Boot\d+ [^\r\n]*: Access Denied|Triage field boot", BOOT_TIMEOUT
+        )
+    finally:
+        console.process.kill()
+        console.close()
+    assert refused.group(0).endswith(b": Access Denied"), console.text()[-2000:]

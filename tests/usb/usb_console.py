@@ -24,8 +24,8 @@ class SerialConsole:
         self._buffer = bytearray()
         self._position = 0
         self._changed = threading.Condition()
-        self._transcript = transcript.open("wb")  # written as it arrives, to follow a long boot
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self._transcript = transcript.open("wb")  # written as it arrives, to follow a long boot
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 

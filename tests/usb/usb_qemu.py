@@ -1,48 +1,151 @@
 """How the system tests and the boot benchmark start the triage stick in QEMU.
 
 The stick is a USB mass-storage device on an xHCI controller (as a real stick is); the computer's
-internal disk is a SATA disk on the q35 machine's AHCI controller, attached read-write (as a real
-internal disk is), so only the live system's own care keeps it unchanged.
+internal disk is a SATA disk on the q35 machine's AHCI controller (IDE on the older ``pc``
+machine, which also has a floppy controller), attached read-write (as a real internal disk is),
+so only the live system's own care keeps it unchanged.
 
-Accelerator: TCG unless TRIAGE_QEMU_ACCEL=kvm. TCG is the default because KVM cannot run the
-firmware on every host: on the nested-virtualisation build machine (kernel 6.18 "fc") SeaBIOS under
-KVM stops after "GRUB loading." and OVMF fails with "KVM internal error ... emulation failure".
-TCG timings are upper bounds for real hardware.
+Firmware: "bios" (SeaBIOS), "uefi" (OVMF, Secure Boot off) or "secureboot" (Debian's OVMF build
+with Secure Boot enforced and Microsoft's keys enrolled: OVMF_CODE_4M.secboot.fd with
+OVMF_VARS_4M.ms.fd, which needs q35 with SMM and a secure flash). Accelerator: TCG unless
+TRIAGE_QEMU_ACCEL=kvm. TCG is the default because KVM cannot run the firmware on every host: on
+the nested-virtualisation build machine (kernel 6.18 "fc") SeaBIOS under KVM stops after "GRUB
+loading." and OVMF fails with "KVM internal error ... emulation failure". TCG timings are upper
+bounds for real hardware.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
-OVMF_CODE = Path("/usr/share/OVMF/OVMF_CODE_4M.fd")
-OVMF_VARS = Path("/usr/share/OVMF/OVMF_VARS_4M.fd")
+OVMF = Path("/usr/share/OVMF")
+FIRMWARE_FILES = {
+    "bios": (),
+    "uefi": (OVMF / "OVMF_CODE_4M.fd", OVMF / "OVMF_VARS_4M.fd"),
+    "secureboot": (OVMF / "OVMF_CODE_4M.secboot.fd", OVMF / "OVMF_VARS_4M.ms.fd"),
+}
 EVIDENCE_MODEL = "TRIAGE-DEMO-DISK"
+# Debian packages that provide what a case needs (installed by ./install.sh --usb-test).
+TOOLS = {"qemu-system-x86_64": "qemu-system-x86", "mcopy": "mtools", "sfdisk": "fdisk"}
+
+
+@dataclass(frozen=True)
+class Computer:
+    """The computer the stick is put into."""
+
+    firmware: str = "bios"  # bios | uefi | secureboot
+    machine: str = "q35"  # q35 (SATA/AHCI) | pc (IDE, floppy controller)
+    cpu: str = ""  # "" = the most capable the accelerator offers; "qemu64" = x86-64 baseline
+    memory_mib: int = 1024
+    more_disks: bool = False  # also an NVMe disk and a USB disk (blank, 16 MiB each)
 
 
 def accelerator() -> str:
     return os.environ.get("TRIAGE_QEMU_ACCEL", "tcg")
 
 
-def qemu_command(stick: Path, evidence: Path, firmware: str, work: Path) -> list[str]:
-    """qemu-system-x86_64 arguments; ``firmware`` is "bios" (SeaBIOS) or "uefi" (OVMF)."""
+def missing_tools(computer: Computer) -> list[str]:
+    """What this case needs that is not installed, each with the Debian package that has it."""
+    missing = [f"{tool} (Debian package {pkg})" for tool, pkg in TOOLS.items() if not shutil.which(tool)]
+    missing += [
+        f"{path} (Debian package ovmf)" for path in FIRMWARE_FILES[computer.firmware] if not path.exists()
+    ]
+    return missing
+
+
+def _machine_options(computer: Computer) -> list[str]:
     accel = accelerator()
-    cpu = "host,-arch-capabilities" if accel == "kvm" else "max"
+    cpu = computer.cpu or ("host,-arch-capabilities" if accel == "kvm" else "max")
+    machine = f"{computer.machine},accel={accel}" + (",smm=on" if computer.firmware == "secureboot" else "")
     cmd = [
-        "qemu-system-x86_64", "-machine", f"q35,accel={accel}", "-cpu", cpu,
-        "-m", "1536", "-smp", "2", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
+        "qemu-system-x86_64",
+        "-machine",
+        machine,
+        "-cpu",
+        cpu,
+        "-m",
+        str(computer.memory_mib),
+        "-smp",
+        "2",
+    ]
+    if computer.firmware == "secureboot":
+        cmd += ["-global", "driver=cfi.pflash01,property=secure,value=on"]
+    return cmd
+
+
+def qemu_command(stick: Path, evidence: Path, computer: Computer, work: Path) -> list[str]:
+    """qemu-system-x86_64 arguments; the HMP monitor listens on ``work/monitor.sock``."""
+    cmd = [
+        *_machine_options(computer),
+        "-display", "none", "-vga", "std", "-serial", "stdio", "-no-reboot", "-nic", "none",
+        "-monitor", f"unix:{work / 'monitor.sock'},server=on,wait=off",
         "-drive", f"if=none,id=stick,format=raw,file={stick}",
         "-device", "qemu-xhci,id=xhci",
         "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0",
         "-drive", f"if=none,id=evidence,format=raw,file={evidence}",
         "-device", f"ide-hd,drive=evidence,bus=ide.0,model={EVIDENCE_MODEL},serial=DEMO0001",
     ]  # fmt: skip
-    if firmware == "uefi":
-        variables = work / "OVMF_VARS.fd"
-        shutil.copyfile(OVMF_VARS, variables)
+    if computer.more_disks:
+        cmd += _more_disks(work)
+    if computer.firmware != "bios":
+        code, variables = FIRMWARE_FILES[computer.firmware]
+        shutil.copyfile(variables, work / "OVMF_VARS.fd")
         cmd += [
-            "-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
-            "-drive", f"if=pflash,format=raw,file={variables}",
+            "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={code}",
+            "-drive", f"if=pflash,format=raw,unit=1,file={work / 'OVMF_VARS.fd'}",
         ]  # fmt: skip
     return cmd
+
+
+def _more_disks(work: Path) -> list[str]:
+    """Blank NVMe and USB disks, as a laptop with a second drive and a stick plugged in has."""
+    for name in ("nvme.img", "usbdisk.img"):
+        with (work / name).open("wb") as disk:
+            disk.truncate(16 << 20)
+    return [
+        "-drive", f"if=none,id=nvme,format=raw,file={work / 'nvme.img'}",
+        "-device", "nvme,drive=nvme,serial=NVME0001",
+        "-drive", f"if=none,id=usbdisk,format=raw,file={work / 'usbdisk.img'}",
+        "-device", "usb-storage,bus=xhci.0,drive=usbdisk",
+    ]  # fmt: skip
+
+
+def monitor(work: Path, command: str, timeout: float = 30) -> str:
+    """One HMP command on the running QEMU's monitor socket; what it answered."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        sock.connect(str(work / "monitor.sock"))
+        reply = _until_prompt(sock, b"")
+        sock.sendall(command.encode() + b"\n")
+        reply = _until_prompt(sock, b"")
+    return reply.decode(errors="replace")
+
+
+def _until_prompt(sock: socket.socket, data: bytes) -> bytes:
+    while not data.rstrip().endswith(b"(qemu)"):
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def screenshot(work: Path, png: Path) -> Path:
+    """The computer's screen as QEMU shows it (``screendump``), converted to PNG with Pillow."""
+    from PIL import Image
+
+    ppm = work / "screen.ppm"
+    ppm.unlink(missing_ok=True)
+    monitor(work, f"screendump {ppm}")
+    for _ in range(50):
+        if ppm.exists() and ppm.stat().st_size:
+            break
+        time.sleep(0.1)
+    with Image.open(ppm) as image:
+        image.save(png)
+    return png
