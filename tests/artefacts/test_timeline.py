@@ -24,7 +24,7 @@ def test_the_last_thirty_days_per_user_newest_first():
         _visit(1, "https://one.example/"),
         _visit(3, "https://alice.example/", user="alice"),
         Artefact(
-            "usb/device", "windows/system-hive", None, SCAN - timedelta(days=5), "", {"device": "Stick"}
+            "usb/device", "windows/system-hive", None, SCAN - timedelta(days=5), "", {"device": "USB"}
         ),
         Artefact("software/installed", "windows/user-hives", None, None, "bob", {"name": "undated"}),
     ]

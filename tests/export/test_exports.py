@@ -259,6 +259,7 @@ def test_cli_export_writes_every_format_into_a_signed_folder(known_report: Path,
         "manifest.sig",
         "signer.pub",
         "source-report.json",
+        "timeline.jsonl",
         "vics.json",
     ]
     assert verify_folder(folder).ok
