@@ -91,8 +91,12 @@ class FileParser:
 
     name = ""
 
+    suffix = ""  # a parser whose files are known by their name's ending sets this and keeps selects
+
     def selects(self, entry: Entry) -> bool:
-        raise NotImplementedError
+        if not self.suffix:
+            raise NotImplementedError
+        return not entry.stream and entry.path.lower().endswith(self.suffix)
 
     def parse_file(self, handle: FileHandle, files: VolumeFiles) -> Iterator[Record]:
         raise NotImplementedError

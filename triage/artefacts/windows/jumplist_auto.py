@@ -49,9 +49,7 @@ _DROIDS = ("droid_volume", "droid_file", "birth_droid_volume", "birth_droid_file
 
 class AutomaticDestinations(FileParser):
     name = NAME
-
-    def selects(self, entry: Entry) -> bool:
-        return not entry.stream and entry.path.lower().endswith(SUFFIX)
+    suffix = SUFFIX
 
     def parse_file(self, handle: FileHandle, files: VolumeFiles) -> Iterator[Record]:
         entry = handle.entry

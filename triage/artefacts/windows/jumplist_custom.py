@@ -23,7 +23,7 @@ from triage.artefacts.common import Damaged, FileParser, Record, damaged, read_a
 from triage.artefacts.users import user_for_path
 from triage.artefacts.windows.jumplist_apps import app_name
 from triage.artefacts.windows.lnk import LINK_CLSID, link_values, parse_lnk
-from triage.records import Artefact, Entry
+from triage.records import Artefact
 from triage.walk.files import FileHandle
 
 if TYPE_CHECKING:
@@ -39,9 +39,7 @@ LINK_START = b"L\0\0\0" + LINK_CLSID
 
 class CustomDestinations(FileParser):
     name = NAME
-
-    def selects(self, entry: Entry) -> bool:
-        return not entry.stream and entry.path.lower().endswith(SUFFIX)
+    suffix = SUFFIX
 
     def parse_file(self, handle: FileHandle, files: VolumeFiles) -> Iterator[Record]:
         entry = handle.entry
