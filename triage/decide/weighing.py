@@ -115,15 +115,20 @@ def _not_counted(rule: Rule, findings: Sequence[Finding]) -> Reason:
     return Reason(f"{rule.id}:not-counted", Verdict.NO_GROUNDS, text, _ids(findings))
 
 
+MAX_TERMS_SHOWN = 3
+
+
 def _term_counts(findings: Sequence[Finding]) -> str:
     """'model' (weight 1) ×3 in 2 findings, for each term: heaviest first, then as first found."""
     parts = []
     groups = sorted(_by_term(findings).values(), key=lambda group: -max(f.weight for f in group))
-    for group in groups:
+    for group in groups[:MAX_TERMS_SHOWN]:
         occurrences = sum(int(f.detail.get("occurrences", 1)) for f in group)
         term = str(group[0].detail.get("term", group[0].label or group[0].kind))
         weight = max(f.weight for f in group)
         parts.append(f"{term!r} (weight {weight:g}) ×{occurrences} in {_plural(len(group), 'finding')}")
+    if len(groups) > MAX_TERMS_SHOWN:  # a reason stays one readable line; its findings list them all
+        parts.append(f"and {_plural(len(groups) - MAX_TERMS_SHOWN, 'more term')}")
     return ", ".join(parts)
 
 

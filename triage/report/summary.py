@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from triage.artefacts.users import user_for_path
-from triage.records import Finding, Problem, Reason, SourceInfo
+from triage.records import Finding, Problem, Reason, SourceInfo, Verdict
 from triage.result import ScanResult
 
 MAX_GAP_LINES = 4  # "not examined" lines on page one; the rest are counted
@@ -55,7 +55,8 @@ class Counted:
 
 @dataclass(frozen=True)
 class Summary:
-    reasons: tuple[ReasonLine, ...]
+    reasons: tuple[ReasonLine, ...]  # those that raised the verdict
+    for_information: int  # reasons that did not raise it (below a threshold, not counted): Part 2
     not_examined: Counted
     sources: tuple[SourceInfo, ...]
     more_sources: int
@@ -70,11 +71,13 @@ def importance(finding: Finding) -> tuple[int, float, int, str]:
 
 
 def summary_view(result: ScanResult, by_id: dict[str, Finding]) -> Summary:
-    count = len(result.decision.reasons)
+    raising = [r for r in result.decision.reasons if r.verdict is not Verdict.NO_GROUNDS]
+    count = len(raising)
     evidenced = count if count <= ALL_EVIDENCE_UP_TO else max(1, EVIDENCE_LINE_BUDGET - count)
+    numbers = {id(r): n for n, r in enumerate(result.decision.reasons, 1)}  # as Part 2 numbers them
     reasons = tuple(
-        ReasonLine(n, reason, _strongest(reason, by_id) if n <= evidenced else None)
-        for n, reason in enumerate(result.decision.reasons, 1)
+        ReasonLine(numbers[id(reason)], reason, _strongest(reason, by_id) if i <= evidenced else None)
+        for i, reason in enumerate(raising, 1)
     )
     signed = [
         f"{lib.kind} {lib.name}: {lib.signed}"
@@ -83,6 +86,7 @@ def summary_view(result: ScanResult, by_id: dict[str, Finding]) -> Summary:
     ]
     return Summary(
         reasons=reasons,
+        for_information=len(result.decision.reasons) - count,
         not_examined=_counted(
             not_examined_lines(result), MAX_GAP_LINES if count <= ALL_EVIDENCE_UP_TO else MAX_GAP_LINES_DENSE
         ),
