@@ -112,6 +112,10 @@ def test_report_has_the_sections_attributed_to_the_user(scanned):
     assert recycled["Original path"] == "C:\\Users\\nfury\\Documents\\Alloy Research\\StarFury.zip"
     assert recycled["Content"] == f"/{BIN}/$RI3DF3L.zip"
     assert "E:\\pics\\beach.jpg" in html and "removable, serial 5A3C0F21 “KINGSTON”" in html
+    # issue 17: a timeline per user of the last 30 days of activity (here, before the newest activity)
+    timelines = [title for title in result.sections if title.startswith("Timeline, 30 days to ")]
+    assert any(title.endswith(": bob") for title in timelines)
+    assert all(title in html for title in timelines)
 
 
 def test_shortcut_to_a_usb_stick_that_is_not_here_is_a_finding(scanned):

@@ -1,6 +1,7 @@
 """The activity timeline: what each user did, newest first, from every dated artefact.
 
-In the report: per user, the last ``DAYS`` days before the scan (visits, searches, downloads,
+In the report: per user, the last ``DAYS`` days of activity before the scan, or before the newest
+activity when the device was last used earlier (an image examined in the lab) (visits, searches, downloads,
 files opened, programs run, devices connected, deletions: every artefact kind with a time),
 each row naming the artefact file it came from, at most ``MAX_ROWS`` rows and "N more".
 Complete in findings.json (its ``artefacts``) and exported whole as Timesketch JSON Lines
@@ -19,13 +20,17 @@ from triage.records import Artefact
 
 DAYS = 30
 MAX_ROWS = 300
-TITLE = "Timeline, last {days} days before the scan: {user}"
+TITLE = "Timeline, {days} days to {end}: {user}"
 ALL_USERS = "no user (system records)"
 TEXT_KEYS = ("url", "term", "target", "path", "name", "title", "command", "device", "value")
 
 
 def timeline_sections(artefacts: Iterable[Artefact], until: datetime) -> dict[str, list[dict[str, str]]]:
-    """One section per user, newest first, from the artefacts dated in the ``DAYS`` before ``until``."""
+    """One section per user, newest first, from the artefacts dated in the ``DAYS`` before the scan
+    (``until``), or before the newest activity where that is earlier."""
+    artefacts = list(artefacts)
+    newest = max((a.time for a in artefacts if a.time is not None and a.time <= until), default=until)
+    until = min(until, newest)
     since = until - timedelta(days=DAYS)
     by_user: dict[str, list[Artefact]] = {}
     for artefact in artefacts:
@@ -39,7 +44,7 @@ def timeline_sections(artefacts: Iterable[Artefact], until: datetime) -> dict[st
             shown.append(
                 {"Time (UTC)": "…", "Activity": f"{len(rows) - MAX_ROWS:,} more (see findings.json)"}
             )
-        sections[TITLE.format(days=DAYS, user=user)] = shown
+        sections[TITLE.format(days=DAYS, end=until.strftime("%Y-%m-%d %H:%M UTC"), user=user)] = shown
     return sections
 
 
