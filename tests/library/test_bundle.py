@@ -17,16 +17,9 @@ from triage.library.importer import import_hashset
 from triage.library.keywords import import_keywords
 from triage.library.loading import UNSIGNED_WARNING, load_libraries
 from triage.profile import ProfileError, load_profile
-from triage.signing import SigningKey, generate_keypair, load_signing_key
+from triage.signing import SigningKey, generate_keypair
 
 A, B = made(1), made(2)
-
-
-@pytest.fixture(scope="module")
-def issuer(tmp_path_factory: pytest.TempPathFactory) -> tuple[SigningKey, Path]:
-    folder = tmp_path_factory.mktemp("keys")
-    public = generate_keypair(folder / "unit.key", b"pw")
-    return load_signing_key(folder / "unit.key", b"pw"), public
 
 
 @pytest.fixture(scope="module")

@@ -16,18 +16,11 @@ from triage.library.perceptual.loading import import_perceptual, load_perceptual
 from triage.profile import ProfileError, bundled_indicators, data_root, load_profile
 from triage.report.html import render_html
 from triage.scan import ScanOptions, run_scan
-from triage.signing import SigningKey, generate_keypair, load_signing_key
+from triage.signing import SigningKey
 
 SHIPPED = bundled_indicators()
 SHIPPED_SHA256 = hashlib.sha256(SHIPPED.read_bytes()).hexdigest()
 PDQ = data_root() / "hashsets" / "demo" / "known-bad.pdq.txt"
-
-
-@pytest.fixture(scope="module")
-def issuer(tmp_path_factory: pytest.TempPathFactory) -> tuple[SigningKey, Path]:
-    folder = tmp_path_factory.mktemp("keys")
-    public = generate_keypair(folder / "unit.key", b"pw")
-    return load_signing_key(folder / "unit.key", b"pw"), public
 
 
 @pytest.fixture(scope="module")
