@@ -27,11 +27,14 @@ from session_cpu import Processor, describe_processor
 from session_disks import Disk, Partition, describe_disk, human_size, pick_disks
 from session_io import (
     CLEAR,
+    SCREEN_ROWS,
     ConsoleTerminal,
     Failure,
     Prompter,
     SessionEnded,
     failure_screen,
+    fitted_reasons,
+    screen_rows,
 )
 from session_keys import ask_keys
 from session_scan import (
@@ -49,6 +52,8 @@ from session_scan import (
 
 KEY_SHOWN = "\\keys\\officer.key"  # as an office PC shows it on TRIAGE-DATA
 WRONG_PASSPHRASE_TRIES = 3
+DATA_CLOSED = "Data partition closed: the stick can be taken out once the computer is off."
+CLOSING_ROWS = 2  # below the verdict: DATA_CLOSED and the switch-off question
 
 
 class Machine(Protocol):
@@ -134,15 +139,19 @@ def choose_key(machine: Machine, prompter: Prompter) -> Path | None:
 
 
 def verdict_screen(machine: Machine, run: ScanRun, disks: list[Disk]) -> str:
-    """The verdict in large type, the reasons, coverage, the disks examined and the report's place."""
+    """The verdict in large type, the reasons, coverage, the disks examined and the report's place,
+    on one 80 x 25 screen with the closing lines (the reasons that do not fit are counted)."""
     outcome = parse_scan_output(run.output)
     verdict = outcome.verdict or VERDICT_EXIT[run.code]
-    lines = [machine.banner(verdict), f"VERDICT: {verdict}"]
-    lines += [f"  - {reason}" for reason in outcome.reasons[:5]]
-    lines.append(outcome.coverage)
-    lines.append("Disks examined: " + "; ".join(f"{d.path} {d.model} {human_size(d.size)}" for d in disks))
-    lines.append(f"Report written to the {report_location(outcome.report)}")
-    return "\n".join(lines)
+    banner = "\n".join(line.rstrip() for line in machine.banner(verdict).splitlines()).strip("\n")
+    head = [banner, f"VERDICT: {verdict}"]
+    tail = [
+        outcome.coverage,
+        "Disks examined: " + "; ".join(f"{d.path} {d.model} {human_size(d.size)}" for d in disks),
+        f"Report written to the {report_location(outcome.report)}",
+    ]
+    room = SCREEN_ROWS - CLOSING_ROWS - screen_rows(head + tail)
+    return "\n".join(head + fitted_reasons(outcome.reasons, room) + tail)
 
 
 def scan_until_verdict(
@@ -224,9 +233,7 @@ def session(machine: Machine, prompter: Prompter) -> int:
         prompter.say(failure_screen(failure))
     machine.forget_keys()
     if machine.close_data():
-        prompter.say(
-            "The stick's data partition is closed: the stick can be removed once the computer is off."
-        )
+        prompter.say(DATA_CLOSED)
     with contextlib.suppress(KeyboardInterrupt, EOFError):
         prompter.terminal.read("Press Enter to switch the computer off: ")
     return 0

@@ -10,6 +10,8 @@ of answers without a console.
 from __future__ import annotations
 
 import getpass
+import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -101,3 +103,31 @@ def failure_screen(failure: Failure) -> str:
         lines += ["  The message was:", *(f"    {line}" for line in failure.message)]
     lines += ["", "  What to do next:", *(f"  - {step}" for step in failure.next_steps), RULE]
     return "\n".join(lines)
+
+
+# The smallest console the session runs on: VGA text mode, or a framebuffer with the large font
+# session_machine.choose_font picks (it keeps at least 80 x 25).
+SCREEN_ROWS, SCREEN_COLUMNS = 25, 80
+RULE_AT_END = re.compile(r" (\[[A-Z0-9-]+\])$")  # triage scan ends each reason with its rule id
+
+
+def screen_rows(lines: Sequence[str]) -> int:
+    """Rows these lines take on the console, long lines wrapping at the screen's width."""
+    return sum(-(-max(len(row), 1) // SCREEN_COLUMNS) for line in lines for row in line.split("\n"))
+
+
+def fitted_reasons(reasons: Sequence[str], rows: int) -> list[str]:
+    """The reasons as ``  - reason`` lines, wrapped at word boundaries, each on at most two rows
+    (a shortened one keeps its rule, ``... [RULE-ID]``), as many as fit in ``rows`` rows; a last
+    line counts those left for the report."""
+    lines: list[str] = []
+    for index, reason in enumerate(reasons):
+        rule = RULE_AT_END.search(reason)
+        wrapped = textwrap.wrap(reason, SCREEN_COLUMNS - 2, max_lines=2,
+                                placeholder=f" ... {rule.group(1)}" if rule else " ...",
+                                initial_indent="  - ", subsequent_indent="    ")  # fmt: skip
+        left = len(reasons) - index - 1
+        if len(lines) + len(wrapped) + (1 if left else 0) > rows:
+            return [*lines, f"  ... and {len(reasons) - index} more in the report"]
+        lines += wrapped
+    return lines

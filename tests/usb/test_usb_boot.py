@@ -15,10 +15,7 @@ floppy controller (Enter at every prompt); and an unsigned loader refused under 
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -27,17 +24,23 @@ from pathlib import Path
 
 import pytest
 from usb_console import SerialConsole
-from usb_qemu import EVIDENCE_MODEL, Computer, accelerator, missing_tools, qemu_command, screenshot
+from usb_qemu import EVIDENCE_MODEL, Computer, accelerator, qemu_command, screenshot
+from usb_stick import (
+    BOOT_TIMEOUT,
+    IMAGE,
+    PASSPHRASE,
+    SCAN_TIMEOUT,
+    SCREENSHOTS,
+    partition_offset,
+    prepare_stick,
+    read_reports,
+    require,
+    sha256_of,
+    unpack_evidence,
+    verify_report,
+)
 
 pytestmark = pytest.mark.slow
-
-ROOT = Path(__file__).resolve().parents[2]
-IMAGE = ROOT / "build" / "work" / "usb" / "triage-usb.img"
-SCREENSHOTS = ROOT / "build" / "work" / "usb" / "screenshots"
-TRIAGE = ROOT / ".venv" / "bin" / "triage"
-PASSPHRASE = "correct horse battery staple"
-BOOT_TIMEOUT = 120 if accelerator() == "kvm" else 900
-SCAN_TIMEOUT = 300 if accelerator() == "kvm" else 1800
 
 
 @dataclass(frozen=True)
@@ -58,53 +61,6 @@ CASES = {
     "pc-floppy": (Computer("bios", machine="pc"), Officer(enter_everywhere=True)),
 }
 BOOT_MODE = {"bios": "legacy BIOS", "uefi": "UEFI, Secure Boot off", "secureboot": "UEFI, Secure Boot on"}
-
-
-def require(computer: Computer) -> None:
-    """Skip (fail under CI=true) with what to install or build, before anything is started."""
-    problems = [f"missing {m}: run ./install.sh --usb-test" for m in missing_tools(computer)]
-    if not IMAGE.exists():
-        problems.append(f"{IMAGE} not built: run build/usb-image.sh (as root)")
-    if problems:
-        (pytest.fail if os.environ.get("CI") == "true" else pytest.skip)("; ".join(problems))
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def partition_offset(image: Path, index: int) -> int:
-    table = json.loads(
-        subprocess.run(["sfdisk", "--json", str(image)], check=True, capture_output=True).stdout
-    )
-    return table["partitiontable"]["partitions"][index]["start"] * 512
-
-
-def prepare_stick(work: Path) -> tuple[Path, Path]:
-    """A copy of the built image with a fresh officer key on TRIAGE-DATA (as the unit would provision it)."""
-    stick = work / "stick.img"
-    subprocess.run(["cp", "--sparse=always", str(IMAGE), str(stick)], check=True)
-    (work / "pass.txt").write_text(PASSPHRASE + "\n")
-    key = work / "officer.key"
-    subprocess.run([str(TRIAGE), "keygen", str(key), "--passphrase-file", str(work / "pass.txt")], check=True)
-    fat = f"{stick}@@{partition_offset(stick, 1)}"
-    public = key.with_name(key.name + ".pub")  # triage keygen writes NAME.pub beside NAME
-    for path in (key, public):
-        subprocess.run(["mcopy", "-i", fat, str(path), f"::/keys/{path.name}"], check=True)
-    return stick, public
-
-
-def unpack_evidence(work: Path) -> Path:
-    from triage.demo import DEMO_DISK
-
-    evidence = work / "evidence.img"
-    with gzip.open(DEMO_DISK, "rb") as packed, evidence.open("wb") as out:
-        shutil.copyfileobj(packed, out, 1 << 20)
-    return evidence
 
 
 def answer_up_to_the_scan(console: SerialConsole, officer: Officer) -> None:
@@ -161,12 +117,6 @@ def drive_session(console: SerialConsole, officer: Officer, work: Path, case: st
 FLOPPY_NOT_READ_ONLY = r"\d\) /dev/fd0 .*\n(.*\n)*? +\[COULD NOT BE SET READ-ONLY: will not be scanned\]"
 
 
-def read_reports(stick: Path, work: Path) -> list[Path]:
-    fat = f"{stick}@@{partition_offset(stick, 1)}"
-    subprocess.run(["mcopy", "-s", "-i", fat, "::/reports", str(work)], check=True)
-    return [p for p in (work / "reports").iterdir() if p.is_dir()]
-
-
 @pytest.mark.parametrize("case", list(CASES))
 def test_officer_session_on_booted_stick(case: str, tmp_path: Path):
     computer, officer = CASES[case]
@@ -205,10 +155,7 @@ def test_officer_session_on_booted_stick(case: str, tmp_path: Path):
     assert findings["decision"]["verdict"] == seen["verdict"]
     if not officer.enter_everywhere:
         assert seen["verdict"] == "SEIZE"  # the demo profile on the demo evidence
-    check = subprocess.run([str(TRIAGE), "verify", str(folders[0]), "--key", str(public_key)],
-                           capture_output=True, text=True)  # fmt: skip
-    assert check.returncode == 0, check.stdout + check.stderr
-    assert "VERIFIED" in check.stdout and "the key you supplied" in check.stdout
+    verify_report(folders[0], public_key)
     assert sha256_of(evidence) == evidence_before
 
 

@@ -7,11 +7,13 @@ lines) rather than a pexpect dependency; the whole transcript is kept for failur
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import cast
 
 
 class ConsoleTimeout(AssertionError):
@@ -30,8 +32,8 @@ class SerialConsole:
         self._reader.start()
 
     def _read(self) -> None:
-        assert self.process.stdout is not None
-        while chunk := self.process.stdout.read1(65536):
+        stdout = cast(io.BufferedReader, self.process.stdout)  # Popen without bufsize=0: buffered
+        while chunk := stdout.read1(65536):
             with self._changed:
                 self._buffer += chunk
                 self._transcript.write(chunk)

@@ -149,3 +149,35 @@ def screenshot(work: Path, png: Path) -> Path:
     with Image.open(ppm) as image:
         image.save(png)
     return png
+
+
+# Legacy BIOS leaves the VGA in text mode and the live system has no GPU driver, so Linux's vgacon
+# keeps the console's characters in video memory at 0xb8000 (32 KiB; it scrolls by moving the
+# display start inside it, so the lines printed before stay there until it wraps round).
+TEXT_MEMORY, TEXT_MEMORY_WORDS = 0xB8000, 0x4000
+# HMP ``sendkey`` names (QEMU's QKeyCode) of the characters the tests type; letters and digits
+# are their own names, capitals are typed with shift.
+KEY_NAMES = {" ": "spc", "\r": "ret", "-": "minus", ".": "dot", ",": "comma", "/": "slash"}
+
+
+def screen_text(work: Path) -> str:
+    """The characters in the text-mode video memory, 80 to a row, rows joined by newlines.
+
+    Read through QEMU's monitor (``xp``): each 16-bit cell is a character (low byte, code page
+    437; shown as a space unless printable ASCII) and its colour. Holds what is on the screen
+    and the lines scrolled off it since the memory last wrapped round."""
+    cells = []
+    for line in monitor(work, f"xp /{TEXT_MEMORY_WORDS}hx {TEXT_MEMORY:#x}").splitlines():
+        address, colon, words = line.partition(": ")
+        if colon and address.strip().isalnum():
+            cells += [int(word, 16) & 0xFF for word in words.split()]
+    text = "".join(chr(c) if 32 <= c < 127 else " " for c in cells)
+    return "\n".join(text[i : i + 80] for i in range(0, len(text), 80))
+
+
+def type_on_keyboard(work: Path, text: str) -> None:
+    """Type ``text`` on the computer's own keyboard (PS/2, US layout), one key at a time."""
+    for char in text:
+        name = KEY_NAMES.get(char, char.lower())
+        monitor(work, f"sendkey {'shift-' if char.isupper() else ''}{name}")
+        time.sleep(0.05)
