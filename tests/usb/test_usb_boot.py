@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 from usb_console import SerialConsole
-from usb_qemu import EVIDENCE_MODEL, Computer, accelerator, qemu_command, screenshot
+from usb_qemu import EVIDENCE_MODEL, Computer, accelerator, filled_rows, qemu_command, screenshot
 from usb_stick import (
     BOOT_TIMEOUT,
     IMAGE,
@@ -104,10 +104,12 @@ def drive_session(console: SerialConsole, officer: Officer, work: Path, case: st
     outcome = console.expect(rb"\nVERDICT: ([A-Z ]+)\r?\n|What to do next:", SCAN_TIMEOUT)
     assert outcome.group(1), console.text()[-3000:]
     where = console.expect(rb"Report written to the ([^\r\n]+)\r?\n", 30).group(1).decode()
+    # Asked after the verdict went to the computer's own screen too (officer_session.scan_until_verdict).
+    console.expect(rb"Press Enter to switch the computer off: ", 60)
     if officer.screenshot:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(screenshot(work, work / "verdict.png"), SCREENSHOTS / f"{case}-verdict.png")
-    console.expect(rb"Press Enter to switch the computer off: ", 60)
+        picture = shutil.copyfile(screenshot(work, work / "verdict.png"), SCREENSHOTS / f"{case}-verdict.png")
+        assert filled_rows(picture) > 0.25  # the verdict screen, not one line saying "serial console"
     console.send("\r")
     verdict = outcome.group(1).decode().strip()
     return {"mode": mode, "cpu": cpu, "listing": listing, "verdict": verdict, "where": where,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from usb_console import SerialConsole
-from usb_qemu import Computer, qemu_command, screen_text, screenshot, type_on_keyboard
+from usb_qemu import Computer, filled_rows, qemu_command, screen_text, screenshot, type_on_keyboard
 from usb_stick import (
     BOOT_TIMEOUT,
     PASSPHRASE,
@@ -95,6 +95,7 @@ def test_officer_types_on_the_computers_own_screen(tmp_path: Path):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         picture = screenshot(tmp_path, tmp_path / "verdict.png")
         shutil.copyfile(picture, SCREENSHOTS / "screen-bios-verdict.png")
+        assert filled_rows(picture) > 0.5  # the verdict screen fills it
         type_on_keyboard(tmp_path, "\r")
     finally:
         exit_code = console.close(timeout=120)

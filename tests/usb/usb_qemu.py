@@ -151,6 +151,17 @@ def screenshot(work: Path, png: Path) -> Path:
     return png
 
 
+def filled_rows(png: Path) -> float:
+    """The share of the picture's pixel rows with something lit on them: a screen of text
+    fills most, one line of text a few percent."""
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(png) as image:
+        pixels = np.asarray(image.convert("L"))
+    return float((pixels > 64).any(axis=1).mean())
+
+
 # Legacy BIOS leaves the VGA in text mode and the live system has no GPU driver, so Linux's vgacon
 # keeps the console's characters in video memory at 0xb8000 (32 KiB; it scrolls by moving the
 # display start inside it, so the lines printed before stay there until it wraps round).
