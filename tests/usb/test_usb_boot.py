@@ -8,9 +8,12 @@ CI=true). The stick boots next to a disk holding the demo evidence; the test ans
 session over the serial console, as a person types, then checks from outside that the stick's
 TRIAGE-DATA partition holds a report signed by the officer's key that ``triage verify`` accepts,
 and that the evidence disk's SHA-256 did not change. Cases: legacy BIOS (Ctrl-C at a prompt, a
-wrong then the right passphrase), UEFI, UEFI with Secure Boot enforced (and a screenshot of the
-verdict screen), an x86-64 baseline CPU (``-cpu qemu64``), the old ``pc`` machine with its
-floppy controller (Enter at every prompt); and an unsigned loader refused under Secure Boot.
+wrong then the right passphrase), UEFI (with blank NVMe, USB and SD disks), UEFI with Secure Boot
+enforced (and a screenshot of the verdict screen), an x86-64 baseline CPU (``-cpu qemu64``: the
+keyword search falls back from Hyperscan to pyahocorasick, as the report's environment says),
+the old ``pc`` machine with its floppy controller (Enter at every prompt); and an unsigned loader
+refused under Secure Boot. The stick must carry the frozen scanner (build/build-exe.sh).
+The session on the computer's own screen and keyboard: test_usb_screen.py.
 """
 
 from __future__ import annotations
@@ -148,6 +151,7 @@ def test_officer_session_on_booted_stick(case: str, tmp_path: Path):
     if computer.more_disks:
         assert re.search(r"\d\) /dev/nvme0n1  QEMU NVMe Ctrl  16\.8 MB  \(NVMe, serial NVME0001\)", listing)
         assert re.search(r"\d\) /dev/sd[a-z]  QEMU HARDDISK  16\.8 MB  \(USB, serial [^)]+\)", listing)
+        assert re.search(r"\d\) /dev/mmcblk0  [^\n]*  16\.8 MB  \(SD/eMMC[,)]", listing), listing
     folders = read_reports(stick, tmp_path)
     assert len(folders) == 1 and folders[0].name.endswith("-TEST-USB-1")
     assert f"\\reports\\{folders[0].name}\\report.html" in seen["where"]
@@ -155,6 +159,13 @@ def test_officer_session_on_booted_stick(case: str, tmp_path: Path):
     assert "/dev/sda" in findings_text and "/dev/fd0" not in findings_text  # Enter: read-only disks only
     findings = json.loads(findings_text)
     assert findings["decision"]["verdict"] == seen["verdict"]
+    environment = findings["environment"]
+    assert environment["build"] == "frozen executable", "run build/build-exe.sh, then build/usb-image.sh"
+    if computer.cpu == "qemu64":  # no SSSE3/SSE4/POPCNT: Vectorscan would die of SIGILL here
+        assert environment["keyword_engine"].startswith("pyahocorasick "), environment["keyword_engine"]
+        assert "CPU lacks ssse3, sse4_1, sse4_2, popcnt for Hyperscan" in environment["keyword_engine"]
+    else:
+        assert environment["keyword_engine"].startswith("hyperscan "), environment["keyword_engine"]
     if not officer.enter_everywhere:
         assert seen["verdict"] == "SEIZE"  # the demo profile on the demo evidence
     verify_report(folders[0], public_key)

@@ -42,7 +42,7 @@ class Computer:
     machine: str = "q35"  # q35 (SATA/AHCI) | pc (IDE, floppy controller)
     cpu: str = ""  # "" = the most capable the accelerator offers; "qemu64" = x86-64 baseline
     memory_mib: int = 1024
-    more_disks: bool = False  # also an NVMe disk and a USB disk (blank, 16 MiB each)
+    more_disks: bool = False  # also an NVMe disk, a USB disk and an SD card (blank, 16 MiB each)
 
 
 def accelerator() -> str:
@@ -103,8 +103,9 @@ def qemu_command(stick: Path, evidence: Path, computer: Computer, work: Path) ->
 
 
 def _more_disks(work: Path) -> list[str]:
-    """Blank NVMe and USB disks, as a laptop with a second drive and a stick plugged in has."""
-    for name in ("nvme.img", "usbdisk.img"):
+    """Blank NVMe, USB and SD disks, as a laptop with a second drive, a stick and a card in its
+    reader has (QEMU's sd-card wants a power-of-two size: 16 MiB)."""
+    for name in ("nvme.img", "usbdisk.img", "sdcard.img"):
         with (work / name).open("wb") as disk:
             disk.truncate(16 << 20)
     return [
@@ -112,6 +113,8 @@ def _more_disks(work: Path) -> list[str]:
         "-device", "nvme,drive=nvme,serial=NVME0001",
         "-drive", f"if=none,id=usbdisk,format=raw,file={work / 'usbdisk.img'}",
         "-device", "usb-storage,bus=xhci.0,drive=usbdisk",
+        "-drive", f"if=none,id=sdcard,format=raw,file={work / 'sdcard.img'}",
+        "-device", "sdhci-pci", "-device", "sd-card,drive=sdcard",
     ]  # fmt: skip
 
 
