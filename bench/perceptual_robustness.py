@@ -454,6 +454,185 @@ def _draft_decode_only(content: bytes) -> None:
         img.load()
 
 
+# --- EXIF preview instead of the full picture -----------------------------------------------------
+
+PREVIEW_SIDE = 160  # the DCF/EXIF thumbnail: 160x120 for a 4:3 picture
+PREVIEWS: dict[str, Callable[[bytes], bytes]] = {}
+
+
+def _preview_kept(content: bytes) -> bytes:
+    """The copy as a camera's EXIF thumbnail: fitted into 160x120 (aspect kept), JPEG quality 75."""
+    with Image.open(io.BytesIO(content)) as img:
+        small = img.convert("RGB")
+    small.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE * 3 // 4), Image.Resampling.BICUBIC)
+    return encode(small, quality=75)
+
+
+def _preview_letterboxed(content: bytes) -> bytes:
+    """As above, but centred on a black 160x120 canvas, as many cameras write a 3:2 or 16:9 one."""
+    with Image.open(io.BytesIO(content)) as img:
+        small = img.convert("RGB")
+    small.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE * 3 // 4), Image.Resampling.BICUBIC)
+    canvas = Image.new("RGB", (PREVIEW_SIDE, PREVIEW_SIDE * 3 // 4))
+    canvas.paste(small, ((canvas.width - small.width) // 2, (canvas.height - small.height) // 2))
+    return encode(canvas, quality=75)
+
+
+PREVIEWS.update({"EXIF preview 160x120": _preview_kept, "EXIF preview letterboxed": _preview_letterboxed})
+
+
+def _one_reference_previews(index: int) -> list[tuple[str, object]]:
+    """The reference's hashes, then per transform the copy hashed whole and as each preview."""
+    img = _REFS[index]
+    decoded = decode_for_hashing(encode(img, "PNG"), 64_000_000)
+    out: list[tuple[str, object]] = [("reference", compute_hashes(decoded))]
+    out.append(("crop variants", [pdq_code(variant)[0] for _, variant in crop_variants(decoded)]))
+    for name, transform in TRANSFORMS.items():
+        copy = transform(img)
+        out.append((name, hashes_of(copy)))
+        out += [(f"{name} / {how}", hashes_of(make(copy))) for how, make in PREVIEWS.items()]
+    return out
+
+
+def _unrelated_previews(seed: int) -> list[ImageHashes]:
+    content = encode(picture(seed), quality=85)
+    return [hashes_of(content), *(hashes_of(make(content)) for make in PREVIEWS.values())]
+
+
+def preview_recall(references: int, unrelated: int, thresholds: dict[str, int]) -> None:
+    """Recall ("any" of the four sets, as the scan matches) of each transformed copy hashed whole
+    and hashed only through an EXIF-style preview, over the same references in one run."""
+    global _REFS
+    _REFS = _reference_images(references)
+    started = time.perf_counter()
+    with get_context("fork").Pool(os.cpu_count() or 2) as pool:
+        per_ref = pool.map(_one_reference_previews, range(len(_REFS)), chunksize=4)
+        others = pool.map(_unrelated_previews, range(10_000_000, 10_000_000 + unrelated), chunksize=32)
+    took = time.perf_counter() - started
+    print(f"\nhashed {len(_REFS)} references and {unrelated} unrelated in {took:.0f} s\n")
+    usable = [r for r in per_ref if dict(r)["reference"].pdq_quality >= MIN_QUALITY]
+    good = [dict(r) for r in usable]
+    variants = ("full picture", *PREVIEWS)
+    print(
+        f"Recall over {len(usable)} references (PDQ quality >= {MIN_QUALITY}): 'any' of the four sets at"
+        " the profile's thresholds, and PDQ (whole or crop set) within 16, the default SEIZE rule:\n"
+    )
+    print("| transform | " + " | ".join(f"{v}: any | {v}: PDQ ≤ 16" for v in variants) + " |")
+    print("|---|" + "---:|" * 2 * len(variants))
+    means: dict[str, list[float]] = {v: [] for v in variants}
+    seize: dict[str, list[float]] = {v: [] for v in variants}
+    for transform in TRANSFORMS:
+        cells = []
+        for variant in variants:
+            key = transform if variant == "full picture" else f"{transform} / {variant}"
+            hit = np.logical_or.reduce([_distances(usable, m, key) <= thresholds[m] for m in METHODS])
+            close = np.logical_or(*(_distances(usable, m, key) <= 16 for m in ("pdq", "pdq-crops")))
+            means[variant].append(hit.mean())
+            seize[variant].append(close.mean())
+            cells += [f"{hit.mean():.1%}", f"{close.mean():.1%}"]
+        print(f"| {transform} | " + " | ".join(cells) + " |")
+    cells = [f"{np.mean(table[v]):.1%}" for v in variants for table in (means, seize)]
+    print("| **mean over the transforms** | " + " | ".join(cells) + " |")
+    cells = []
+    for column in range(len(variants)):
+        near = {m: _nearest_unrelated(m, good, [o[column] for o in others]) <= thresholds[m] for m in METHODS}
+        anyfp = np.logical_or.reduce(list(near.values()))
+        cells += [f"{anyfp.mean():.3%} ({anyfp.sum()})", ""]
+    print(f"| **false positives** ({unrelated:,} unrelated) | " + " | ".join(cells) + " |\n")
+
+
+# --- where the time of one 12-megapixel photo goes ------------------------------------------------
+
+
+def profile(photos: int) -> None:
+    """CPU ms per step of the scan's picture path (process CPU time, best of three passes, so other
+    sessions' load on the shared machine inflates it less than wall time)."""
+    from triage.library.perceptual.crops import VARIANTS_PER_REFERENCE
+    from triage.library.perceptual.hashes import _plain_hashes, pdq_dihedral_codes, phash_code
+    from triage.library.perceptual.trim import trim_borders
+
+    jpegs = [camera_jpeg(s) for s in range(photos)]
+    rgbs = [decode_for_hashing(j, 64_000_000) for j in jpegs]
+    arrays = [np.asarray(r) for r in rgbs]
+    greys = [r.convert("L") for r in rgbs]
+    hashes = [compute_hashes(r) for r in rgbs]
+    rng = np.random.default_rng(15)
+    sets = {
+        "pdq": HammingIndex(rng.integers(0, 256, (310, 32), dtype=np.uint8), 256),
+        "phash": HammingIndex(rng.integers(0, 256, (310, 8), dtype=np.uint8), 64),
+        "dhash": HammingIndex(rng.integers(0, 256, (310, 8), dtype=np.uint8), 64),
+        "pdq-crops": HammingIndex(rng.integers(0, 256, (310 * VARIANTS_PER_REFERENCE, 32), np.uint8), 256),
+    }
+    radius = {"pdq": 31, "phash": 10, "dhash": 10, "pdq-crops": 31}
+
+    def searches(h: ImageHashes) -> None:
+        for method, index in sets.items():
+            for code in _codes(h, method):
+                index.search(code, radius[method])
+
+    trimmed = sum(h.trimmed is not None for h in hashes)
+    steps: list[tuple[str, Callable[[object], object], list]] = [
+        ("JPEG header (Image.open + draft)", _draft_header, jpegs),
+        ("JPEG draft decode (1/8 scale, libjpeg-turbo)", _draft_decode_only, jpegs),
+        (
+            "decode_for_hashing (draft decode + RGB + cap checks)",
+            lambda j: decode_for_hashing(j, 64_000_000),
+            jpegs,
+        ),
+        ("PDQ, one orientation (pdqhash.compute)", pdqhash_compute, arrays),
+        ("PDQ, eight orientations (pdqhash.compute_dihedral)", pdqhash_dihedral, arrays),
+        ("PDQ dihedral as hashes.py calls it (RGB copy, packing)", pdq_dihedral_codes, rgbs),
+        ("grey conversion (once for pHash and dHash)", lambda r: r.convert("L"), rgbs),
+        ("pHash (imagehash)", phash_code, greys),
+        ("dHash (imagehash)", lambda g: _plain_dhash(g), greys),
+        ("flat-border check and trim (trim.py)", trim_borders, rgbs),
+        ("hashes as they are (_plain_hashes)", lambda r: _plain_hashes(r, None), rgbs),
+        (f"compute_hashes (+ trimmed hashes for {trimmed} of {photos})", compute_hashes, rgbs),
+        ("searches: 310 refs x 3 sets + 14,880 crop variants", searches, hashes),
+        ("the whole path (decode, hashes, searches)", lambda j: searches(hashes_of(j)), jpegs),
+    ]
+    mb = np.mean([len(j) for j in jpegs]) / 1e6
+    print(f"\n{photos} generated 12-megapixel JPEGs (mean {mb:.1f} MB); CPU ms per photo, best of 3\n")
+    print("| step | CPU ms per photo |")
+    print("|---|---:|")
+    for name, fn, items in steps:
+        print(f"| {name} | {_cpu_ms(fn, items):.2f} |")
+    print()
+
+
+def _draft_header(content: bytes) -> None:
+    with Image.open(io.BytesIO(content)) as img:
+        img.draft("RGB", (256, 256))
+
+
+def pdqhash_compute(array: np.ndarray) -> object:
+    import pdqhash
+
+    return pdqhash.compute(array)
+
+
+def pdqhash_dihedral(array: np.ndarray) -> object:
+    import pdqhash
+
+    return pdqhash.compute_dihedral(array)
+
+
+def _plain_dhash(grey: Image.Image) -> bytes:
+    from triage.library.perceptual.hashes import dhash_code
+
+    return dhash_code(grey)
+
+
+def _cpu_ms(fn: Callable[[object], object], items: list) -> float:
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        for item in items:
+            fn(item)
+        best = min(best, time.process_time() - started)
+    return best * 1000 / len(items)
+
+
 # --- cost per evidence picture ------------------------------------------------------------------
 
 
@@ -591,7 +770,11 @@ def _multihash(faiss):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("robustness", "throughput", "index", "cost", "all"), default="all")
+    parser.add_argument(
+        "--part",
+        choices=("robustness", "throughput", "profile", "preview", "index", "cost", "all"),
+        default="all",
+    )
     parser.add_argument(
         "--references", type=int, default=0, help="reference images (robustness) or hashes (index)"
     )
@@ -614,6 +797,11 @@ def main() -> None:
         )
     if args.part in ("throughput", "all"):
         throughput(args.photos)
+    if args.part == "preview":  # not in "all": it hashes every copy three times
+        thresholds = {"pdq": args.pdq, "phash": args.phash, "dhash": args.dhash, "pdq-crops": args.pdq_crops}
+        preview_recall(args.references or 100, args.unrelated, thresholds)
+    if args.part in ("profile", "all"):
+        profile(args.photos)
     if args.part in ("cost", "all"):
         for references in (310, 20_000):
             cost(references, 60)
