@@ -16,6 +16,9 @@ false-positive rate is the share of >= 10,000 unrelated generated images within 
     .venv/bin/python bench/perceptual_robustness.py            # all three parts
     .venv/bin/python bench/perceptual_robustness.py --part index --references 1000000
     .venv/bin/python bench/perceptual_robustness.py --part cost     # ms per evidence picture
+    .venv/bin/python bench/perceptual_robustness.py --part profile  # CPU ms per step, 12-MP photo
+    .venv/bin/python bench/perceptual_robustness.py --part preview --references 200 --unrelated 3000
+        # recall of an EXIF-style 160x120 preview instead of the full copy (issue 15)
 
 Prints Markdown tables (append them to bench/RESULTS.md with the command line).
 """
