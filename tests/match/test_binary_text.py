@@ -13,6 +13,8 @@ from triage.match.hit_context import hit_context, is_system_file
 from triage.match.keywords import Keyword, KeywordHit, KeywordScanner
 from triage.records import Entry, Examined
 
+pytestmark = pytest.mark.usefixtures("keyword_engine")  # every test under both engines
+
 README = (Path(__file__).parents[2] / "README.md").read_bytes()
 NOISE = random.Random(7).randbytes(4096)
 

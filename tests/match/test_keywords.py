@@ -19,6 +19,8 @@ from triage.match.keywords import (
     load_keywords,
 )
 
+pytestmark = pytest.mark.usefixtures("keyword_engine")  # every test under both engines
+
 KNIFE = Keyword("knife", category="weapon", weight=2.0)
 SEX = Keyword("sex", whole_word=True)
 ECOLE = Keyword("école")
