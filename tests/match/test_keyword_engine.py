@@ -169,8 +169,35 @@ def test_ten_thousand_terms_planted_in_utf8_and_utf16le() -> None:
 
 
 WORDS = st.sampled_from(
-    ["knife", "KNIFE", "c++", "a.b", "École", "ÉCOLE", "Bob", "bob", "ß", "ss", "\x00", " "]
+    [
+        "knife",
+        "KNIFE",
+        "c++",
+        "a.b",
+        "École",
+        "ÉCOLE",
+        "Bob",
+        "bob",
+        "ß",
+        "ss",
+        "\x00",
+        " ",
+        "Ā",
+        "ā",
+        "伊",
+        "z",
+        "Z",
+    ]
 )
+# Short and odd terms too: UTF-16 "z" is one byte searched per view; "Ā" (00 01) has a zero byte
+# in each half; "伊" (0a 4f) none.
+GENERATED = [
+    *HOSTILE[:-1],
+    Keyword("ss", whole_word=True),
+    Keyword("Ā"),
+    Keyword("z", case_sensitive=True),
+    Keyword("伊"),
+]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -185,7 +212,7 @@ def test_engines_agree_on_generated_data(
     parts: list[str], encoding: str, prefix: bytes, cuts: list[int], noise: bytes
 ) -> None:
     data = prefix + "".join(parts).encode(encoding, "surrogatepass") + noise + "".join(parts).encode()
-    both([*HOSTILE[:-1], Keyword("ss", whole_word=True)], data, cuts, cap=4, three=True)
+    both(GENERATED, data, cuts, cap=4, three=True)
 
 
 def test_scanner_pickles_and_threads_keep_their_own_scratch() -> None:
@@ -276,7 +303,7 @@ QEMU_SCRIPT = """
 from triage.match.keyword_engine import choose_engine
 from triage.match.keyword_matchers import make_matcher
 choice = choose_engine()
-matcher = make_matcher({"knife": {(0, 0)}}, {}, choice.name)
+matcher = make_matcher({"knife": {(0, 0)}}, {}, choice.name, frozenset())
 print(choice.name, matcher.name, choice.why, sorted(matcher.matches(b"a KNIFE", 0)), sep="|")
 """
 

@@ -7,32 +7,22 @@ overlapping ones included, as (last byte index, pattern length, targets, folded)
 * pyahocorasick (``AhoCorasickMatcher``): one automaton for the folded patterns run over
   ``bytes.lower()`` of the data decoded as latin-1, one for the exact patterns over the data.
   It holds the GIL and copies each chunk twice.
-* Hyperscan (``HyperscanMatcher``): one database over the raw bytes, the folded patterns with
-  HS_FLAG_CASELESS. Hyperscan's caseless matching without HS_FLAG_UTF8 folds ASCII letters only,
-  exactly as ``bytes.lower()`` does (checked: caseless ``\\xe9`` does not match ``\\xc9``). The
-  patterns are compiled as regular expressions with every byte but [0-9A-Za-z] written ``\\xHH``,
-  not through ``literal=True``: python-hyperscan 0.9.1 measures literals with ``strlen``, which
-  cuts a UTF-16 pattern at its first zero byte ("a\\0b\\0" became "a"). Only match ends are asked
-  for (no HS_FLAG_SOM_LEFTMOST): a pattern's length gives its start. Scratch space is per thread.
+* Hyperscan (``keyword_hyperscan.HyperscanMatcher``): over the raw bytes, without the GIL and
+  without copies; see that module.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Protocol
 
 import ahocorasick
 
 from triage.match.keyword_engine import AHOCORASICK, ENGINES, HYPERSCAN, hyperscan_usable
 
-if TYPE_CHECKING:
-    import hyperscan
-
 Targets = tuple[tuple[int, int], ...]  # ((keyword index, encoding index), ...)
 Patterns = dict[str, set[tuple[int, int]]]  # latin-1 pattern -> its (keyword, encoding) targets
 RawMatch = tuple[int, int, Targets, bool]  # (last byte index, length, targets, folded)
-_PLAIN = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 class Matcher(Protocol):
@@ -43,9 +33,10 @@ class Matcher(Protocol):
         ...
 
 
-def make_matcher(folded: Patterns, exact: Patterns, engine: str) -> Matcher | None:
+def make_matcher(folded: Patterns, exact: Patterns, engine: str, wide: frozenset[int]) -> Matcher | None:
     """The engine's matcher for these patterns; None when there are none. Hyperscan only where
-    keyword_engine says this CPU can run it, whoever asked for it."""
+    keyword_engine says this CPU can run it, whoever asked for it. wide: the indices of the
+    2-byte encodings (UTF-16), which Hyperscan searches its own way."""
     if engine not in ENGINES:
         raise ValueError(f"unknown keyword engine {engine!r}: use {' or '.join(ENGINES)}")
     if not folded and not exact:
@@ -53,8 +44,10 @@ def make_matcher(folded: Patterns, exact: Patterns, engine: str) -> Matcher | No
     if engine == HYPERSCAN and hyperscan_usable():
         import hyperscan
 
+        from triage.match.keyword_hyperscan import HyperscanMatcher
+
         try:
-            return HyperscanMatcher(folded, exact)
+            return HyperscanMatcher(folded, exact, wide)
         except hyperscan.error:  # a pattern Hyperscan will not compile: the slower engine takes all
             pass
     return AhoCorasickMatcher(folded, exact)
@@ -92,57 +85,3 @@ class AhoCorasickMatcher:
             for last, (length, targets) in found.iter(data, first):
                 if last >= fresh:
                     yield last, length, targets, fold
-
-
-class HyperscanMatcher:
-    """One Hyperscan block-mode database; picklable (it compiles again where it is unpickled)."""
-
-    name = HYPERSCAN
-
-    def __init__(self, folded: Patterns, exact: Patterns) -> None:
-        import hyperscan
-
-        self._spec = (folded, exact)
-        self._max_len = _longest(folded, exact)
-        self._table: list[tuple[int, Targets, bool]] = []
-        expressions: list[bytes] = []
-        flags: list[int] = []
-        for patterns, flag in ((folded, hyperscan.HS_FLAG_CASELESS), (exact, 0)):
-            for pattern, targets in patterns.items():
-                self._table.append((len(pattern), tuple(sorted(targets)), bool(flag)))
-                expressions.append(_expression(pattern.encode("latin-1")))
-                flags.append(flag)
-        self._database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        self._database.compile(expressions=expressions, ids=list(range(len(expressions))), flags=flags)
-        self._local = threading.local()
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return HyperscanMatcher, self._spec
-
-    def matches(self, buf: bytes, fresh: int) -> Iterator[RawMatch]:
-        first = max(0, fresh - self._max_len + 1)
-        ends: list[tuple[int, int]] = []
-        self._database.scan(
-            memoryview(buf)[first:],  # type: ignore[type-var]  # the stub says AnyStr; any buffer is read
-            match_event_handler=lambda pattern, _start, end, _flags, _context: ends.append((pattern, end)),
-            scratch=self._scratch(),
-        )
-        for pattern, end in ends:
-            last = first + end - 1
-            if last >= fresh:
-                length, targets, fold = self._table[pattern]
-                yield last, length, targets, fold
-
-    def _scratch(self) -> hyperscan.Scratch:
-        """This thread's scratch space: Hyperscan refuses one scratch in two scans at once."""
-        scratch = getattr(self._local, "scratch", None)
-        if scratch is None:
-            import hyperscan
-
-            scratch = self._local.scratch = hyperscan.Scratch(self._database)
-        return scratch
-
-
-def _expression(pattern: bytes) -> bytes:
-    """A regular expression matching exactly these bytes: letters and digits as they are."""
-    return b"".join(bytes((byte,)) if byte in _PLAIN else b"\\x%02x" % byte for byte in pattern)

@@ -100,14 +100,25 @@ def _encoding(name: str) -> _Encoding:
 
 
 def _printable(text: str) -> str:
-    """Context safe to show in a report: no controls, no bidi overrides, never too long."""
-    return "".join(_printable_char(c) for c in text[: MAX_CONTEXT + 1])[:MAX_CONTEXT]
+    """Context safe to show in a report: no controls, no bidi overrides, never too long.
+
+    ASCII text (most contexts) takes one str.translate with the same answer per character.
+    """
+    text = text[: MAX_CONTEXT + 1]
+    if text.isascii():
+        return text.translate(_ASCII_PRINTABLE)[:MAX_CONTEXT]
+    return "".join(_printable_char(c) for c in text)[:MAX_CONTEXT]
 
 
 def _printable_char(char: str) -> str:
     if char in _SPACES:
         return " "
     return "\ufffd" if unicodedata.category(char) in _HIDDEN else char
+
+
+_ASCII_PRINTABLE = {
+    code: _printable_char(chr(code)) for code in range(128) if _printable_char(chr(code)) != chr(code)
+}
 
 
 def _case_variants(term: str) -> set[str]:
@@ -172,7 +183,8 @@ class KeywordScanner:
             [e.label for e in self.encodings],
         )
         self.tail_bytes = max(self._max_len, MAX_MATCH_BYTES if self.regexes else 0) + 2 * REACH + 2
-        self._matcher = make_matcher(folded, exact, engine or choose_engine().name)
+        wide = frozenset(enc for enc, encoding in enumerate(self.encodings) if encoding.width > 1)
+        self._matcher = make_matcher(folded, exact, engine or choose_engine().name, wide)
         self.engine = self._matcher.name if self._matcher else "none"  # the engine that runs
         self._text_folded, self._text_exact = self._text_automata()
 
