@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
@@ -336,3 +337,16 @@ def test_emulated_cpu_without_sse4_falls_back_without_a_crash(
     )  # fmt: skip
     assert (done.returncode, done.stdout.strip()) == (0, expected)
     assert list(tmp_path.iterdir()) == []  # no core file from the child that died
+
+
+def test_trial_run_that_fails_or_hangs_means_no_hyperscan(monkeypatch: pytest.MonkeyPatch) -> None:
+    trial = keyword_engine.hyperscan_runs.__wrapped__  # the uncached check
+    monkeypatch.setattr(keyword_engine, "_probe_hyperscan", lambda: None)
+    assert trial() is True
+    monkeypatch.setattr(keyword_engine, "_probe_hyperscan", lambda: 1 / 0)
+    assert trial() is False
+    monkeypatch.setattr(keyword_engine, "_probe_hyperscan", lambda: time.sleep(60))
+    monkeypatch.setattr(keyword_engine, "TRIAL_SECONDS", 0.2)
+    started = time.monotonic()
+    assert trial() is False
+    assert time.monotonic() - started < 5

@@ -21,7 +21,8 @@ Where ``fork`` exists, a forked child then compiles and runs a small database (m
 caseless and exact, with zero bytes) and must exit cleanly before the parent imports hyperscan:
 the flags say what the CPU has, the child proves what this build of the library needs (and
 catches an emulator such as ``qemu-x86_64 -cpu qemu64``, which shows the host's /proc/cpuinfo).
-The child writes no core file.
+The child writes no core file; one that has not finished within TRIAL_SECONDS is killed and
+counts as a failure.
 
 ``TRIAGE_KEYWORD_ENGINE=ahocorasick|hyperscan`` forces one (tests, benchmarks); forcing Hyperscan
 on a CPU that cannot run it is refused rather than crash the scan.
@@ -31,7 +32,9 @@ from __future__ import annotations
 
 import os
 import platform
+import signal
 import sys
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -43,6 +46,7 @@ ENGINES = (AHOCORASICK, HYPERSCAN)
 HYPERSCAN_CPU_FLAGS = ("ssse3", "sse4_1", "sse4_2", "popcnt")  # /proc/cpuinfo names
 _WINDOWS_FEATURES = {"ssse3": 36, "sse4_1": 37, "sse4_2": 38}  # PF_*_INSTRUCTIONS_AVAILABLE
 _CPUINFO = Path("/proc/cpuinfo")
+TRIAL_SECONDS = 30.0  # natively the trial run takes about 30 ms, under qemu-x86_64 about 2 s
 
 
 @dataclass(frozen=True)
@@ -105,8 +109,24 @@ def hyperscan_runs() -> bool:
             status = 0
         finally:
             os._exit(status)
-    _, status = os.waitpid(child, 0)
-    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    return _exited_cleanly(child)
+
+
+def _exited_cleanly(child: int) -> bool:
+    """Wait for the trial child; one that hangs (a lock held at the fork) is killed and fails."""
+    deadline = time.monotonic() + TRIAL_SECONDS
+    try:
+        while True:
+            done, status = os.waitpid(child, os.WNOHANG)
+            if done:
+                return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+            if time.monotonic() > deadline:
+                os.kill(child, signal.SIGKILL)
+                os.waitpid(child, 0)
+                return False
+            time.sleep(0.005)
+    except OSError:  # already reaped elsewhere (SIGCHLD ignored): no proof it ran
+        return False
 
 
 def _probe_hyperscan() -> None:
