@@ -4,7 +4,9 @@ The x86-64 micro-architecture levels (x86-64 psABI, "Micro-Architecture Levels")
 x86-64 CPU (SSE2), v2 adds CMPXCHG16B, LAHF/SAHF, POPCNT, SSE3, SSE4.1, SSE4.2 and SSSE3 (Intel
 Nehalem 2008 onwards), v3 adds AVX2 and friends. The stick's scanner bundles numpy 2.3, whose
 baseline is SSE3 (numpy 2.4's wheels need v2 and stop with "Illegal instruction" on a Core 2 or
-on QEMU's default ``qemu64``: issue 20). Flags are the names in ``/proc/cpuinfo``.
+on QEMU's default ``qemu64``: issue 20). The keyword search's Hyperscan engine needs v2; below it
+triage falls back to pyahocorasick (triage/match/keyword_engine.py). Flags are the names in
+``/proc/cpuinfo``.
 """
 
 from __future__ import annotations
@@ -52,8 +54,9 @@ def describe_processor(cpu: Processor) -> list[str]:
         missing = ", ".join(f.replace("pni", "SSE3").upper() for f in cpu.missing_for_scanner)
         lines.append(f"  This processor lacks {missing}: the scanner cannot run on it.")
         return lines
-    if cpu.level == 1:
+    if cpu.level == 1:  # triage.match.keyword_engine: Hyperscan needs SSSE3, SSE4.1/4.2, POPCNT (v2)
         lines.append("  An older processor (no SSE4.2/POPCNT): every check still runs on it.")
+        lines.append("  The keyword search uses its portable engine here: the same hits, more slowly.")
     else:
         lines.append("  Every check runs on this processor.")
     return lines

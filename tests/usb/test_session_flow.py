@@ -251,6 +251,7 @@ def test_v1_processor_is_told_every_check_runs():
     assert describe_processor(cpu) == [
         "Processor: QEMU Virtual CPU version 2.5+ (x86-64 level v1)",
         "  An older processor (no SSE4.2/POPCNT): every check still runs on it.",
+        "  The keyword search uses its portable engine here: the same hits, more slowly.",
     ]
 
 
