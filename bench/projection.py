@@ -1,0 +1,321 @@
+"""Issue 15, time to a verdict on a real disk: measure the scan's per-file and per-byte costs on
+this machine, then project hash-only, full and --stop-on-seize scans of a 256 GB and a 1 TB
+laptop disk on 2, 4 and 8 cores, from a SATA SSD and from an NVMe disk.
+
+    python bench/projection.py --data /work/benchdata/img [--append]    # about 3 minutes
+
+How (every figure re-measured on each run, nothing carried over):
+
+1. Per-file CPU seconds of the scan's own examination (``examine_and_match``, as a worker runs it)
+   on a sample of each kind of file of the bench image (``make_ntfs_image.py``: system binaries,
+   text, photos, videos, browser data), plus generated 12-megapixel camera JPEGs and real zip
+   archives in a temporary folder (the image has neither). Per kind, a least-squares line
+   CPU = per-file + bytes x per-byte; the same files again in hash-only mode, and the "other"
+   files again with their own hashes loaded as a known-good set.
+2. The whole image scanned in a subprocess with worker processes, full and hash-only (CPU seconds
+   from wait4, the main process's own CPU from getrusage): the serial share (Amdahl), and a check
+   of the model, its CPU for the image's files against the measured.
+3. The projection (``triage.scan.estimate.wall_seconds``) for the disk mixes below.
+
+The data folder is only read; everything written goes to a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from cores_bench import scan_row  # noqa: E402
+from projection_mix import DISKS, Disk, mix_notes  # noqa: E402
+
+from triage.scan.estimate import (  # noqa: E402
+    KINDS,
+    KNOWN_GOOD,
+    NVME,
+    OTHER,
+    SATA_SSD,
+    CostModel,
+    KindCost,
+    Workload,
+    cpu_seconds,
+    kind_of,
+    wall_seconds,
+)
+from triage.scan.workers import examine_and_match  # noqa: E402
+from triage.walk.files import FileHandle  # noqa: E402
+
+CORES = (2, 4, 8)
+DISK_RATES = (("SATA SSD 500 MB/s", SATA_SSD), (f"NVMe {NVME / 1e6:,.0f} MB/s", NVME))
+Sample = list[tuple[int, float]]  # (bytes, CPU seconds) per file
+
+
+def stage_inputs(profile_path: Path):  # type: ignore[no-untyped-def]
+    """The StageInputs run_scan builds for this profile (triage/scan/__init__.py)."""
+    from triage.library.indicators import load_indicators
+    from triage.library.loading import load_libraries, open_bundles
+    from triage.library.perceptual.loading import load_perceptual
+    from triage.library.urls.loading import load_url_lists
+    from triage.match.inputs import StageInputs
+    from triage.match.keywords import KeywordScanner
+    from triage.match.urls import UrlLibrary
+    from triage.profile import load_profile
+
+    profile = load_profile(str(profile_path))
+    bundles = open_bundles(profile)
+    library, keywords, used = load_libraries(profile, False, bundles)
+    scanner = KeywordScanner(keywords, max_hits_per_keyword=profile.scan.max_keyword_hits_per_file)
+    perceptual = load_perceptual(profile, used, bundles)
+    indicators = load_indicators(profile, used, bundles)
+    urls = UrlLibrary(load_url_lists(profile, used, bundles))
+    return StageInputs(profile, library, scanner, perceptual, indicators, urls)
+
+
+def image_handles(image: Path) -> tuple[list[FileHandle], object]:
+    from triage.sources import open_source
+    from triage.walk.volumes import open_volumes, walk_volume
+
+    source = open_source(str(image))
+    assert source.media is not None
+    handles: list[FileHandle] = []
+    for opened in open_volumes(source.name, source.media, (), lambda problem: None):
+        if opened.fs is not None and opened.baseline is None:
+            handles += [h for h in walk_volume(opened, lambda p: None, lambda why: None) if h.entry.size]
+    return handles, source
+
+
+def generated_handles(folder: Path, photos: int, archives: int) -> list[FileHandle]:
+    """12-megapixel camera JPEGs (perceptual_robustness.camera_jpeg) and zips of text and a JPEG."""
+    from perceptual_robustness import camera_jpeg
+
+    from triage.walk.directory import walk_directory
+
+    for seed in range(photos):
+        (folder / f"IMG_{seed:04d}.jpg").write_bytes(camera_jpeg(seed))
+    rng = random.Random(15)
+    words = [bytes(rng.choices(b"abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 9))) for _ in range(2000)]
+    picture = (folder / "IMG_0000.jpg").read_bytes()[:400_000] if photos else b""
+    for n in range(archives):
+        with zipfile.ZipFile(folder / f"archive_{n:03d}.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+            for member in range(rng.randint(3, 30)):
+                text = b" ".join(rng.choices(words, k=rng.randint(2_000, 60_000)))
+                archive.writestr(f"docs/note_{member}.txt", text)
+            archive.writestr("photo.jpg", picture)
+    return list(walk_directory(folder, "generated", lambda p: None, lambda why: None))
+
+
+def timed_examination(handles: list[FileHandle], inputs: object, hash_only: bool) -> Sample:
+    sample: Sample = []
+    for handle in handles:
+        started = time.process_time()
+        examine_and_match(handle, inputs, hash_only)  # type: ignore[arg-type]
+        sample.append((handle.entry.size, time.process_time() - started))
+    return sample
+
+
+def fit(sample: Sample) -> KindCost:
+    """Least squares CPU = per_file + bytes x per_byte, neither below zero."""
+    n = len(sample)
+    if not n:
+        return KindCost(0.0, 0.0)
+    mean_x = sum(x for x, _ in sample) / n
+    mean_y = sum(y for _, y in sample) / n
+    var = sum((x - mean_x) ** 2 for x, _ in sample)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in sample) / var if var else 0.0
+    if slope <= 0:
+        return KindCost(mean_y, 0.0)
+    if mean_y - slope * mean_x < 0:
+        return KindCost(0.0, sum(y for _, y in sample) / max(sum(x for x, _ in sample), 1))
+    return KindCost(mean_y - slope * mean_x, slope)
+
+
+def by_kind(handles: list[FileHandle], per_kind: int, rng: random.Random) -> dict[str, list[FileHandle]]:
+    groups: dict[str, list[FileHandle]] = {}
+    for handle in handles:
+        groups.setdefault(kind_of(handle.entry.path), []).append(handle)
+    return {kind: rng.sample(group, min(per_kind, len(group))) for kind, group in groups.items()}
+
+
+def known_good_cost(others: list[FileHandle], data: Path, work: Path) -> KindCost:
+    """The "other" files again, their own SHA-256s loaded as a known-good set."""
+    digests = [hashlib.sha256(b"".join(h.chunks())).hexdigest() for h in others]
+    (work / "known-good.txt").write_text("\n".join(digests) + "\n")
+    (work / "known-good.toml").write_text(
+        f'extends = "{data / "bench.toml"}"\nname = "bench-known-good"\n'
+        '[[hashsets]]\nname = "bench-known-good"\npath = "known-good.txt"\n'
+        'format = "plain"\nlabel = "known-good"\n'
+    )
+    return fit(timed_examination(others, stage_inputs(work / "known-good.toml"), False))
+
+
+def measure_costs(
+    data: Path, work: Path, per_kind: int, photos: int
+) -> tuple[dict[str, KindCost], KindCost, str]:
+    inputs = stage_inputs(data / "bench.toml")
+    handles, source = image_handles(data / "laptop.img")
+    groups = by_kind(handles, per_kind, random.Random(15))
+    extra = work / "generated"
+    extra.mkdir()
+    for handle in generated_handles(extra, photos, archives=max(4, per_kind // 20)):
+        groups.setdefault(kind_of(handle.entry.path), []).append(handle)
+    for group in groups.values():  # first calls load libmagic, PIL plugins, ...: not a per-file cost
+        timed_examination(group[:2], inputs, False)
+    full = {kind: fit(timed_examination(group, inputs, False)) for kind, group in groups.items()}
+    every = [h for group in groups.values() for h in group]
+    hash_only = fit(timed_examination(every, inputs, True))
+    full[KNOWN_GOOD] = known_good_cost(groups.get(OTHER, []), data, work)
+    counts = ", ".join(f"{kind} {len(group)}" for kind, group in groups.items())
+    source.close()  # type: ignore[attr-defined]
+    return full, hash_only, f"files timed by kind: {counts}"
+
+
+def whole_image(data: Path, work: Path, model: CostModel) -> tuple[float, list[str]]:
+    """Serial share from a full scan with worker processes; the model checked against both runs."""
+    cores = os.cpu_count() or 2
+    image, profile = data / "laptop.img", data / "bench.toml"
+    full, main_cpu = scan_row("full", image, profile, work, workers=cores, processes=True)
+    hashed, _ = scan_row("hash-only", image, profile, work, workers=cores, processes=True, hash_only=True)
+    handles, source = image_handles(image)
+    source.close()  # type: ignore[attr-defined]
+    workload = Workload.of_entries(h.entry for h in handles)
+    serial = main_cpu / full.cpu if full.cpu else model.serial_share
+    lines = [
+        f"whole image ({full.nbytes / 1e9:.2f} GB, {full.files:,} files), {cores} worker processes: "
+        f"full scan {full.seconds:.1f} s wall, {full.cpu:.1f} CPU s "
+        f"(model: {cpu_seconds(model, workload):.1f}); "
+        f"hash-only {hashed.seconds:.1f} s wall, {hashed.cpu:.1f} CPU s "
+        f"(model: {cpu_seconds(model, workload, hash_only=True):.1f})",
+        f"serial share: main process {main_cpu:.1f} of {full.cpu:.1f} CPU s = {serial:.1%}",
+    ]
+    return serial, lines
+
+
+def projection_rows(model: CostModel) -> list[str]:
+    head = " | ".join(f"{cores} cores, {name}" for cores in CORES for name, _ in DISK_RATES)
+    rows = [f"| disk | scan | {head} |", "|---|---|" + "---:|" * (len(CORES) * len(DISK_RATES))]
+    for disk in DISKS:
+        for label, seconds in scans(disk, model):
+            cells = " | ".join(_minutes(seconds(cores, rate)) for cores in CORES for _, rate in DISK_RATES)
+            rows.append(f"| {disk.name} | {label} | {cells} |")
+    return rows
+
+
+def scans(disk: Disk, model: CostModel) -> list[tuple[str, Callable[[int, float], float]]]:
+    def full(work: Workload, hash_only: bool = False) -> Callable[[int, float], float]:
+        return lambda cores, rate: wall_seconds(model, work, cores, rate, hash_only)
+
+    def sweep_then_full(cores: int, rate: float) -> float:
+        return full(disk.first_tier, True)(cores, rate) + full(disk.first_tier)(cores, rate)
+
+    return [
+        ("hash-only", full(disk.all, hash_only=True)),
+        ("full", full(disk.all)),
+        ("full, known-good set covering OS and programs", full(disk.with_known_good)),
+        ("--stop-on-seize, exact-hash SEIZE: at most the first-tier hash sweep", full(disk.first_tier, True)),
+        ("--stop-on-seize, perceptual-only SEIZE: at most sweep + full first tier", sweep_then_full),
+    ]
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 3600:.1f} h" if seconds >= 5400 else f"{seconds / 60:.0f} min"
+
+
+def constants(model: CostModel) -> list[str]:
+    lines = ["| kind | per-file CPU ms | per-byte CPU ns (= MB per CPU-s) |", "|---|---:|---:|"]
+    for kind in KINDS:
+        cost = model.full.get(kind)
+        if cost is not None:
+            lines.append(f"| {kind} | {cost.per_file * 1e3:.2f} | {cost.per_byte * 1e9:.2f} ({_mbs(cost)}) |")
+    h = model.hash_only
+    lines.append(f"| any, hash-only | {h.per_file * 1e3:.2f} | {h.per_byte * 1e9:.2f} ({_mbs(h)}) |")
+    return lines
+
+
+def _mbs(cost: KindCost) -> str:
+    return f"{1e-6 / cost.per_byte:,.0f}" if cost.per_byte else "–"
+
+
+def as_python(model: CostModel) -> str:
+    full = ",\n".join(
+        f"        {kind.upper().replace('-', '_')}: KindCost({c.per_file:.3e}, {c.per_byte:.3e})"
+        for kind, c in model.full.items()
+    )
+    return (
+        f"DEFAULT_MODEL = CostModel(\n    full={{\n{full},\n    }},\n"
+        f"    hash_only=KindCost({model.hash_only.per_file:.3e}, {model.hash_only.per_byte:.3e}),\n"
+        f"    serial_share={model.serial_share:.3f},\n    measured={model.measured!r},\n)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True, help="folder with laptop.img and bench.toml")
+    parser.add_argument("--per-kind", type=int, default=250, help="files timed per kind (default 250)")
+    parser.add_argument("--photos", type=int, default=8, help="12-megapixel JPEGs generated (default 8)")
+    parser.add_argument(
+        "--no-whole", action="store_true", help="skip the whole-image scans (serial share 0.1)"
+    )
+    parser.add_argument("--append", action="store_true", help="append the section to bench/RESULTS.md")
+    args = parser.parse_args()
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    started = datetime.now(UTC)
+    with tempfile.TemporaryDirectory(prefix="projection-") as tmp:
+        full, hash_only, counted = measure_costs(args.data, Path(tmp), args.per_kind, args.photos)
+        when = f"bench/projection.py, {started:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load {load}"
+        model = CostModel(full, hash_only, 0.1, when)
+        serial, checks = (
+            (0.1, ["whole-image scans skipped (--no-whole)"])
+            if args.no_whole
+            else whole_image(args.data, Path(tmp), model)
+        )
+    model = CostModel(full, hash_only, serial, when)
+    text = section(model, [counted, *checks], args, started, load)
+    print(text)
+    print("\nFor triage/scan/estimate.py:\n\n" + as_python(model))
+    if args.append:
+        with (HERE / "RESULTS.md").open("a") as out:
+            out.write("\n" + text)
+
+
+def section(
+    model: CostModel, notes: list[str], args: argparse.Namespace, started: datetime, load: str
+) -> str:
+    took = (datetime.now(UTC) - started).total_seconds()
+    command = (
+        f"python bench/projection.py --data {args.data} --per-kind {args.per_kind} --photos {args.photos}"
+    )
+    return "\n".join(
+        [
+            f"## Time to a verdict on a real disk (issue 15), {started:%Y-%m-%d %H:%M} UTC",
+            "",
+            f"Command: `{command}` ({took:.0f} s; load average before the run {load}; "
+            f"{os.cpu_count()} cores). Every figure below is an estimate from the cost model in "
+            "`triage/scan/estimate.py`, with constants measured in this run:",
+            "",
+            *constants(model),
+            "",
+            *[f"- {note}" for note in notes],
+            "",
+            "Projected wall time (an estimate, not a measurement):",
+            "",
+            *projection_rows(model),
+            "",
+            *mix_notes(),
+        ]
+    )
+
+
+if __name__ == "__main__":
+    main()
