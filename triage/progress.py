@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
 from rich.console import Console, RenderableType
@@ -97,12 +97,13 @@ class BarProgress:
     while scanning); files done of all, files per second, the area being scanned (user pictures,
     OS folders, ...) and hits so far by kind."""
 
-    def __init__(self, console: Console | None = None) -> None:
+    def __init__(self, console: Console | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock  # a test may give its own
         self._hits: Counter[str] = Counter()
         self._files = 0
         self._total_files = 0
         self._area = ""
-        self._started = time.monotonic()
+        self._started = clock()
         self._estimate: RunningEstimate | None = None
         self._left = ""
         self._bar = _BarWithStatus(
@@ -120,7 +121,7 @@ class BarProgress:
     def stage(self, text: str, total_bytes: int, total_files: int = 0) -> None:
         if self._task is not None:
             self._bar.update(self._task, completed=self._bar.tasks[self._task].total)
-        self._files, self._total_files, self._started = 0, total_files, time.monotonic()
+        self._files, self._total_files, self._started = 0, total_files, self._clock()
         self._estimate, self._left = None, ""
         self._task = self._bar.add_task(text, total=max(total_bytes, 1))
         self._bar.status = self._status()
@@ -140,7 +141,7 @@ class BarProgress:
         self._files += 1
         if self._task is not None and (self._files % ESTIMATE_EVERY == 0 or self._files == 1):
             if self._estimate is not None:
-                self._show_estimate(self._estimate.update(self._files, time.monotonic()))
+                self._show_estimate(self._estimate.update(self._files, self._clock()))
             self._bar.status = self._status()
 
     def _show_estimate(self, estimate: Estimate) -> None:
@@ -160,7 +161,7 @@ class BarProgress:
             self._bar.status = self._status()
 
     def _status(self) -> str:
-        seconds = time.monotonic() - self._started
+        seconds = self._clock() - self._started
         line = status_line(self._files, self._total_files, seconds, self._area, self._hits)
         return f"{line} · {self._left}" if self._left else line
 
