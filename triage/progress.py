@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
+from rich import filesize
 from rich.console import Console, RenderableType
 from rich.progress import (
     BarColumn,
@@ -28,8 +29,9 @@ from rich.progress import (
 from rich.text import Text
 
 if TYPE_CHECKING:
-    from triage.scan.estimate import Estimate, RunningEstimate
+    from triage.scan.estimate_live import Estimate, RunningEstimate
 
+UNALLOCATED_AREA = "unallocated"  # the area the pipeline names for the pass after the files
 ESTIMATE_EVERY = 50  # files between re-calibrations of the estimate (and status line updates)
 
 
@@ -130,7 +132,9 @@ class BarProgress:
         """The scan's files are known: say how long the model expects, then keep it up to date."""
         self._estimate = estimate
         start = estimate.at_start()
-        self._bar.console.print(f"{start.text()}{_sweep_note(estimate)}")
+        size = filesize.decimal(int(self._bar.tasks[self._task].total or 0)) if self._task is not None else ""
+        files = f"{self._total_files:,} files, {size}: " if self._total_files else ""
+        self._bar.console.print(f"{files}{start.text()}{_sweep_note(estimate)}")
         self._show_estimate(start)
 
     def advance(self, nbytes: int) -> None:
@@ -157,6 +161,8 @@ class BarProgress:
 
     def area(self, text: str) -> None:
         self._area = text
+        if self._estimate is not None and text == UNALLOCATED_AREA:  # after the files: one pass, no count
+            self._show_estimate(self._estimate.unallocated_estimate())
         if self._task is not None:
             self._bar.status = self._status()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -15,17 +16,17 @@ from triage.scan.estimate import (
     TEXT,
     VIDEO,
     CostModel,
-    Estimate,
     KindCost,
-    RunningEstimate,
     Workload,
     amdahl,
     calibrated,
     cpu_seconds,
-    describe_span,
+    free_bytes,
     kind_of,
+    unallocated_seconds,
     wall_seconds,
 )
+from triage.scan.estimate_live import Estimate, RunningEstimate, describe_span
 
 MB = 1_000_000
 # round numbers so every expected value below can be worked out by hand
@@ -37,7 +38,9 @@ MODEL = CostModel(
         KNOWN_GOOD: KindCost(0.0005, 2e-9),
     },
     hash_only=KindCost(0.0001, 2e-9),
-    serial_share=0.1,
+    serial_share=0.2,  # all CPU = workers' / 0.8
+    serial_share_hash_only=0.0,
+    unallocated_per_byte=4e-9,
     measured="test",
 )
 
@@ -74,42 +77,62 @@ WORK = Workload(
 )
 
 
-def test_cpu_seconds_sum_per_file_and_per_byte_costs():
-    # pictures 1000 x 0.01 + 3e9 x 1e-8 = 10 + 30; text 2000 x 0.002 + 1e8 x 2e-8 = 4 + 2;
-    # other 10,000 x 0.001 + 1e9 x 5e-9 = 10 + 5
-    assert cpu_seconds(MODEL, WORK) == pytest.approx(61.0)
-    # hash-only: 13,000 x 0.0001 + 4.1e9 x 2e-9 = 1.3 + 8.2
+def test_cpu_seconds_sum_per_file_and_per_byte_costs_and_the_main_process():
+    # workers: pictures 1000 x 0.01 + 3e9 x 1e-8 = 10 + 30; text 2000 x 0.002 + 1e8 x 2e-8 = 4 + 2;
+    # other 10,000 x 0.001 + 1e9 x 5e-9 = 10 + 5; 61 s, and the main process 20% of all: 61 / 0.8
+    assert cpu_seconds(MODEL, WORK) == pytest.approx(76.25)
+    # hash-only (no serial share in this model): 13,000 x 0.0001 + 4.1e9 x 2e-9 = 1.3 + 8.2
     assert cpu_seconds(MODEL, WORK, hash_only=True) == pytest.approx(9.5)
 
 
 @pytest.mark.parametrize(
     ("cores", "rate", "hash_only", "seconds"),
     [
-        # CPU-bound everywhere: 61 CPU s x 0.55 on 2 cores
-        (2, 500 * MB, False, 33.55),
-        # pictures: max(40 x 0.325, 3e9 / 5e8 = 6) = 13; text max(1.95, 0.2); other max(4.875, 2)
-        (4, 500 * MB, False, 13 + 1.95 + 4.875),
-        # hash-only from a SATA SSD: every kind read-bound: pictures 6 s, text 0.2 s, other 2 s
+        # CPU-bound everywhere: pictures 50, text 7.5, other 18.75 all-CPU s, x (0.2 + 0.8 / 2)
+        (2, 500 * MB, False, 76.25 * 0.6),
+        # 4 cores: x 0.4: pictures 20 (read 6 s), text 3 (0.2 s), other 7.5 (2 s)
+        (4, 500 * MB, False, 30.5),
+        # hash-only from a SATA SSD on 4 cores: every kind read-bound: pictures 6 s, text 0.2 s, other 2 s
         (4, 500 * MB, True, 8.2),
-        # hash-only on 8 cores from NVMe: pictures max(6.1 x 0.2125, 1.2) = 1.29625; text max(0.4 x 0.2125,
-        # 0.04) = 0.085; other max(3 x 0.2125, 0.4) = 0.6375
-        (8, 2500 * MB, True, 1.29625 + 0.085 + 0.6375),
+        # hash-only on 8 cores from NVMe: pictures max(6.1 / 8, 1.2) = 1.2; text max(0.4 / 8, 0.04) = 0.05;
+        # other max(3 / 8, 0.4) = 0.4
+        (8, 2500 * MB, True, 1.65),
     ],
 )
 def test_wall_seconds_is_amdahl_bounded_below_by_the_read(cores, rate, hash_only, seconds):
     assert wall_seconds(MODEL, WORK, cores, rate, hash_only) == pytest.approx(seconds)
 
 
+@pytest.mark.parametrize(
+    ("per_byte", "rate", "seconds"),
+    [(4e-9, 500 * MB, 40.0), (4e-9, 2500 * MB, 40.0), (1e-9, 500 * MB, 20.0), (0.0, 2500 * MB, 4.0)],
+)
+def test_unallocated_space_is_one_process_or_its_read(per_byte, rate, seconds):
+    model = replace(MODEL, unallocated_per_byte=per_byte)
+    assert unallocated_seconds(model, 10_000 * MB, rate) == pytest.approx(seconds)
+
+
+def test_free_bytes_are_the_volume_less_its_live_files():
+    entries = [
+        _entry("/a", 100),
+        replace(_entry("/deleted", 50), deleted=True),
+        replace(_entry("/a.zip", 30), container=("zip:/a.zip",)),
+    ]
+    assert free_bytes(1000, entries) == 900
+    assert free_bytes(120, entries) == 20
+    assert free_bytes(90, entries) == 0
+
+
 def test_an_unknown_kind_costs_what_other_files_cost():
     archive = Workload({ARCHIVE: 10}, {ARCHIVE: 0})
-    assert cpu_seconds(MODEL, archive) == pytest.approx(0.01)
+    assert cpu_seconds(MODEL, archive) == pytest.approx(0.01 / 0.8)
 
 
 def test_calibrated_scales_costs_to_the_observed_cpu():
-    done = Workload({PICTURE: 100}, {PICTURE: 100 * MB})  # modelled: 1 + 1 = 2 CPU s
-    twice = calibrated(MODEL, done, observed_cpu=4.0)
+    done = Workload({PICTURE: 100}, {PICTURE: 100 * MB})  # modelled: (1 + 1) / 0.8 = 2.5 CPU s
+    twice = calibrated(MODEL, done, observed_cpu=5.0)
     assert twice.full[PICTURE] == KindCost(pytest.approx(0.02), pytest.approx(20e-9))
-    assert cpu_seconds(twice, WORK) == pytest.approx(122.0)
+    assert cpu_seconds(twice, WORK) == pytest.approx(152.5)
     assert twice.hash_only == MODEL.hash_only
     assert calibrated(MODEL, done, observed_cpu=0.0) is MODEL
     hashed = calibrated(MODEL, done, observed_cpu=0.03, hash_only=True)  # modelled 0.01 + 0.2 = 0.21
@@ -152,8 +175,11 @@ ENTRIES = [_entry(f"/Users/a/Pictures/{i}.jpg", MB) for i in range(10)] + [
 ]
 
 
+ONE_PROCESS = replace(MODEL, serial_share=0.0)
+
+
 def test_running_estimate_starts_from_the_model():
-    running = RunningEstimate(MODEL, ENTRIES, cores=1)
+    running = RunningEstimate(ONE_PROCESS, ENTRIES, cores=1)
     assert running.scan_seconds == pytest.approx(0.335)
     assert running.sweep_seconds == 0.0
     start = running.at_start()
@@ -161,14 +187,14 @@ def test_running_estimate_starts_from_the_model():
 
 
 def test_the_sweep_is_the_first_tier_hashed_first():
-    running = RunningEstimate(MODEL, ENTRIES, cores=1, sweep=True)
+    running = RunningEstimate(ONE_PROCESS, ENTRIES, cores=1, sweep=True)
     # the 10 pictures hash-only: max(10 x 0.0001 + 1e7 x 2e-9 = 0.021, reads 0.02) = 0.021
     assert running.sweep_seconds == pytest.approx(0.021)
     assert running.at_start().seconds == pytest.approx(0.356)
 
 
 def test_running_estimate_recalibrates_from_the_scans_own_rate():
-    running = RunningEstimate(MODEL, ENTRIES, cores=1)
+    running = RunningEstimate(ONE_PROCESS, ENTRIES, cores=1)
     first = running.update(1, now=100.0)  # starts the clock: nothing observed yet, the model's time left
     assert first.seconds == pytest.approx(0.335 - 0.02) and not first.calibrated
     # 10 files later (9 pictures, 0.18 modelled s) after 36 s: the disk is 200x slower than modelled
@@ -176,17 +202,26 @@ def test_running_estimate_recalibrates_from_the_scans_own_rate():
     assert calibrated_estimate.calibrated and calibrated_estimate.spread == 0.15
     assert calibrated_estimate.seconds == pytest.approx(0.135 * 200)
     # half-way to CALIBRATE_AFTER (30 s): half model, half observed
-    blended = RunningEstimate(MODEL, ENTRIES, cores=1)
+    blended = RunningEstimate(ONE_PROCESS, ENTRIES, cores=1)
     blended.update(1, now=0.0)
     halfway = blended.update(10, now=15.0)
     assert halfway.seconds == pytest.approx(0.5 * 0.135 + 0.5 * 0.135 * 15 / 0.18)
     assert halfway.spread == pytest.approx(0.225) and not halfway.calibrated
 
 
+def test_unallocated_space_is_added_after_the_files():
+    running = RunningEstimate(ONE_PROCESS, ENTRIES, cores=1, free=10 * MB)  # max(0.04, 0.02 s to read)
+    assert running.unallocated_seconds == pytest.approx(0.04)
+    assert running.at_start().seconds == pytest.approx(0.375)
+    running.update(1, now=0.0)
+    assert running.update(10, now=36.0).seconds == pytest.approx(0.135 * 200 + 0.04)
+    assert running.unallocated_estimate().text() == "estimated under a minute on 1 core (from the cost model)"
+
+
 def test_running_estimate_of_nothing_is_zero():
     running = RunningEstimate(MODEL, [], cores=4)
     assert running.at_start().seconds == 0.0
     assert running.update(0, now=5.0).seconds == 0.0
-    free = CostModel({OTHER: KindCost(0, 0)}, KindCost(0, 0), 0.1, "t")
+    free = CostModel({OTHER: KindCost(0, 0)}, KindCost(0, 0), 0.1, 0.1, 0.0, "t")
     empty_files = RunningEstimate(free, [_entry(f"/{i}", 0) for i in range(3)], 2)
     assert empty_files.update(2, now=9.0).seconds == 0.0

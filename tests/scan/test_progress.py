@@ -12,7 +12,8 @@ from tests.scan.helpers import make_profile, make_tree
 from triage.progress import ESTIMATE_EVERY, BarProgress, QuietProgress, status_line
 from triage.records import Entry
 from triage.scan import ScanOptions, run_scan
-from triage.scan.estimate import DEFAULT_MODEL, OTHER, CostModel, KindCost, RunningEstimate
+from triage.scan.estimate import DEFAULT_MODEL, OTHER, CostModel, KindCost, free_bytes, unallocated_seconds
+from triage.scan.estimate_live import RunningEstimate
 
 
 def test_status_line():
@@ -38,7 +39,7 @@ def test_bar_shows_area_and_hits():
 
 # --- issue 15: the cost model's estimate on the officer's console
 
-MODEL = CostModel({OTHER: KindCost(0.5, 0.0)}, KindCost(0.1, 0.0), 0.0, "test")  # half a second a file
+MODEL = CostModel({OTHER: KindCost(0.5, 0.0)}, KindCost(0.1, 0.0), 0.0, 0.0, 0.0, "test")  # 0.5 s a file
 
 
 def _entries(count: int) -> list[Entry]:
@@ -52,7 +53,7 @@ def test_the_start_line_and_the_bar_show_the_models_estimate():
     bar.plan(RunningEstimate(MODEL, _entries(600), cores=1))  # 300 s: 210 .. 390 s
     bar.close()
     text = out.getvalue()
-    assert "estimated 3-7 min on 1 core (from the cost model)" in text
+    assert "600 files, 1.0 kB: estimated 3-7 min on 1 core (from the cost model)" in text
     assert "est. 3-7 min left" in text
     assert "0/600 files · no hits · estimated 3-7 min left on 1 core (from the cost model)" in text
 
@@ -88,3 +89,26 @@ def test_a_scan_hands_the_progress_an_estimate_of_its_queue(tmp_path):
     expected = RunningEstimate(DEFAULT_MODEL, [x.entry for x in result.inventory], cores=2)
     assert planned[0].scan_seconds == pytest.approx(expected.scan_seconds)
     assert planned[0].cores == 2 and planned[0].sweep_seconds == 0.0
+
+
+def test_a_scan_of_a_disk_image_adds_its_unallocated_space(demo_disk):
+    planned: list[RunningEstimate] = []
+
+    class Recording(QuietProgress):
+        def plan(self, estimate: RunningEstimate) -> None:
+            planned.append(estimate)
+
+    result = run_scan(ScanOptions((str(demo_disk),), "demo", hash_sources=False, workers=2), Recording())
+    examined = [v for v in result.coverage.volumes if v.examined]
+    files = [x.entry for x in result.inventory]
+    free = sum(
+        free_bytes(v.volume.length, (e for e in files if e.volume_index == v.volume.index)) for v in examined
+    )
+    assert free > 0 and planned[0].unallocated_seconds == pytest.approx(
+        unallocated_seconds(DEFAULT_MODEL, free)
+    )
+    without = run_scan(
+        ScanOptions((str(demo_disk),), "demo", hash_sources=False, workers=2, unallocated=False), Recording()
+    )
+    assert without.coverage.files_examined == result.coverage.files_examined
+    assert planned[1].unallocated_seconds == 0.0

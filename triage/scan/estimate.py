@@ -1,33 +1,32 @@
-"""How long a scan will take: a cost model, the officer's estimate and bench/RESULTS.md's projection.
+"""How long a scan will take: the cost model behind the officer's estimate and bench/RESULTS.md's
+projection (issue 15, "time to a verdict on a real disk").
 
-The model (issue 15, "time to a verdict on a real disk")::
-
-    CPU seconds  = sum over kinds of file (files x per-file cost + bytes x per-byte cost)
-    wall seconds = sum over kinds of max(CPU x (s + (1 - s) / cores), bytes / read rate)
+    worker CPU   = sum over kinds of file (files x per-file cost + bytes x per-byte cost)
+    all CPU      = worker CPU / (1 - s)         s: the main process's share (walk, apply, journal)
+    wall seconds = sum over kinds of max(all CPU x (s + (1 - s) / cores), bytes / read rate)
+                 + unallocated space and slack: max(free bytes x its per-byte cost, free bytes / read rate)
 
 The kinds are told apart by name (picture, video, text or document, archive, other) because the
-estimate is made from the walk's metadata, before any file is read; a file a known-good hash
-set matches costs a hash and a type check only (``known-good``: the bench's projection uses it
-where it assumes a known-good set, the officer's estimate cannot know it in advance). ``s`` is
-the serial share, the main process's part of all CPU (Amdahl's law); reads overlap the work,
-so a kind of file costs whichever is longer, its share of the work or its read.
+estimate is made from the walk's metadata, before any file is read; a file a known-good hash set
+matches costs a hash and a type check only (``known-good``: the bench's projection uses it where
+it assumes a known-good set; the officer's estimate cannot know it in advance). The serial share
+``s`` makes it Amdahl's law; reads overlap the work, so a kind of file costs whichever is longer,
+its share of the work or its read. The unallocated-space pass runs in the main process after the
+files (triage/match/unallocated.py), so more cores do not shorten it.
 
-The constants are measured by ``bench/projection.py`` (which prints them in this form) on the
-machine and commit named in ``MEASURED``; ``bench/RESULTS.md`` holds the run. While a scan runs,
-``RunningEstimate`` re-calibrates the model from the scan's own rate: the modelled cost of the
-files done so far against the time they took. Every figure it shows is labelled an estimate.
+The constants are measured by ``bench/projection.py``, which prints them in the form of
+``DEFAULT_MODEL`` below, on the machine and at the time ``measured`` names; bench/RESULTS.md holds
+the run. ``calibrated`` rescales them from observed CPU; estimate_live.py rescales the officer's
+estimate from the running scan's own rate.
 """
 
 from __future__ import annotations
 
-import math
-from array import array
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from itertools import accumulate
+from dataclasses import dataclass, replace
 
 from triage.records import Entry
-from triage.scan.priority import MEDIA_EXTENSIONS, area_of
+from triage.scan.priority import MEDIA_EXTENSIONS
 
 PICTURE, VIDEO, TEXT, ARCHIVE, OTHER, KNOWN_GOOD = (
     "picture",
@@ -47,9 +46,6 @@ TEXT_EXTENSIONS = frozenset({
 ARCHIVE_EXTENSIONS = frozenset({"zip", "7z", "rar", "gz", "tgz", "bz2", "xz", "tar", "cab", "jar"})
 SATA_SSD = 500e6  # bytes per second: a SATA III SSD's sequential read (the issue's figure)
 NVME = 2_500e6  # bytes per second: a PCIe 3.0 x4 NVMe disk's sequential read, the middle of 2,000-3,000 MB/s
-START_SPREAD = 0.3  # the band shown before the scan has calibrated the model: -30% .. +30%
-RUNNING_SPREAD = 0.15  # once calibrated from the scan's own rate
-CALIBRATE_AFTER = 30.0  # seconds of scanning before the observed rate fully replaces the model
 
 
 def kind_of(path: str) -> str:
@@ -80,30 +76,38 @@ class KindCost:
 
 @dataclass(frozen=True)
 class CostModel:
-    """The measured constants: full-scan costs by kind, one hash-only cost, the serial share."""
+    """The measured constants: a worker's CPU per file and per byte by kind (one cost for
+    hash-only), the main process's share of all CPU, and the unallocated-space pass per byte."""
 
     full: Mapping[str, KindCost]
     hash_only: KindCost
-    serial_share: float  # main-process CPU / all CPU of a full scan with worker processes
+    serial_share: float  # full scan: main-process CPU (walk, apply, journal) / all CPU, start-up excluded
+    serial_share_hash_only: float
+    unallocated_per_byte: float  # unallocated space and slack: read, keywords, carving, in the main process
     measured: str  # where the constants came from (bench run, date, machine)
 
     def cost(self, kind: str, hash_only: bool) -> KindCost:
         return self.hash_only if hash_only else self.full.get(kind, self.full[OTHER])
 
+    def serial(self, hash_only: bool) -> float:
+        return self.serial_share_hash_only if hash_only else self.serial_share
+
 
 # Measured by bench/projection.py (its printout, pasted; the run is in bench/RESULTS.md).
 DEFAULT_MODEL = CostModel(
     full={
-        OTHER: KindCost(1.063e-03, 1.423e-08),
-        TEXT: KindCost(8.129e-03, 2.816e-08),
-        VIDEO: KindCost(0.000e00, 4.505e-09),
-        PICTURE: KindCost(1.695e-02, 1.137e-08),
-        ARCHIVE: KindCost(7.735e-02, 7.633e-09),
-        KNOWN_GOOD: KindCost(4.346e-04, 2.269e-09),
+        OTHER: KindCost(8.0e-04, 1.289e-08),
+        TEXT: KindCost(3.2e-03, 2.389e-08),
+        VIDEO: KindCost(0.0, 3.51e-09),
+        PICTURE: KindCost(1.05e-02, 7.60e-09),
+        ARCHIVE: KindCost(1.2066e-01, 2.96e-09),
+        KNOWN_GOOD: KindCost(4.6e-04, 2.63e-09),
     },
-    hash_only=KindCost(4.586e-05, 2.407e-09),
-    serial_share=0.100,
-    measured="bench/projection.py, 2026-12-02 10:34 UTC, 2 cores, load 3.87 2.99 1.90 (quick run)",
+    hash_only=KindCost(3.0e-05, 2.62e-09),
+    serial_share=0.269,
+    serial_share_hash_only=0.5,
+    unallocated_per_byte=2.6e-08,
+    measured="bench/projection.py, 2026-12-02 10:38 UTC, 2 cores, load 4.8 (first run; superseded below)",
 )
 
 
@@ -142,8 +146,13 @@ def amdahl(serial_share: float, cores: int) -> float:
 
 
 def cpu_seconds(model: CostModel, work: Workload, hash_only: bool = False) -> float:
-    """CPU seconds of all processes to examine ``work``."""
-    return sum(model.cost(k, hash_only).seconds(n, work.nbytes.get(k, 0)) for k, n in work.files.items())
+    """CPU seconds of all processes to examine ``work``: the workers' and the main process's."""
+    return sum(_kind_cpu(model, work, kind, hash_only) for kind in work.files)
+
+
+def _kind_cpu(model: CostModel, work: Workload, kind: str, hash_only: bool) -> float:
+    workers = model.cost(kind, hash_only).seconds(work.files[kind], work.nbytes.get(kind, 0))
+    return workers / (1 - min(model.serial(hash_only), 0.99))
 
 
 def wall_seconds(
@@ -151,12 +160,22 @@ def wall_seconds(
 ) -> float:
     """Seconds to examine ``work`` on ``cores`` cores reading at ``read_rate`` bytes per second:
     each kind takes its share of the work on the cores or its read, whichever is longer."""
-    share = amdahl(model.serial_share, cores)
+    share = amdahl(model.serial(hash_only), cores)
     return sum(
-        max(model.cost(kind, hash_only).seconds(files, work.nbytes.get(kind, 0)) * share,
-            work.nbytes.get(kind, 0) / read_rate)
-        for kind, files in work.files.items()
-    )  # fmt: skip
+        max(_kind_cpu(model, work, kind, hash_only) * share, work.nbytes.get(kind, 0) / read_rate)
+        for kind in work.files
+    )
+
+
+def unallocated_seconds(model: CostModel, free_bytes: int, read_rate: float = SATA_SSD) -> float:
+    """The pass over unallocated space and slack after the files: one process, so no more cores help."""
+    return max(free_bytes * model.unallocated_per_byte, free_bytes / read_rate)
+
+
+def free_bytes(volume_length: int, entries: Iterable[Entry]) -> int:
+    """Unallocated space, roughly: the volume less what its live files hold (slack and file-system
+    records not counted); the walk's totals are all the scan knows before the pass reads the bitmap."""
+    return max(0, volume_length - sum(e.size for e in entries if not e.deleted and not e.container))
 
 
 def calibrated(model: CostModel, done: Workload, observed_cpu: float, hash_only: bool = False) -> CostModel:
@@ -171,106 +190,5 @@ def calibrated(model: CostModel, done: Workload, observed_cpu: float, hash_only:
         return KindCost(cost.per_file * factor, cost.per_byte * factor)
 
     if hash_only:
-        return CostModel(model.full, scaled(model.hash_only), model.serial_share, model.measured)
-    full = {kind: scaled(cost) for kind, cost in model.full.items()}
-    return CostModel(full, model.hash_only, model.serial_share, model.measured)
-
-
-def describe_span(low: float, high: float) -> str:
-    """'40-55 min', '1 h 10 min - 1 h 30 min', 'under a minute': minutes are the officer's unit."""
-    if high < 60:
-        return "under a minute"
-    low_min, high_min = max(1, math.floor(low / 60)), max(1, math.ceil(high / 60))
-    if high_min < 60:
-        return f"{low_min}-{high_min} min" if low_min != high_min else f"about {high_min} min"
-    return f"{_hours(low_min)} - {_hours(high_min)}"
-
-
-def _hours(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h {rest} min" if rest else f"{hours} h"
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """Seconds left, with the band the model is trusted to; ``text`` says it is an estimate."""
-
-    seconds: float
-    spread: float
-    cores: int
-    calibrated: bool
-
-    @property
-    def low(self) -> float:
-        return self.seconds * (1 - self.spread)
-
-    @property
-    def high(self) -> float:
-        return self.seconds * (1 + self.spread)
-
-    def span(self) -> str:
-        return describe_span(self.low, self.high)
-
-    def text(self, left: bool = False) -> str:
-        where = f"on {self.cores} core{'s' if self.cores != 1 else ''}"
-        how = "from this scan's rate" if self.calibrated else "from the cost model"
-        return f"estimated {self.span()}{' left' if left else ''} {where} ({how})"
-
-
-class RunningEstimate:
-    """The estimate a scan shows: the model's at the start, then re-calibrated by the scan's own
-    rate, the modelled cost of the files done against the time they took (files finish in scan
-    order, so pictures first are not mistaken for the rate of the whole disk)."""
-
-    def __init__(
-        self, model: CostModel, entries: list[Entry], cores: int, hash_only: bool = False, sweep: bool = False
-    ) -> None:
-        self.cores = cores
-        share = amdahl(model.serial_share, cores)
-        costs = (model.cost(kind_of(e.path), hash_only) for e in entries)
-        per_file = (
-            max(c.seconds(1, e.size) * share, e.size / SATA_SSD) for c, e in zip(costs, entries, strict=True)
-        )
-        self._done_after = array("d", accumulate(per_file))  # modelled seconds once each file is done
-        self.scan_seconds = wall_seconds(model, Workload.of_entries(entries), cores, SATA_SSD, hash_only)
-        first_tier = (e for e in entries if sweep and not hash_only and area_of(e).tier == 0)
-        self.sweep_seconds = wall_seconds(model, Workload.of_entries(first_tier), cores, SATA_SSD, True)
-        self._origin: tuple[int, float] | None = None
-
-    def at_start(self) -> Estimate:
-        return Estimate(self.sweep_seconds + self.scan_seconds, START_SPREAD, self.cores, False)
-
-    def sweep_estimate(self) -> Estimate:
-        return Estimate(self.sweep_seconds, START_SPREAD, self.cores, False)
-
-    def update(self, files_done: int, now: float) -> Estimate:
-        """Seconds left after ``files_done`` files, at time ``now`` (the first call starts the clock)."""
-        if self._origin is None:
-            self._origin = (files_done, now)
-        first, started = self._origin
-        modelled_left = self.scan_seconds - self._modelled(files_done)
-        modelled_done, elapsed = self._modelled(files_done) - self._modelled(first), now - started
-        if modelled_done <= 0 or elapsed <= 0:
-            return Estimate(modelled_left, START_SPREAD, self.cores, False)
-        weight = min(1.0, elapsed / CALIBRATE_AFTER)
-        seconds = weight * modelled_left * elapsed / modelled_done + (1 - weight) * modelled_left
-        spread = START_SPREAD + (RUNNING_SPREAD - START_SPREAD) * weight
-        return Estimate(seconds, spread, self.cores, weight >= 1.0)
-
-    def _modelled(self, files_done: int) -> float:
-        """The model's seconds for the first ``files_done`` files, in the units of ``scan_seconds``."""
-        if not files_done or not self._done_after or self._done_after[-1] <= 0:
-            return 0.0
-        index = min(files_done, len(self._done_after)) - 1
-        return self.scan_seconds * self._done_after[index] / self._done_after[-1]
-
-
-def for_scan(
-    entries: list[Entry], workers: int, processes: bool, hash_only: bool, stop_on_seize: bool
-) -> RunningEstimate:
-    """The estimate for a scan's queue: worker threads share one core's worth of the GIL-bound
-    work (bench/RESULTS.md, issue 15), worker processes one core each."""
-    cores = workers if processes else 1
-    return RunningEstimate(DEFAULT_MODEL, entries, cores, hash_only, sweep=stop_on_seize)
+        return replace(model, hash_only=scaled(model.hash_only))
+    return replace(model, full={kind: scaled(cost) for kind, cost in model.full.items()})
