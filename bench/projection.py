@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import random
 import sys
@@ -31,6 +32,7 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,8 +40,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from cores_bench import scan_row  # noqa: E402
 from projection_mix import DISKS, Disk, mix_notes  # noqa: E402
+from run_bench import LAST_CPU, PYTHON, timed  # noqa: E402
 
 from triage.scan.estimate import (  # noqa: E402
     KINDS,
@@ -52,6 +54,7 @@ from triage.scan.estimate import (  # noqa: E402
     Workload,
     cpu_seconds,
     kind_of,
+    unallocated_seconds,
     wall_seconds,
 )
 from triage.scan.workers import examine_and_match  # noqa: E402
@@ -60,6 +63,38 @@ from triage.walk.files import FileHandle  # noqa: E402
 CORES = (2, 4, 8)
 DISK_RATES = (("SATA SSD 500 MB/s", SATA_SSD), (f"NVMe {NVME / 1e6:,.0f} MB/s", NVME))
 Sample = list[tuple[int, float]]  # (bytes, CPU seconds) per file
+
+
+RUNNER = """
+import json, resource, sys
+from triage.scan import ScanOptions, run_scan
+source, profile, workers, hash_only = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
+options = ScanOptions((source,), profile, hash_sources=False, workers=workers, hash_only=hash_only,
+                      unallocated=False)
+result = run_scan(options)
+own = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"bytes": result.coverage.bytes_read, "files": result.coverage.files_examined,
+    "main_cpu": own.ru_utime + own.ru_stime}))
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    cpu: float  # all processes, from wait4
+    main_cpu: float  # the main process's own
+    nbytes: int
+    files: int
+
+
+def scan_run(source: Path, profile: Path, work: Path, hash_only: bool = False) -> Run:
+    """One scan in a subprocess with a worker process per core, unallocated space not read (its
+    pass is measured on its own, in unallocated_cost)."""
+    out = work / f"run-{source.name}-{int(hash_only)}.json"
+    command = [PYTHON, "-c", RUNNER, str(source), str(profile), str(os.cpu_count() or 2), str(int(hash_only))]
+    seconds, _ = timed(command, stdout=out)
+    document = json.loads(out.read_text())
+    return Run(seconds, LAST_CPU[0], float(document["main_cpu"]), document["bytes"], document["files"])
 
 
 def stage_inputs(profile_path: Path):  # type: ignore[no-untyped-def]
@@ -160,9 +195,7 @@ def known_good_cost(others: list[FileHandle], data: Path, work: Path) -> KindCos
     return fit(timed_examination(others, stage_inputs(work / "known-good.toml"), False))
 
 
-def measure_costs(
-    data: Path, work: Path, per_kind: int, photos: int
-) -> tuple[dict[str, KindCost], KindCost, str]:
+def measure_costs(data: Path, work: Path, per_kind: int, photos: int) -> tuple[CostModel, list[str]]:
     inputs = stage_inputs(data / "bench.toml")
     handles, source = image_handles(data / "laptop.img")
     groups = by_kind(handles, per_kind, random.Random(15))
@@ -178,28 +211,74 @@ def measure_costs(
     full[KNOWN_GOOD] = known_good_cost(groups.get(OTHER, []), data, work)
     counts = ", ".join(f"{kind} {len(group)}" for kind, group in groups.items())
     source.close()  # type: ignore[attr-defined]
-    return full, hash_only, f"files timed by kind: {counts}"
+    cpu, nbytes = unallocated_cost(data / "laptop.img", inputs)
+    notes = [
+        f"files timed by kind (examine_and_match in this process, CPU from process_time): {counts}",
+        f"unallocated space and slack: {nbytes / 1e6:,.0f} MB of the image in {cpu:.1f} CPU s",
+    ]
+    return CostModel(full, hash_only, 0.1, 0.5, cpu / max(nbytes, 1), ""), notes
 
 
-def whole_image(data: Path, work: Path, model: CostModel) -> tuple[float, list[str]]:
-    """Serial share from a full scan with worker processes; the model checked against both runs."""
-    cores = os.cpu_count() or 2
-    image, profile = data / "laptop.img", data / "bench.toml"
-    full, main_cpu = scan_row("full", image, profile, work, workers=cores, processes=True)
-    hashed, _ = scan_row("hash-only", image, profile, work, workers=cores, processes=True, hash_only=True)
+def unallocated_cost(image: Path, inputs: object) -> tuple[float, int]:
+    """CPU seconds and bytes of the pass over the image's unallocated space and slack, in this process."""
+    from triage.match.unallocated import SECTION, unallocated_pass
+    from triage.records import Tally
+    from triage.sources import open_source
+    from triage.walk.volumes import absolute_reader, open_volumes, walk_volume
+
+    source = open_source(str(image))
+    assert source.media is not None
+    cpu, nbytes = 0.0, 0
+    for opened in open_volumes(source.name, source.media, (), lambda problem: None):
+        reader = absolute_reader(opened)
+        if opened.fs is None or opened.baseline is not None or reader is None:
+            continue
+        entries = [h.entry for h in walk_volume(opened, lambda p: None, lambda why: None)]
+        run = unallocated_pass(opened.fs, opened.volume, reader)
+        started = time.process_time()
+        records = list(run(entries, inputs.keywords, lambda: False))  # type: ignore[attr-defined]
+        cpu += time.process_time() - started
+        read = (r for r in records if isinstance(r, Tally) and r.section == SECTION)
+        nbytes += sum(r.count for r in read if r.name.endswith("unallocated and slack bytes examined"))
+    source.close()
+    return cpu, nbytes
+
+
+@dataclass(frozen=True)
+class WholeImage:
+    serial_share: float
+    serial_share_hash_only: float
+    notes: list[str]
+
+
+def whole_image(data: Path, work: Path, model: CostModel) -> WholeImage:
+    """Serial shares from scans with worker processes (less a scan of an empty folder: start-up and
+    library loading); the model's CPU for the image's files against the measured."""
+    image, profile, empty = data / "laptop.img", data / "bench.toml", work / "empty"
+    empty.mkdir()
+    start = scan_run(empty, profile, work)
+    full = scan_run(image, profile, work)
+    hashed = scan_run(image, profile, work, hash_only=True)
     handles, source = image_handles(image)
     source.close()  # type: ignore[attr-defined]
     workload = Workload.of_entries(h.entry for h in handles)
-    serial = main_cpu / full.cpu if full.cpu else model.serial_share
-    lines = [
-        f"whole image ({full.nbytes / 1e9:.2f} GB, {full.files:,} files), {cores} worker processes: "
-        f"full scan {full.seconds:.1f} s wall, {full.cpu:.1f} CPU s "
-        f"(model: {cpu_seconds(model, workload):.1f}); "
-        f"hash-only {hashed.seconds:.1f} s wall, {hashed.cpu:.1f} CPU s "
-        f"(model: {cpu_seconds(model, workload, hash_only=True):.1f})",
-        f"serial share: main process {main_cpu:.1f} of {full.cpu:.1f} CPU s = {serial:.1%}",
+    serial = (full.main_cpu - start.main_cpu) / max(full.cpu - start.cpu, 1e-9)
+    serial_hashed = (hashed.main_cpu - start.main_cpu) / max(hashed.cpu - start.cpu, 1e-9)
+    checked = replace(model, serial_share=serial, serial_share_hash_only=serial_hashed)
+    notes = [
+        f"start-up (a scan of an empty folder): {start.seconds:.1f} s wall, {start.cpu:.1f} CPU s, "
+        f"{start.main_cpu:.1f} of it in the main process; subtracted below",
+        f"whole image ({full.nbytes / 1e9:.2f} GB, {full.files:,} files), {os.cpu_count()} worker processes, "
+        f"--no-unallocated: full scan {full.seconds:.1f} s wall, {full.cpu - start.cpu:.1f} CPU s "
+        f"(the model: {cpu_seconds(checked, workload):.1f}); hash-only {hashed.seconds:.1f} s wall, "
+        f"{hashed.cpu - start.cpu:.1f} CPU s "
+        f"(the model: {cpu_seconds(checked, workload, hash_only=True):.1f})",
+        f"serial share (main-process CPU / all CPU; the main process walks, applies and journals each "
+        f"file's records and runs the artefact parsers): full scan {full.main_cpu - start.main_cpu:.1f} / "
+        f"{full.cpu - start.cpu:.1f} = {serial:.1%}; hash-only {hashed.main_cpu - start.main_cpu:.1f} / "
+        f"{hashed.cpu - start.cpu:.1f} = {serial_hashed:.1%}",
     ]
-    return serial, lines
+    return WholeImage(serial, serial_hashed, notes)
 
 
 def projection_rows(model: CostModel) -> list[str]:
@@ -219,10 +298,14 @@ def scans(disk: Disk, model: CostModel) -> list[tuple[str, Callable[[int, float]
     def sweep_then_full(cores: int, rate: float) -> float:
         return full(disk.first_tier, True)(cores, rate) + full(disk.first_tier)(cores, rate)
 
+    def unallocated(cores: int, rate: float) -> float:
+        return full(disk.all)(cores, rate) + unallocated_seconds(model, disk.free, rate)
+
     return [
         ("hash-only", full(disk.all, hash_only=True)),
-        ("full", full(disk.all)),
-        ("full, known-good set covering OS and programs", full(disk.with_known_good)),
+        ("full, live files (--no-unallocated)", full(disk.all)),
+        (f"full + {disk.free / 1e9:,.0f} GB unallocated space and slack (the default)", unallocated),
+        ("full, live files, known-good set covering OS and programs", full(disk.with_known_good)),
         ("--stop-on-seize, exact-hash SEIZE: at most the first-tier hash sweep", full(disk.first_tier, True)),
         ("--stop-on-seize, perceptual-only SEIZE: at most sweep + full first tier", sweep_then_full),
     ]
@@ -240,7 +323,14 @@ def constants(model: CostModel) -> list[str]:
             lines.append(f"| {kind} | {cost.per_file * 1e3:.2f} | {cost.per_byte * 1e9:.2f} ({_mbs(cost)}) |")
     h = model.hash_only
     lines.append(f"| any, hash-only | {h.per_file * 1e3:.2f} | {h.per_byte * 1e9:.2f} ({_mbs(h)}) |")
-    return lines
+    u = KindCost(0.0, model.unallocated_per_byte)
+    lines.append(f"| unallocated space and slack (one process) | – | {u.per_byte * 1e9:.2f} ({_mbs(u)}) |")
+    return [
+        *lines,
+        "",
+        f"Serial share (the main process's part of all CPU): full scan {model.serial_share:.1%}, "
+        f"hash-only {model.serial_share_hash_only:.1%}.",
+    ]
 
 
 def _mbs(cost: KindCost) -> str:
@@ -255,7 +345,9 @@ def as_python(model: CostModel) -> str:
     return (
         f"DEFAULT_MODEL = CostModel(\n    full={{\n{full},\n    }},\n"
         f"    hash_only=KindCost({model.hash_only.per_file:.3e}, {model.hash_only.per_byte:.3e}),\n"
-        f"    serial_share={model.serial_share:.3f},\n    measured={model.measured!r},\n)"
+        f"    serial_share={model.serial_share:.3f},\n"
+        f"    serial_share_hash_only={model.serial_share_hash_only:.3f},\n"
+        f"    unallocated_per_byte={model.unallocated_per_byte:.3e},\n    measured={model.measured!r},\n)"
     )
 
 
@@ -272,16 +364,18 @@ def main() -> None:
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     started = datetime.now(UTC)
     with tempfile.TemporaryDirectory(prefix="projection-") as tmp:
-        full, hash_only, counted = measure_costs(args.data, Path(tmp), args.per_kind, args.photos)
+        model, notes = measure_costs(args.data, Path(tmp), args.per_kind, args.photos)
         when = f"bench/projection.py, {started:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load {load}"
-        model = CostModel(full, hash_only, 0.1, when)
-        serial, checks = (
-            (0.1, ["whole-image scans skipped (--no-whole)"])
-            if args.no_whole
-            else whole_image(args.data, Path(tmp), model)
-        )
-    model = CostModel(full, hash_only, serial, when)
-    text = section(model, [counted, *checks], args, started, load)
+        model = replace(model, measured=when)
+        if args.no_whole:
+            notes.append("whole-image scans skipped (--no-whole): serial shares 10% (full), 50% (hash-only)")
+        else:
+            whole = whole_image(args.data, Path(tmp), model)
+            model = replace(
+                model, serial_share=whole.serial_share, serial_share_hash_only=whole.serial_share_hash_only
+            )
+            notes += whole.notes
+    text = section(model, notes, args, started, load)
     print(text)
     print("\nFor triage/scan/estimate.py:\n\n" + as_python(model))
     if args.append:

@@ -37,7 +37,13 @@ class Part:
 @dataclass(frozen=True)
 class Disk:
     name: str
+    capacity: int  # bytes
     parts: tuple[Part, ...]
+
+    @property
+    def free(self) -> int:
+        """What the files do not hold: unallocated space (slack not counted)."""
+        return max(0, self.capacity - self.all.total_bytes)
 
     def workload(self, parts: list[Part], known_good: bool = False) -> Workload:
         files: dict[str, int] = {}
@@ -62,11 +68,16 @@ class Disk:
 
 
 def _disk(
-    name: str, programs: tuple[int, int], videos: tuple[int, int], user: tuple[int, int, int, int]
+    name: str,
+    capacity: int,
+    programs: tuple[int, int],
+    videos: tuple[int, int],
+    user: tuple[int, int, int, int],
 ) -> Disk:
     docs, docs_gb, archives, archives_gb = user
     return Disk(
         name,
+        capacity,
         (
             Part("Windows: binaries, drivers, updates", OTHER, 180_000, 28 * GB, system=True),
             Part("Windows: logs, XML, INF, manifests", TEXT, 40_000, 1 * GB, system=True),
@@ -83,8 +94,8 @@ def _disk(
 
 
 DISKS = (
-    _disk("256 GB", programs=(60_000, 14), videos=(100, 15), user=(8_000, 4, 300, 3)),
-    _disk("1 TB", programs=(150_000, 150), videos=(1_000, 200), user=(20_000, 10, 1_000, 20)),
+    _disk("256 GB", 256 * GB, programs=(60_000, 14), videos=(100, 15), user=(8_000, 4, 300, 3)),
+    _disk("1 TB", 1000 * GB, programs=(150_000, 150), videos=(1_000, 200), user=(20_000, 10, 1_000, 20)),
 )
 
 
@@ -99,6 +110,7 @@ def mix_notes() -> list[str]:
             )
         work = disk.all
         lines.append(f"| {disk.name} | **total** | | {work.total_files:,} | {work.total_bytes / GB:,.0f} | |")
+        lines.append(f"| {disk.name} | unallocated space | | | {disk.free / GB:,.0f} | |")
     return [
         *lines,
         "",
@@ -109,7 +121,8 @@ def mix_notes() -> list[str]:
         " with nothing to find takes the sweep plus the full scan.",
         "Not in the model: start-up and the walk (seconds; the walk's per-file cost is in the serial"
         " share), the whole-source hash (--skip-source-hash; otherwise add the disk's size / read rate),"
-        " unallocated space and slack (issue 16; add free space / read rate at least), and contention"
+        " file slack (read with unallocated space; small), carving and examining what the unallocated pass"
+        " finds, and contention"
         " with other work. The range the console shows is the model's +-30% until the scan's own rate"
         " has calibrated it.",
     ]
