@@ -48,6 +48,7 @@ from triage.scan.estimate import (  # noqa: E402
     KNOWN_GOOD,
     NVME,
     OTHER,
+    PICTURE,
     SATA_SSD,
     CostModel,
     KindCost,
@@ -195,13 +196,27 @@ def known_good_cost(others: list[FileHandle], data: Path, work: Path) -> KindCos
     return fit(timed_examination(others, stage_inputs(work / "known-good.toml"), False))
 
 
+def _camera_note(camera: Sample, fitted: KindCost) -> str:
+    """The fit checked on the 12-megapixel JPEGs alone: the photos are most of a disk's bytes."""
+    if not camera:
+        return "no 12-megapixel JPEGs generated (--photos 0)"
+    size = sum(x for x, _ in camera) / len(camera)
+    cpu = sum(y for _, y in camera) / len(camera)
+    return (
+        f"12-megapixel camera JPEGs timed again alone: mean {size / 1e6:.1f} MB, {cpu * 1e3:.0f} ms CPU each "
+        f"({1 / cpu:.0f} photos per CPU-s); the picture line gives "
+        f"{fitted.seconds(1, int(size)) * 1e3:.0f} ms"
+    )
+
+
 def measure_costs(data: Path, work: Path, per_kind: int, photos: int) -> tuple[CostModel, list[str]]:
     inputs = stage_inputs(data / "bench.toml")
     handles, source = image_handles(data / "laptop.img")
     groups = by_kind(handles, per_kind, random.Random(15))
     extra = work / "generated"
     extra.mkdir()
-    for handle in generated_handles(extra, photos, archives=max(4, per_kind // 20)):
+    generated = generated_handles(extra, photos, archives=max(4, per_kind // 20))
+    for handle in generated:
         groups.setdefault(kind_of(handle.entry.path), []).append(handle)
     for group in groups.values():  # first calls load libmagic, PIL plugins, ...: not a per-file cost
         timed_examination(group[:2], inputs, False)
@@ -212,11 +227,25 @@ def measure_costs(data: Path, work: Path, per_kind: int, photos: int) -> tuple[C
     counts = ", ".join(f"{kind} {len(group)}" for kind, group in groups.items())
     source.close()  # type: ignore[attr-defined]
     cpu, nbytes = unallocated_cost(data / "laptop.img", inputs)
+    camera = timed_examination([h for h in generated if kind_of(h.entry.path) == PICTURE], inputs, False)
     notes = [
         f"files timed by kind (examine_and_match in this process, CPU from process_time): {counts}",
+        _camera_note(camera, full[PICTURE]),
         f"unallocated space and slack: {nbytes / 1e6:,.0f} MB of the image in {cpu:.1f} CPU s",
     ]
     return CostModel(full, hash_only, 0.1, 0.5, cpu / max(nbytes, 1), ""), notes
+
+
+def source_hash_per_byte(megabytes: int = 256) -> float:
+    """CPU seconds per byte of the whole-source hash (SHA-256 + MD5 in one process, as
+    triage.sources.hash_media does it), over pseudo-random bytes in memory."""
+    block = random.Random(16).randbytes(1 << 20)
+    sha256, md5 = hashlib.sha256(), hashlib.md5()
+    started = time.process_time()
+    for _ in range(megabytes):
+        sha256.update(block)
+        md5.update(block)
+    return (time.process_time() - started) / (megabytes << 20)
 
 
 def unallocated_cost(image: Path, inputs: object) -> tuple[float, int]:
@@ -281,17 +310,19 @@ def whole_image(data: Path, work: Path, model: CostModel) -> WholeImage:
     return WholeImage(serial, serial_hashed, notes)
 
 
-def projection_rows(model: CostModel) -> list[str]:
+def projection_rows(model: CostModel, hash_per_byte: float) -> list[str]:
     head = " | ".join(f"{cores} cores, {name}" for cores in CORES for name, _ in DISK_RATES)
     rows = [f"| disk | scan | {head} |", "|---|---|" + "---:|" * (len(CORES) * len(DISK_RATES))]
     for disk in DISKS:
-        for label, seconds in scans(disk, model):
+        for label, seconds in scans(disk, model, hash_per_byte):
             cells = " | ".join(_minutes(seconds(cores, rate)) for cores in CORES for _, rate in DISK_RATES)
             rows.append(f"| {disk.name} | {label} | {cells} |")
     return rows
 
 
-def scans(disk: Disk, model: CostModel) -> list[tuple[str, Callable[[int, float], float]]]:
+def scans(
+    disk: Disk, model: CostModel, hash_per_byte: float
+) -> list[tuple[str, Callable[[int, float], float]]]:
     def full(work: Workload, hash_only: bool = False) -> Callable[[int, float], float]:
         return lambda cores, rate: wall_seconds(model, work, cores, rate, hash_only)
 
@@ -308,6 +339,10 @@ def scans(disk: Disk, model: CostModel) -> list[tuple[str, Callable[[int, float]
         ("full, live files, known-good set covering OS and programs", full(disk.with_known_good)),
         ("--stop-on-seize, exact-hash SEIZE: at most the first-tier hash sweep", full(disk.first_tier, True)),
         ("--stop-on-seize, perceptual-only SEIZE: at most sweep + full first tier", sweep_then_full),
+        (
+            "before any of these: the whole-source hash (the default; --skip-source-hash), one process",
+            lambda cores, rate: max(disk.capacity * hash_per_byte, disk.capacity / rate),
+        ),
     ]
 
 
@@ -375,7 +410,11 @@ def main() -> None:
                 model, serial_share=whole.serial_share, serial_share_hash_only=whole.serial_share_hash_only
             )
             notes += whole.notes
-    text = section(model, notes, args, started, load)
+    hash_per_byte = source_hash_per_byte()
+    notes.append(f"whole-source hash (SHA-256 + MD5, one process): {1e-6 / hash_per_byte:,.0f} MB per CPU-s")
+    after = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    notes.append(f"load average after the run: {after}")
+    text = section(model, notes, args, started, load, hash_per_byte)
     print(text)
     print("\nFor triage/scan/estimate.py:\n\n" + as_python(model))
     if args.append:
@@ -384,7 +423,12 @@ def main() -> None:
 
 
 def section(
-    model: CostModel, notes: list[str], args: argparse.Namespace, started: datetime, load: str
+    model: CostModel,
+    notes: list[str],
+    args: argparse.Namespace,
+    started: datetime,
+    load: str,
+    hash_per_byte: float,
 ) -> str:
     took = (datetime.now(UTC) - started).total_seconds()
     command = (
@@ -404,7 +448,7 @@ def section(
             "",
             "Projected wall time (an estimate, not a measurement):",
             "",
-            *projection_rows(model),
+            *projection_rows(model, hash_per_byte),
             "",
             *mix_notes(),
         ]

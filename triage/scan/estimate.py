@@ -96,18 +96,18 @@ class CostModel:
 # Measured by bench/projection.py (its printout, pasted; the run is in bench/RESULTS.md).
 DEFAULT_MODEL = CostModel(
     full={
-        OTHER: KindCost(8.0e-04, 1.289e-08),
-        TEXT: KindCost(3.2e-03, 2.389e-08),
-        VIDEO: KindCost(0.0, 3.51e-09),
-        PICTURE: KindCost(1.05e-02, 7.60e-09),
-        ARCHIVE: KindCost(1.2066e-01, 2.96e-09),
-        KNOWN_GOOD: KindCost(4.6e-04, 2.63e-09),
+        OTHER: KindCost(5.473e-04, 1.338e-08),
+        TEXT: KindCost(3.123e-03, 2.290e-08),
+        VIDEO: KindCost(2.166e-04, 2.933e-09),
+        PICTURE: KindCost(1.023e-02, 6.850e-09),
+        ARCHIVE: KindCost(1.234e-01, 2.378e-09),
+        KNOWN_GOOD: KindCost(5.535e-04, 2.639e-09),
     },
-    hash_only=KindCost(3.0e-05, 2.62e-09),
-    serial_share=0.269,
-    serial_share_hash_only=0.5,
-    unallocated_per_byte=2.6e-08,
-    measured="bench/projection.py, 2026-12-02 10:38 UTC, 2 cores, load 4.8 (first run; superseded below)",
+    hash_only=KindCost(2.725e-05, 2.553e-09),
+    serial_share=0.073,
+    serial_share_hash_only=0.350,
+    unallocated_per_byte=1.324e-08,
+    measured="bench/projection.py, 2026-12-02 10:44 UTC, 2 cores, load 4.97 4.57 3.29",
 )
 
 
