@@ -28,14 +28,8 @@ from dataclasses import dataclass, replace
 from triage.records import Entry
 from triage.scan.priority import MEDIA_EXTENSIONS
 
-PICTURE, VIDEO, TEXT, ARCHIVE, OTHER, KNOWN_GOOD = (
-    "picture",
-    "video",
-    "text",
-    "archive",
-    "other",
-    "known-good",
-)
+PICTURE, VIDEO, TEXT, ARCHIVE = "picture", "video", "text", "archive"
+OTHER, KNOWN_GOOD = "other", "known-good"
 KINDS = (PICTURE, VIDEO, TEXT, ARCHIVE, OTHER, KNOWN_GOOD)
 VIDEO_EXTENSIONS = frozenset({"mp4", "m4v", "mov", "avi", "mkv", "wmv", "3gp", "webm", "mpg", "mpeg", "flv"})
 PICTURE_EXTENSIONS = MEDIA_EXTENSIONS - VIDEO_EXTENSIONS
@@ -48,19 +42,22 @@ SATA_SSD = 500e6  # bytes per second: a SATA III SSD's sequential read (the issu
 NVME = 2_500e6  # bytes per second: a PCIe 3.0 x4 NVMe disk's sequential read, the middle of 2,000-3,000 MB/s
 
 
-def kind_of(path: str) -> str:
-    """The kind of file by its name's ending: for the estimate only, never for what is examined."""
-    name = path.rsplit("/", 1)[-1]
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+_KIND_BY_EXTENSION = {
+    extension: kind
     for kind, extensions in (
         (PICTURE, PICTURE_EXTENSIONS),
         (VIDEO, VIDEO_EXTENSIONS),
         (TEXT, TEXT_EXTENSIONS),
         (ARCHIVE, ARCHIVE_EXTENSIONS),
-    ):
-        if extension in extensions:
-            return kind
-    return OTHER
+    )
+    for extension in extensions
+}
+
+
+def kind_of(path: str) -> str:
+    """The kind of file by its name's ending: for the estimate only, never for what is examined."""
+    name = path.rsplit("/", 1)[-1]
+    return _KIND_BY_EXTENSION.get(name.rsplit(".", 1)[-1].lower(), OTHER) if "." in name else OTHER
 
 
 @dataclass(frozen=True)
