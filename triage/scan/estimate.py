@@ -93,18 +93,18 @@ class CostModel:
 # Measured by bench/projection.py (its printout, pasted; the run is in bench/RESULTS.md).
 DEFAULT_MODEL = CostModel(
     full={
-        OTHER: KindCost(5.473e-04, 1.338e-08),
-        TEXT: KindCost(3.123e-03, 2.290e-08),
-        VIDEO: KindCost(2.166e-04, 2.933e-09),
-        PICTURE: KindCost(1.023e-02, 6.850e-09),
-        ARCHIVE: KindCost(1.234e-01, 2.378e-09),
-        KNOWN_GOOD: KindCost(5.535e-04, 2.639e-09),
+        OTHER: KindCost(5.819e-04, 1.455e-08),
+        TEXT: KindCost(1.946e-03, 1.915e-08),
+        VIDEO: KindCost(9.309e-04, 2.739e-09),
+        PICTURE: KindCost(1.086e-02, 6.688e-09),
+        ARCHIVE: KindCost(8.770e-02, 5.576e-09),
+        KNOWN_GOOD: KindCost(6.005e-04, 2.304e-09),
     },
-    hash_only=KindCost(2.725e-05, 2.553e-09),
-    serial_share=0.073,
-    serial_share_hash_only=0.350,
-    unallocated_per_byte=1.324e-08,
-    measured="bench/projection.py, 2026-12-02 10:44 UTC, 2 cores, load 4.97 4.57 3.29",
+    hash_only=KindCost(4.681e-05, 2.471e-09),
+    serial_share=0.079,
+    serial_share_hash_only=0.298,
+    unallocated_per_byte=1.579e-08,
+    measured="bench/projection.py, 2026-12-02 10:54 UTC, 2 cores, load 4.89 5.73 4.66",
 )
 
 
