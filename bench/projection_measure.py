@@ -162,17 +162,25 @@ def known_good_cost(others: list[FileHandle], data: Path, work: Path) -> KindCos
     return fit(timed_examination(others, stage_inputs(work / "known-good.toml"), False))
 
 
-def _camera_note(camera: Sample, fitted: KindCost) -> str:
-    """The fit checked on the 12-megapixel JPEGs alone: the photos are most of a disk's bytes."""
+def _mean(sample: Sample) -> tuple[int, float]:
+    return sum(x for x, _ in sample) // max(len(sample), 1), sum(y for _, y in sample) / max(len(sample), 1)
+
+
+def picture_cost(small: Sample, camera: Sample) -> tuple[KindCost, str]:
+    """The line through the mean of the image's pictures and the mean of the 12-megapixel JPEGs: a
+    least-squares line over both would follow the hundreds of small ones and miss the photos that
+    make up most of a disk's bytes."""
     if not camera:
-        return "no 12-megapixel JPEGs generated (--photos 0)"
-    size = sum(x for x, _ in camera) / len(camera)
-    cpu = sum(y for _, y in camera) / len(camera)
-    return (
-        f"12-megapixel camera JPEGs timed again alone: mean {size / 1e6:.1f} MB, {cpu * 1e3:.0f} ms CPU each "
-        f"({1 / cpu:.0f} photos per CPU-s); the picture line gives "
-        f"{fitted.seconds(1, int(size)) * 1e3:.0f} ms"
+        return fit(
+            small
+        ), "no 12-megapixel JPEGs generated (--photos 0): pictures fitted on the image's alone"
+    (small_x, small_y), (camera_x, camera_y) = _mean(small), _mean(camera)
+    note = (
+        f"pictures: the line through the image's {len(small)} pictures (mean {small_x / 1e3:,.0f} kB, "
+        f"{small_y * 1e3:.1f} ms CPU each) and {len(camera)} generated 12-megapixel camera JPEGs (mean "
+        f"{camera_x / 1e6:.1f} MB, {camera_y * 1e3:.0f} ms CPU each, {1 / camera_y:.0f} photos per CPU-s)"
     )
+    return fit([(small_x, small_y), (camera_x, camera_y)]), note
 
 
 def measure_costs(data: Path, work: Path, per_kind: int, photos: int) -> tuple[CostModel, list[str]]:
@@ -182,21 +190,27 @@ def measure_costs(data: Path, work: Path, per_kind: int, photos: int) -> tuple[C
     extra = work / "generated"
     extra.mkdir()
     generated = generated_handles(extra, photos, archives=max(4, per_kind // 20))
+    cameras = [h for h in generated if kind_of(h.entry.path) == PICTURE]
     for handle in generated:
-        groups.setdefault(kind_of(handle.entry.path), []).append(handle)
-    for group in groups.values():  # first calls load libmagic, PIL plugins, ...: not a per-file cost
+        if kind_of(handle.entry.path) != PICTURE:
+            groups.setdefault(kind_of(handle.entry.path), []).append(handle)
+    for group in [*groups.values(), cameras]:  # first calls load libmagic, PIL plugins, ...: not per file
         timed_examination(group[:2], inputs, False)
-    full = {kind: fit(timed_examination(group, inputs, False)) for kind, group in groups.items()}
-    every = [h for group in groups.values() for h in group]
+    samples = {kind: timed_examination(group, inputs, False) for kind, group in groups.items()}
+    full = {kind: fit(sample) for kind, sample in samples.items()}
+    full[PICTURE], pictures = picture_cost(
+        samples.get(PICTURE, []), timed_examination(cameras, inputs, False)
+    )
+    every = [h for group in groups.values() for h in group] + cameras
     hash_only = fit(timed_examination(every, inputs, True))
     full[KNOWN_GOOD] = known_good_cost(groups.get(OTHER, []), data, work)
     counts = ", ".join(f"{kind} {len(group)}" for kind, group in groups.items())
     source.close()  # type: ignore[attr-defined]
     cpu, nbytes = unallocated_cost(data / "laptop.img", inputs)
-    camera = timed_examination([h for h in generated if kind_of(h.entry.path) == PICTURE], inputs, False)
     notes = [
-        f"files timed by kind (examine_and_match in this process, CPU from process_time): {counts}",
-        _camera_note(camera, full[PICTURE]),
+        f"files timed by kind (examine_and_match in this process, CPU from process_time): {counts}, "
+        f"12-megapixel JPEGs {len(cameras)}",
+        pictures,
         f"unallocated space and slack: {nbytes / 1e6:,.0f} MB of the image in {cpu:.1f} CPU s",
     ]
     return CostModel(full, hash_only, 0.1, 0.5, cpu / max(nbytes, 1), ""), notes
