@@ -72,6 +72,9 @@ def scans(
     def sweep_then_full(cores: int, rate: float) -> float:
         return full(disk.first_tier, True)(cores, rate) + full(disk.first_tier)(cores, rate)
 
+    def sweep_then_users(cores: int, rate: float) -> float:
+        return full(disk.first_tier, True)(cores, rate) + full(disk.user_profiles)(cores, rate)
+
     def unallocated(cores: int, rate: float) -> float:
         return full(disk.all)(cores, rate) + unallocated_seconds(model, disk.free, rate)
 
@@ -82,6 +85,10 @@ def scans(
         ("full, live files, known-good set covering OS and programs", full(disk.with_known_good)),
         ("--stop-on-seize, exact-hash SEIZE: at most the first-tier hash sweep", full(disk.first_tier, True)),
         ("--stop-on-seize, perceptual-only SEIZE: at most sweep + full first tier", sweep_then_full),
+        (
+            "--stop-on-seize, SEIZE anywhere in user profiles: at most sweep + full tiers 0-1",
+            sweep_then_users,
+        ),
         (
             "before any of these: the whole-source hash (the default; --skip-source-hash), one process",
             lambda cores, rate: max(disk.capacity * hash_per_byte, disk.capacity / rate),

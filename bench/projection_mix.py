@@ -30,7 +30,7 @@ class Part:
     kind: str
     files: int
     nbytes: int
-    first_tier: bool = False  # user photos, videos, browser data
+    tier: int  # triage/scan/priority.py: 0 user media and browser data, 1 other user files, 3 programs, 4 OS
     system: bool = False  # OS and installed programs: what a known-good (NSRL-style) set would cover
 
 
@@ -64,7 +64,11 @@ class Disk:
 
     @property
     def first_tier(self) -> Workload:
-        return self.workload([p for p in self.parts if p.first_tier])
+        return self.workload([p for p in self.parts if p.tier == 0])
+
+    @property
+    def user_profiles(self) -> Workload:
+        return self.workload([p for p in self.parts if p.tier <= 1])
 
 
 def _disk(
@@ -79,16 +83,18 @@ def _disk(
         name,
         capacity,
         (
-            Part("Windows: binaries, drivers, updates", OTHER, 180_000, 28 * GB, system=True),
-            Part("Windows: logs, XML, INF, manifests", TEXT, 40_000, 1 * GB, system=True),
-            Part("installed programs", OTHER, programs[0], programs[1] * GB, system=True),
-            Part("installed programs: text", TEXT, programs[0] // 6, programs[0] // 6 * 20_000, system=True),
-            Part("photos, ~3 MB each", PICTURE, 50_000, 150 * GB, first_tier=True),
-            Part("videos", VIDEO, videos[0], videos[1] * GB, first_tier=True),
-            Part("browser data and caches", OTHER, 50_000, 2 * GB, first_tier=True),
-            Part("documents", TEXT, docs, docs_gb * GB),
-            Part("archives", ARCHIVE, archives, archives_gb * GB),
-            Part("other user files (downloads, app data)", OTHER, 20_000, 10 * GB),
+            Part("Windows: binaries, drivers, updates", OTHER, 180_000, 28 * GB, 4, system=True),
+            Part("Windows: logs, XML, INF, manifests", TEXT, 40_000, 1 * GB, 4, system=True),
+            Part("installed programs", OTHER, programs[0], programs[1] * GB, 3, system=True),
+            Part(
+                "installed programs: text", TEXT, programs[0] // 6, programs[0] // 6 * 20_000, 3, system=True
+            ),
+            Part("photos, ~3 MB each", PICTURE, 50_000, 150 * GB, 0),
+            Part("videos", VIDEO, videos[0], videos[1] * GB, 0),
+            Part("browser data and caches", OTHER, 50_000, 2 * GB, 0),
+            Part("documents", TEXT, docs, docs_gb * GB, 1),
+            Part("archives", ARCHIVE, archives, archives_gb * GB, 1),
+            Part("other user files (downloads, app data)", OTHER, 20_000, 10 * GB, 1),
         ),
     )
 
@@ -101,12 +107,11 @@ DISKS = (
 
 def mix_notes() -> list[str]:
     lines = ["Assumed disk contents (bench/projection_mix.py, with its sources):", ""]
-    lines += ["| disk | part | kind | files | GB | first tier |", "|---|---|---|---:|---:|---|"]
+    lines += ["| disk | part | kind | files | GB | priority tier |", "|---|---|---|---:|---:|---:|"]
     for disk in DISKS:
         for p in disk.parts:
-            tier = "yes" if p.first_tier else ""
             lines.append(
-                f"| {disk.name} | {p.what} | {p.kind} | {p.files:,} | {p.nbytes / GB:,.1f} | {tier} |"
+                f"| {disk.name} | {p.what} | {p.kind} | {p.files:,} | {p.nbytes / GB:,.1f} | {p.tier} |"
             )
         work = disk.all
         lines.append(f"| {disk.name} | **total** | | {work.total_files:,} | {work.total_bytes / GB:,.0f} | |")
@@ -117,7 +122,10 @@ def mix_notes() -> list[str]:
         "--stop-on-seize: the first tier is swept hash-only first (triage/scan/sweep.py); a known file"
         " (exact hash) in it stops the scan at most after the whole sweep, on average halfway if it sits"
         " anywhere in the tier. A SEIZE that only a perceptual match or keywords can find needs the"
-        " sweep and then the full examination of the first tier (at most: it is in that tier). A disk"
+        " sweep and then the full examination of the first tier (at most: it is in that tier); one in a"
+        " user's documents, archives or downloads (tier 1), the sweep and the full examination of both"
+        " tiers. Where on a real offender's disk the first SEIZE-grade file sits is not known here:"
+        " these rows are the bounds the priority order gives, not a measured time to a verdict. A disk"
         " with nothing to find takes the sweep plus the full scan.",
         "Not in the model: start-up (~2 s, measured above), the walk (issue 10 measured 60,000 files in"
         " 1.7 s, so ~12-16 s for these disks; its per-file cost is in the serial share), file slack and"
