@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from rich.console import Console
@@ -89,6 +90,14 @@ def test_a_scan_hands_the_progress_an_estimate_of_its_queue(tmp_path):
     expected = RunningEstimate(DEFAULT_MODEL, [x.entry for x in result.inventory], cores=2)
     assert planned[0].scan_seconds == pytest.approx(expected.scan_seconds)
     assert planned[0].cores == 2 and planned[0].sweep_seconds == 0.0
+    run_scan(replace(options, processes=False), Recording())  # threads: the GIL-bound work on one core
+    assert planned[1].cores == 1
+    run_scan(replace(options, stop_on_seize=True), Recording())
+    pictures = [x.entry for x in result.inventory if x.entry.path.endswith(".png")]  # the first tier
+    assert planned[2].sweep_seconds == pytest.approx(
+        RunningEstimate(DEFAULT_MODEL, pictures, cores=2, sweep=True).sweep_seconds
+    )
+    assert planned[2].sweep_seconds > 0
 
 
 def test_a_scan_of_a_disk_image_adds_its_unallocated_space(demo_disk):

@@ -13,6 +13,7 @@ another machine, not a computed confidence interval.
 from __future__ import annotations
 
 import math
+import os
 from array import array
 from dataclasses import dataclass
 from itertools import accumulate
@@ -147,8 +148,8 @@ def _per_file(model: CostModel, entries: list[Entry], cores: int, hash_only: boo
 def for_scan(queue: list[Queued], works: list[VolumeWork], state: ScanState) -> RunningEstimate:
     """The estimate for a scan's queue and, where the pass will run, its volumes' unallocated space.
     Worker threads share one core's worth of the GIL-bound work (bench/RESULTS.md, issue 15),
-    worker processes have a core each."""
-    cores = state.workers if state.processes else 1
+    worker processes a core each, as many as the machine has."""
+    cores = min(state.workers, os.cpu_count() or 1) if state.processes else 1
     passes = state.unallocated and not state.hash_only
     free = sum(
         free_bytes(w.volume.length, (h.entry for h in w.handles))
