@@ -23,6 +23,7 @@ from triage.scan.estimate import (
     CostModel,
     KindCost,
     Workload,
+    calibrated,
     cpu_seconds,
     kind_of,
 )
@@ -286,5 +287,16 @@ def whole_image(data: Path, work: Path, model: CostModel) -> WholeImage:
         f"file's records and runs the artefact parsers): full scan {full.main_cpu - start.main_cpu:.1f} / "
         f"{full.cpu - start.cpu:.1f} = {serial:.1%}; hash-only {hashed.main_cpu - start.main_cpu:.1f} / "
         f"{hashed.cpu - start.cpu:.1f} = {serial_hashed:.1%}",
+        _recalibration(checked, workload, full.cpu - start.cpu),
     ]
     return WholeImage(serial, serial_hashed, notes)
+
+
+def _recalibration(model: CostModel, workload: Workload, observed_cpu: float) -> str:
+    """What ``calibrated`` (the model scaled to a scan's observed CPU) would make of this run."""
+    scaled = calibrated(model, workload, observed_cpu)
+    factor = scaled.full[OTHER].per_byte / model.full[OTHER].per_byte if model.full[OTHER].per_byte else 1.0
+    return (
+        f"calibrated to the whole-image full scan's CPU, the model's costs would be scaled by {factor:.2f}; "
+        "the table below uses them as measured file by file"
+    )
