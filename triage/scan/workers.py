@@ -159,6 +159,37 @@ def file_workers(
         yield submit, lambda: None
 
 
+Result = TypeVar("Result")
+
+
+def forked_map(
+    function: Callable[[int], Result], arguments: Sequence[int], workers: int, stop: Callable[[], bool]
+) -> Iterator[Result]:
+    """``function(a)`` for each argument, in order, on ``workers`` forked processes that inherit
+    ``function`` (a closure over open sources is fine: nothing is pickled but the argument and the
+    result). At most two per worker in flight; ``stop`` ends it between results."""
+    context = multiprocessing.get_context("fork")
+    _CHILD.update(map=function)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_child_start)
+    pending: deque[Future[Result]] = deque()
+    try:
+        for argument in arguments:
+            if stop():
+                return
+            pending.append(pool.submit(_map_in_child, argument))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending and not stop():
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _CHILD.clear()
+
+
+def _map_in_child(argument: int) -> Any:
+    return _CHILD["map"](argument)
+
+
 def _child_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what a Ctrl-C means
 
