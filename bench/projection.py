@@ -76,7 +76,7 @@ def scans(
         return full(disk.first_tier, True)(cores, rate) + full(disk.user_profiles)(cores, rate)
 
     def unallocated(cores: int, rate: float) -> float:
-        return full(disk.all)(cores, rate) + unallocated_seconds(model, disk.free, rate)
+        return full(disk.all)(cores, rate) + unallocated_seconds(model, disk.free, cores, rate)
 
     return [
         ("hash-only", full(disk.all, hash_only=True)),
@@ -109,7 +109,7 @@ def constants(model: CostModel) -> list[str]:
     h = model.hash_only
     lines.append(f"| any, hash-only | {h.per_file * 1e3:.2f} | {h.per_byte * 1e9:.2f} ({_mbs(h)}) |")
     u = KindCost(0.0, model.unallocated_per_byte)
-    lines.append(f"| unallocated space and slack (one process) | – | {u.per_byte * 1e9:.2f} ({_mbs(u)}) |")
+    lines.append(f"| unallocated space and slack | – | {u.per_byte * 1e9:.2f} ({_mbs(u)}) |")
     return [
         *lines,
         "",

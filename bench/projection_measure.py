@@ -246,7 +246,8 @@ def unallocated_cost(image: Path, inputs: object) -> tuple[float, int]:
         entries = [h.entry for h in walk_volume(opened, lambda p: None, lambda why: None)]
         run = unallocated_pass(opened.fs, opened.volume, reader)
         started = time.process_time()
-        records = list(run(entries, inputs.keywords, lambda: False))  # type: ignore[attr-defined]
+        keywords = inputs.keywords  # type: ignore[attr-defined]
+        records = list(run(entries, keywords, lambda: False, None))  # chunks one after another, here
         cpu += time.process_time() - started
         read = (r for r in records if isinstance(r, Tally) and r.section == SECTION)
         nbytes += sum(r.count for r in read if r.name.endswith("unallocated and slack bytes examined"))

@@ -104,12 +104,19 @@ def test_wall_seconds_is_amdahl_bounded_below_by_the_read(cores, rate, hash_only
 
 
 @pytest.mark.parametrize(
-    ("per_byte", "rate", "seconds"),
-    [(4e-9, 500 * MB, 40.0), (4e-9, 2500 * MB, 40.0), (1e-9, 500 * MB, 20.0), (0.0, 2500 * MB, 4.0)],
+    ("per_byte", "cores", "rate", "seconds"),
+    [
+        (4e-9, 1, 500 * MB, 40.0),  # 10 GB x 4 ns on one core: 40 s; its read 20 s
+        (4e-9, 1, 2500 * MB, 40.0),
+        (1e-9, 1, 500 * MB, 20.0),
+        (0.0, 1, 2500 * MB, 4.0),
+        (4e-9, 4, 500 * MB, 20.0),  # 40 s x (0.2 + 0.8 / 4) = 16 s: the read's 20 s bounds it
+        (4e-9, 4, 2500 * MB, 16.0),
+    ],
 )
-def test_unallocated_space_is_one_process_or_its_read(per_byte, rate, seconds):
+def test_unallocated_space_is_its_work_on_the_cores_or_its_read(per_byte, cores, rate, seconds):
     model = replace(MODEL, unallocated_per_byte=per_byte)
-    assert unallocated_seconds(model, 10_000 * MB, rate) == pytest.approx(seconds)
+    assert unallocated_seconds(model, 10_000 * MB, cores, rate) == pytest.approx(seconds)
 
 
 def test_free_bytes_are_the_volume_less_its_live_files():

@@ -114,7 +114,7 @@ def test_a_scan_of_a_disk_image_adds_its_unallocated_space(demo_disk):
         free_bytes(v.volume.length, (e for e in files if e.volume_index == v.volume.index)) for v in examined
     )
     assert free > 0 and planned[0].unallocated_seconds == pytest.approx(
-        unallocated_seconds(DEFAULT_MODEL, free)
+        unallocated_seconds(DEFAULT_MODEL, free, cores=2)
     )
     without = run_scan(
         ScanOptions((str(demo_disk),), "demo", hash_sources=False, workers=2, unallocated=False), Recording()

@@ -4,15 +4,17 @@ projection (issue 15, "time to a verdict on a real disk").
     worker CPU   = sum over kinds of file (files x per-file cost + bytes x per-byte cost)
     all CPU      = worker CPU / (1 - s)         s: the main process's share (walk, apply, journal)
     wall seconds = sum over kinds of max(all CPU x (s + (1 - s) / cores), bytes / read rate)
-                 + unallocated space and slack: max(free bytes x its per-byte cost, free bytes / read rate)
+                 + unallocated space and slack: max(free bytes x its cost x (s + (1 - s) / cores),
+                                                    free bytes / read rate)
 
 The kinds are told apart by name (picture, video, text or document, archive, other) because the
 estimate is made from the walk's metadata, before any file is read; a file a known-good hash set
 matches costs a hash and a type check only (``known-good``: the bench's projection uses it where
 it assumes a known-good set; the officer's estimate cannot know it in advance). The serial share
 ``s`` makes it Amdahl's law; reads overlap the work, so a kind of file costs whichever is longer,
-its share of the work or its read. The unallocated-space pass runs in the main process after the
-files (triage/match/unallocated.py), so more cores do not shorten it.
+its share of the work or its read. The unallocated-space pass runs after the files, in chunks
+on the same worker processes (triage/match/unallocated.py; on threads, one chunk after another),
+its records merged in the main process: modelled with the files' serial share.
 
 The constants are measured by ``bench/projection.py``, which prints them in the form of
 ``DEFAULT_MODEL`` below, on the machine and at the time ``measured`` names; bench/RESULTS.md holds
@@ -80,7 +82,7 @@ class CostModel:
     hash_only: KindCost
     serial_share: float  # full scan: main-process CPU (walk, apply, journal) / all CPU, start-up excluded
     serial_share_hash_only: float
-    unallocated_per_byte: float  # unallocated space and slack: read, keywords, carving, in the main process
+    unallocated_per_byte: float  # unallocated space and slack: read, keywords, carving (CPU, all of it)
     measured: str  # where the constants came from (bench run, date, machine)
 
     def cost(self, kind: str, hash_only: bool) -> KindCost:
@@ -164,9 +166,12 @@ def wall_seconds(
     )
 
 
-def unallocated_seconds(model: CostModel, free_bytes: int, read_rate: float = SATA_SSD) -> float:
-    """The pass over unallocated space and slack after the files: one process, so no more cores help."""
-    return max(free_bytes * model.unallocated_per_byte, free_bytes / read_rate)
+def unallocated_seconds(
+    model: CostModel, free_bytes: int, cores: int = 1, read_rate: float = SATA_SSD
+) -> float:
+    """The pass over unallocated space and slack after the files, its chunks on ``cores`` processes."""
+    share = amdahl(model.serial_share, cores)
+    return max(free_bytes * model.unallocated_per_byte * share, free_bytes / read_rate)
 
 
 def free_bytes(volume_length: int, entries: Iterable[Entry]) -> int:

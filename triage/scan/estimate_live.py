@@ -102,7 +102,7 @@ class RunningEstimate:
         self.scan_seconds = wall_seconds(model, work, cores, SATA_SSD, hash_only)
         first_tier = (e for e in entries if sweep and not hash_only and area_of(e).tier == 0)
         self.sweep_seconds = wall_seconds(model, Workload.of_entries(first_tier), cores, SATA_SSD, True)
-        self.unallocated_seconds = unallocated_seconds(model, free)
+        self.unallocated_seconds = unallocated_seconds(model, free, cores)
         self._done_after = array("d", accumulate(_per_file(model, entries, cores, hash_only)))
         self._origin: tuple[int, float] | None = None
 
@@ -114,7 +114,7 @@ class RunningEstimate:
         return Estimate(self.sweep_seconds, START_SPREAD, self.cores, False)
 
     def unallocated_estimate(self) -> Estimate:
-        return Estimate(self.unallocated_seconds, START_SPREAD, 1, False)
+        return Estimate(self.unallocated_seconds, START_SPREAD, self.cores, False)
 
     def update(self, files_done: int, now: float) -> Estimate:
         """Seconds left after ``files_done`` files, at time ``now`` (the first call starts the clock)."""
