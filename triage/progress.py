@@ -161,7 +161,7 @@ class BarProgress:
 
     def area(self, text: str) -> None:
         self._area = text
-        if self._estimate is not None and text == UNALLOCATED_AREA:  # after the files: one pass, no count
+        if self._estimate is not None and text == UNALLOCATED_AREA:  # no files to calibrate by
             self._show_estimate(self._estimate.unallocated_estimate())
         if self._task is not None:
             self._bar.status = self._status()
