@@ -95,18 +95,18 @@ class CostModel:
 # Measured by bench/projection.py (its printout, pasted; the run is in bench/RESULTS.md).
 DEFAULT_MODEL = CostModel(
     full={
-        OTHER: KindCost(5.819e-04, 1.455e-08),
-        TEXT: KindCost(1.946e-03, 1.915e-08),
-        VIDEO: KindCost(9.309e-04, 2.739e-09),
-        PICTURE: KindCost(1.086e-02, 6.688e-09),
-        ARCHIVE: KindCost(8.770e-02, 5.576e-09),
-        KNOWN_GOOD: KindCost(6.005e-04, 2.304e-09),
+        OTHER: KindCost(4.209e-04, 1.231e-08),
+        TEXT: KindCost(1.347e-03, 1.888e-08),
+        VIDEO: KindCost(0.0, 2.916e-09),
+        PICTURE: KindCost(8.507e-03, 1.078e-08),
+        ARCHIVE: KindCost(8.067e-02, 6.254e-09),
+        KNOWN_GOOD: KindCost(3.611e-04, 2.421e-09),
     },
-    hash_only=KindCost(4.681e-05, 2.471e-09),
+    hash_only=KindCost(2.796e-05, 2.379e-09),
     serial_share=0.079,
-    serial_share_hash_only=0.298,
-    unallocated_per_byte=1.579e-08,
-    measured="bench/projection.py, 2026-12-02 10:54 UTC, 2 cores, load 4.89 5.73 4.66",
+    serial_share_hash_only=0.286,
+    unallocated_per_byte=1.190e-08,
+    measured="bench/projection.py, 2026-12-02 11:01 UTC, 2 cores, load 4.50 4.60 4.53",
 )
 
 
