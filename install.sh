@@ -10,8 +10,9 @@ cd "$(dirname "$0")"
 
 SYSTEM_PACKAGES=(libmagic1 libarchive13 e2fsprogs mtools dosfstools exfatprogs ntfs-3g fdisk attr sleuthkit gzip debootstrap cryptsetup-bin qemu-utils apfsprogs)
 # The stick's system test boots it in QEMU: SeaBIOS and OVMF (Secure Boot builds with Microsoft's
-# keys), and grub-mkimage's EFI modules for the unsigned loader Secure Boot must refuse.
-USB_TEST_PACKAGES=(qemu-system-x86 ovmf grub-efi-amd64-bin)
+# keys), and grub-mkimage's EFI modules for the unsigned loader Secure Boot must refuse. qemu-user
+# runs the keyword-engine test on an emulated CPU without SSE4 (tests/match/test_keyword_engine.py).
+USB_TEST_PACKAGES=(qemu-system-x86 ovmf grub-efi-amd64-bin qemu-user)
 DEV=0
 for arg in "$@"; do
     case $arg in

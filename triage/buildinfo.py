@@ -67,6 +67,7 @@ def native_versions() -> dict[str, str]:
     import pytsk3
 
     from triage.identify import libmagic_version
+    from triage.match.keyword_engine import engine_description
 
     versions = {
         "python": platform.python_version(),
@@ -75,6 +76,7 @@ def native_versions() -> dict[str, str]:
         "libmagic": libmagic_version(),
         "sqlite": sqlite3.sqlite_version,
         "openssl": _openssl_version(),
+        "keyword_engine": engine_description(),
     }
     return versions
 

@@ -8,11 +8,13 @@ import os
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.frozen.helpers import DIST, ROOT, sha256_of
 from triage import __version__
+from triage.match.keyword_engine import missing_cpu_flags
 
 pytestmark = pytest.mark.frozen
 
@@ -29,6 +31,7 @@ BUNDLED_FILES = [
     "triage/demo/data/planted.json",
     "pytsk3.cpython-311-x86_64-linux-gnu.so",
     "pyewf.cpython-311-x86_64-linux-gnu.so",
+    "hyperscan/_hs_ext.cpython-311-x86_64-linux-gnu.so",
     "libpython3.11.so.1.0",
 ]
 
@@ -62,21 +65,49 @@ def test_version_verbose_names_itself_and_the_pinned_versions(frozen_exe: Path) 
     assert f"libewf: {pins['libewf-python']}" in lines
     assert any(re.fullmatch(r"  libmagic\.so\.1: libmagic1 \S+", line) for line in lines)
     assert re.search(r"^build_commit: [0-9a-f]{40}", done.stdout, re.MULTILINE)
+    assert f"  hyperscan {pins['hyperscan']}" in lines
+    assert f"  pyahocorasick {pins['pyahocorasick']}" in lines
+    engine = next(line for line in lines if line.startswith("keyword_engine: "))
+    if missing_cpu_flags():
+        assert engine.startswith(f"keyword_engine: pyahocorasick {pins['pyahocorasick']}: CPU lacks ")
+    else:
+        why = "CPU has ssse3, sse4_1, sse4_2, popcnt"
+        assert engine == f"keyword_engine: hyperscan {pins['hyperscan']} (Vectorscan, GIL-free): {why}"
 
 
-def test_rebuild_gives_the_same_bytes(frozen_exe: Path) -> None:
-    """Same source, second build in other folders: the same file list and the same SHA-256."""
-    rebuild = ROOT / "build" / "work" / "rebuild"
-    env = {**os.environ, "TRIAGE_DIST": str(rebuild / "dist"), "TRIAGE_WORK": str(rebuild)}
-    subprocess.run(
-        [str(ROOT / "build" / "build-exe.sh")], env=env, check=True, capture_output=True, timeout=1200
+def test_demo_keywords_are_the_same_with_either_engine(frozen_exe: Path, tmp_path: Path) -> None:
+    """The frozen demo scan with the engine chosen by the CPU and with pyahocorasick forced: the
+    same findings, keyword hits included, and the report names the engine that ran."""
+    outcomes = {}
+    for engine in ("", "ahocorasick"):
+        out = tmp_path / (engine or "default")
+        env = {**os.environ, "TRIAGE_KEYWORD_ENGINE": engine}
+        subprocess.run(
+            [str(frozen_exe), "demo", "-q", "--out", str(out)], env=env, capture_output=True, check=False
+        )
+        [report] = list(out.iterdir())
+        document = json.loads((report / "findings.json").read_text(encoding="utf-8"))
+        keywords = [f for f in document["findings"] if f["kind"] == "keyword"]
+        outcomes[engine] = (
+            document["environment"]["keyword_engine"],
+            document["verdict"],
+            _comparable(document),
+        )
+        assert len(keywords) > 3
+    expected = "hyperscan" if not missing_cpu_flags() else "pyahocorasick"
+    assert outcomes[""][0].startswith(f"{expected} ")
+    assert outcomes["ahocorasick"][0].endswith(": forced by TRIAGE_KEYWORD_ENGINE")
+    assert outcomes[""][1:] == outcomes["ahocorasick"][1:]
+
+
+def _comparable(document: dict[str, Any]) -> list[str]:
+    """Each finding as what must not change between two runs (the demo disk's temporary folder does)."""
+    kept = ("id", "kind", "label", "summary", "weight", "detail")
+    return sorted(
+        re.sub(
+            r"triage-demo-\w+",
+            "triage-demo-*",
+            json.dumps({**{k: f[k] for k in kept}, "path": (f["entry"] or {}).get("path")}, sort_keys=True),
+        )
+        for f in document["findings"]
     )
-    first, second = DIST, rebuild / "dist"
-    assert (second / "triage.files").read_text() == (first / "triage.files").read_text()
-    assert sha256_of(second / "triage") == sha256_of(frozen_exe)
-    info = [json.loads(_bundled_build_info(folder)) for folder in (ROOT / "build" / "work", rebuild)]
-    assert info[0] == info[1]
-
-
-def _bundled_build_info(work: Path) -> str:
-    return (work / "pyinstaller" / "triage" / "build-info.json").read_text(encoding="utf-8")

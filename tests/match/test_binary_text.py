@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import random
 import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from triage.match.binary_text import entropy, escaped, looks_binary
+from triage.match.binary_text import BINARY_FRACTION, MIN_WINDOW, entropy, escaped, looks_binary
 from triage.match.hit_context import hit_context, is_system_file
 from triage.match.keywords import Keyword, KeywordHit, KeywordScanner
 from triage.records import Entry, Examined
+
+pytestmark = pytest.mark.usefixtures("keyword_engine")  # every test under both engines
 
 README = (Path(__file__).parents[2] / "README.md").read_bytes()
 NOISE = random.Random(7).randbytes(4096)
@@ -92,3 +97,14 @@ def test_context_precedence():
     assert hit_context(user, hit, "content") == "binary"
     assert hit_context(hive, text_hit, "content") == "registry"
     assert hit_context(user, text_hit, "content") == "text"
+
+
+@settings(max_examples=300)
+@given(
+    window=st.binary(max_size=600)
+    | st.builds(bytes, st.lists(st.integers(0, 255), min_size=64, max_size=600))
+)
+def test_looks_binary_shortcut_gives_the_entropy_answer(window: bytes) -> None:
+    """Too few distinct bytes answer without counting: the same answer as the entropy itself."""
+    full = len(window) >= MIN_WINDOW and entropy(window) >= BINARY_FRACTION * min(8.0, math.log2(len(window)))
+    assert looks_binary(window) == full

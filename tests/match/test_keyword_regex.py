@@ -12,6 +12,8 @@ from triage.library.keywords import import_keywords, to_exchange_csv
 from triage.match.keyword_regex import MAX_MATCH_BYTES
 from triage.match.keywords import Keyword, KeywordHit, KeywordListError, KeywordScanner
 
+pytestmark = pytest.mark.usefixtures("keyword_engine")  # every test under both engines
+
 PHONE = Keyword(r"07\d{3} ?\d{6}", "phone", 2.0, regex=True)
 NAME = Keyword(r"ali(ce|son) t[e3]stcase", "bespoke", 3.0, whole_word=True, regex=True)
 KNIFE = Keyword("knife")

@@ -16,8 +16,12 @@ from triage.match.keywords import (
     KeywordHit,
     KeywordListError,
     KeywordScanner,
+    _printable,
+    _printable_char,
     load_keywords,
 )
+
+pytestmark = pytest.mark.usefixtures("keyword_engine")  # every test under both engines
 
 KNIFE = Keyword("knife", category="weapon", weight=2.0)
 SEX = Keyword("sex", whole_word=True)
@@ -359,3 +363,9 @@ def test_load_errors_for_bytes_and_type(tmp_path: Path) -> None:
     other.write_bytes(b"")
     with pytest.raises(KeywordListError, match=r"^list.xlsx: keyword lists must be .txt or .csv$"):
         load_keywords(other)
+
+
+@given(text=st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=300) | st.text(max_size=300))
+def test_printable_fast_path_is_the_slow_path(text: str) -> None:
+    slow = "".join(_printable_char(c) for c in text[: MAX_CONTEXT + 1])[:MAX_CONTEXT]
+    assert _printable(text) == slow

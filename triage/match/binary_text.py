@@ -30,9 +30,14 @@ def entropy(window: bytes) -> float:
 
 
 def looks_binary(window: bytes) -> bool:
+    """Whether the window's entropy reaches the threshold. Entropy is at most log2 of the number
+    of distinct bytes, so text (a few dozen distinct bytes) is answered without counting them."""
     if len(window) < MIN_WINDOW:
         return False
-    return entropy(window) >= BINARY_FRACTION * min(8.0, math.log2(len(window)))
+    threshold = BINARY_FRACTION * min(8.0, math.log2(len(window)))
+    if math.log2(len(set(window))) < threshold - 1e-9:
+        return False
+    return entropy(window) >= threshold
 
 
 def escaped(data: bytes) -> str:

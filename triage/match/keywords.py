@@ -5,12 +5,14 @@ reading a whole file into memory, and without losing or double-counting a match 
 two read chunks (bulk_extractor's overlap margin). Evidence is hostile: any bytes at all may
 arrive, and nothing in them may raise or flood the report.
 
-The matching itself is pyahocorasick's. Written by hand here, because no library does it: every
-term is encoded in every encoding and added to ONE automaton as a latin-1 string (bytes map 1:1
-to code points), so one pass per chunk covers all encodings; case-insensitive terms match
-`bytes.lower()` data (ASCII-only, so UTF-8 lead bytes are untouched) with the case variants of
-their non-ASCII letters added as extra patterns; the whole-word rule per encoding; the overlap
-tail; and a short, printable context for each hit.
+The matching itself is Hyperscan's where the CPU can run it, else pyahocorasick's
+(keyword_engine.py chooses, keyword_matchers.py runs either; both give the same hits). Written by
+hand here, because no library does it: every term is encoded in every encoding and added to ONE
+pattern set as a latin-1 string (bytes map 1:1 to code points), so one pass per chunk covers all
+encodings; case-insensitive terms match ASCII-folded data (`bytes.lower()`: ASCII-only, so UTF-8
+lead bytes are untouched) with the case variants of their non-ASCII letters added as extra
+patterns; the whole-word rule per encoding; the overlap tail; and a short, printable context for
+each hit.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ import ahocorasick
 
 from triage.library.keyword_lists import Keyword, KeywordListError, load_keywords
 from triage.match.binary_text import BINARY_REACH, ESCAPED_REACH, escaped, looks_binary
+from triage.match.keyword_engine import choose_engine
+from triage.match.keyword_matchers import Patterns, automaton, make_matcher
 from triage.match.keyword_regex import MAX_MATCH_BYTES, RegexTerms
 
 __all__ = ["Keyword", "KeywordHit", "KeywordListError", "KeywordScanner", "KeywordStream", "load_keywords"]
@@ -96,14 +100,25 @@ def _encoding(name: str) -> _Encoding:
 
 
 def _printable(text: str) -> str:
-    """Context safe to show in a report: no controls, no bidi overrides, never too long."""
-    return "".join(_printable_char(c) for c in text[: MAX_CONTEXT + 1])[:MAX_CONTEXT]
+    """Context safe to show in a report: no controls, no bidi overrides, never too long.
+
+    ASCII text (most contexts) takes one str.translate with the same answer per character.
+    """
+    text = text[: MAX_CONTEXT + 1]
+    if text.isascii():
+        return text.translate(_ASCII_PRINTABLE)[:MAX_CONTEXT]
+    return "".join(_printable_char(c) for c in text)[:MAX_CONTEXT]
 
 
 def _printable_char(char: str) -> str:
     if char in _SPACES:
         return " "
     return "\ufffd" if unicodedata.category(char) in _HIDDEN else char
+
+
+_ASCII_PRINTABLE = {
+    code: _printable_char(chr(code)) for code in range(128) if _printable_char(chr(code)) != chr(code)
+}
 
 
 def _case_variants(term: str) -> set[str]:
@@ -136,17 +151,6 @@ def _byte_patterns(keyword: Keyword, codec: str) -> set[str]:
     return patterns
 
 
-def _automaton(patterns: dict[str, set[tuple[int, int]]]) -> ahocorasick.Automaton | None:
-    """One automaton whose values are (pattern length, ((keyword, encoding index), ...))."""
-    if not patterns:
-        return None
-    automaton = ahocorasick.Automaton()
-    for pattern, targets in patterns.items():
-        automaton.add_word(pattern, (len(pattern), tuple(sorted(targets))))
-    automaton.make_automaton()
-    return automaton
-
-
 class KeywordScanner:
     """The compiled keyword list: make one per run, then one stream() per file."""
 
@@ -155,14 +159,16 @@ class KeywordScanner:
         keywords: Iterable[Keyword],
         encodings: Sequence[str] = ("utf-8", "utf-16le"),
         max_hits_per_keyword: int = 20,
+        engine: str | None = None,
     ) -> None:
+        """engine: "hyperscan" or "ahocorasick"; None lets keyword_engine.choose_engine() decide."""
         self.keywords = tuple(dict.fromkeys(k for k in keywords if k.term))
         self.encodings = tuple(_encoding(name) for name in encodings)
         self.max_hits_per_keyword = max_hits_per_keyword
         self._folded_terms = tuple(k.term.casefold() for k in self.keywords)
         self._recheck = tuple(encoding.width > 1 for encoding in self.encodings)
-        folded: dict[str, set[tuple[int, int]]] = {}
-        exact: dict[str, set[tuple[int, int]]] = {}
+        folded: Patterns = {}
+        exact: Patterns = {}
         for (kw, keyword), (enc, encoding) in itertools.product(
             enumerate(self.keywords), enumerate(self.encodings)
         ):
@@ -177,7 +183,9 @@ class KeywordScanner:
             [e.label for e in self.encodings],
         )
         self.tail_bytes = max(self._max_len, MAX_MATCH_BYTES if self.regexes else 0) + 2 * REACH + 2
-        self._folded, self._exact = _automaton(folded), _automaton(exact)
+        wide = frozenset(enc for enc, encoding in enumerate(self.encodings) if encoding.width > 1)
+        self._matcher = make_matcher(folded, exact, engine or choose_engine().name, wide)
+        self.engine = self._matcher.name if self._matcher else "none"  # the engine that runs
         self._text_folded, self._text_exact = self._text_automata()
 
     @property
@@ -207,8 +215,8 @@ class KeywordScanner:
         return hits
 
     def _text_automata(self) -> tuple[ahocorasick.Automaton | None, ahocorasick.Automaton | None]:
-        folded: dict[str, set[tuple[int, int]]] = {}
-        exact: dict[str, set[tuple[int, int]]] = {}
+        folded: Patterns = {}
+        exact: Patterns = {}
         for kw, keyword in enumerate(self.keywords):
             if keyword.regex:
                 continue
@@ -216,7 +224,7 @@ class KeywordScanner:
                 exact.setdefault(keyword.term, set()).add((kw, -1))
             else:
                 folded.setdefault(self._folded_terms[kw], set()).add((kw, -1))
-        return _automaton(folded), _automaton(exact)
+        return automaton(folded), automaton(exact)
 
     def _text_matches(self, text: str) -> Iterator[tuple[int, int, int]]:
         """(start, end, keyword index) in text; folded matches must not split a character."""
@@ -233,24 +241,16 @@ class KeywordScanner:
 
     def _find(self, buf: bytes, base: int, fresh: int) -> list[_Match]:
         """Matches in buf ending after index fresh (older ones were found before), sorted."""
-        first = max(0, fresh - self._max_len + 1)
+        if self._matcher is None:
+            return []
         found: list[_Match] = []
-        for automaton, data, fold in self._passes(buf):
-            for last, (length, targets) in automaton.iter(data, first):
-                if last < fresh:
-                    continue
-                start = last + 1 - length
-                for kw, enc in targets:
-                    if not (fold and self._recheck[enc]) or self._same_term(buf, start, last, kw, enc):
-                        found.append((base + last + 1, base + start, kw, enc))
+        for last, length, targets, fold in self._matcher.matches(buf, fresh):
+            start = last + 1 - length
+            for kw, enc in targets:
+                if not (fold and self._recheck[enc]) or self._same_term(buf, start, last, kw, enc):
+                    found.append((base + last + 1, base + start, kw, enc))
         found.sort()
         return found
-
-    def _passes(self, buf: bytes) -> Iterator[tuple[ahocorasick.Automaton, str, bool]]:
-        if self._folded is not None:
-            yield self._folded, buf.lower().decode("latin-1"), True
-        if self._exact is not None:
-            yield self._exact, buf.decode("latin-1"), False
 
     def _same_term(self, buf: bytes, start: int, last: int, kw: int, enc: int) -> bool:
         """Rule out a false folded match: lower() also changes bytes inside UTF-16 CJK units.

@@ -32,7 +32,7 @@ from triage.scan.journal import file_keys
 from triage.scan.priority import SHORT_TIERS, TIERS, area_of, priority_key
 from triage.scan.resume import Restored, ScanJournal
 from triage.scan.sweep import quick_sweep
-from triage.scan.workers import IN_FLIGHT_PER_WORKER, FileOutcome, file_workers, forked_map, in_order
+from triage.scan.workers import FileOutcome, examined_in_order, forked_map
 from triage.sources import EvidenceSource
 from triage.sources.keys import Key
 from triage.walk.directory import walk_directory
@@ -240,11 +240,9 @@ def _queue(works: list[VolumeWork], restored: Restored) -> list[Queued]:
 def _run_queue(queue: list[Queued], state: ScanState, restored: Restored) -> None:
     try:
         workers = state.workers if state.processes else -state.workers
-        with file_workers(queue, state.inputs, state.stop, workers, state.hash_only) as (submit, on_stop):
-            window = state.workers * IN_FLIGHT_PER_WORKER
-            for item, outcome in in_order(queue, submit, window, state.stop, on_stop):
-                if not outcome.stopped:
-                    _apply(outcome, item, state, restored)
+        for item, outcome in examined_in_order(queue, state.inputs, state.stop, workers, state.hash_only):
+            if not outcome.stopped:
+                _apply(outcome, item, state, restored)
     except KeyboardInterrupt:
         state.stop.interrupted(INTERRUPTED)
 
