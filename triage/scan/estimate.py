@@ -95,18 +95,18 @@ class CostModel:
 # Measured by bench/projection.py (its printout, pasted; the run is in bench/RESULTS.md).
 DEFAULT_MODEL = CostModel(
     full={
-        OTHER: KindCost(4.209e-04, 1.231e-08),
-        TEXT: KindCost(1.347e-03, 1.888e-08),
-        VIDEO: KindCost(0.0, 2.916e-09),
-        PICTURE: KindCost(8.507e-03, 1.078e-08),
-        ARCHIVE: KindCost(8.067e-02, 6.254e-09),
-        KNOWN_GOOD: KindCost(3.611e-04, 2.421e-09),
+        OTHER: KindCost(4.723e-04, 6.397e-09),
+        TEXT: KindCost(1.610e-03, 8.881e-09),
+        VIDEO: KindCost(1.402e-04, 2.817e-09),
+        PICTURE: KindCost(8.536e-03, 1.102e-08),
+        ARCHIVE: KindCost(5.429e-02, 1.115e-09),
+        KNOWN_GOOD: KindCost(3.519e-04, 2.492e-09),
     },
-    hash_only=KindCost(2.796e-05, 2.379e-09),
-    serial_share=0.079,
-    serial_share_hash_only=0.286,
-    unallocated_per_byte=1.190e-08,
-    measured="bench/projection.py, 2026-12-02 11:01 UTC, 2 cores, load 4.50 4.60 4.53",
+    hash_only=KindCost(2.717e-05, 2.396e-09),
+    serial_share=0.032,
+    serial_share_hash_only=0.168,
+    unallocated_per_byte=4.732e-09,
+    measured="bench/projection.py, 2026-12-02 11:07 UTC, 2 cores, load 3.60 4.03 4.29",
 )
 
 
