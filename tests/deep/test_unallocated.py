@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,18 @@ from tests.conftest import peerdata_path
 from tests.deep.image import CLUSTER, FACTS, FREE, at, plant, unpack
 from tests.deep.support import known_jpeg, sha256
 from triage.match.keywords import Keyword, KeywordScanner
-from triage.match.unallocated import SECTION, SegmentStream, UnallocatedLimits, scan_unallocated
-from triage.records import Content, FindingDraft, Problem, Tally
+from triage.match.unallocated import (
+    SECTION,
+    ChunkMapper,
+    ChunkResult,
+    SegmentStream,
+    UnallocatedLimits,
+    scan_unallocated,
+)
+from triage.records import Content, FindingDraft, Problem, Record, Tally
 from triage.report import write_report
 from triage.scan import ScanOptions, run_scan
+from triage.scan.workers import forked_map
 from triage.signing import one_time_key
 from triage.sources import open_source
 from triage.walk.tsk import walk_filesystem
@@ -54,7 +63,9 @@ def keywords() -> KeywordScanner:
     return KeywordScanner([Keyword(w, "test", 1.0, whole_word=True) for w in WORDS])
 
 
-def run_pass(image: Path, limits: UnallocatedLimits | None = None) -> tuple[list, SegmentStream]:
+def run_pass(
+    image: Path, limits: UnallocatedLimits | None = None, map_chunks: ChunkMapper | None = None
+) -> tuple[list, SegmentStream]:
     source = open_source(str(image))
     [opened] = open_volumes(source.name, source.media)
     entries = [h.entry for h in walk_filesystem(opened.fs, opened.volume, print, lambda why: None)]
@@ -63,7 +74,9 @@ def run_pass(image: Path, limits: UnallocatedLimits | None = None) -> tuple[list
         return source.media.read(offset, length)
 
     records = list(
-        scan_unallocated(opened.fs, opened.volume, entries, read, keywords(), lambda: False, limits)
+        scan_unallocated(
+            opened.fs, opened.volume, entries, read, keywords(), lambda: False, limits, map_chunks
+        )
     )
     layout = volume_layout(opened.fs, "NTFS", entries)
     return records, SegmentStream(layout.segments, read)
@@ -282,3 +295,30 @@ def test_slack_follows_the_runs_and_skips_holes() -> None:
     assert list(slack_segments(4096 + 1, runs[:1], 4096, "/g")) == [
         Segment(10 * 4096 + 4096 + 1, 4095, "slack", "/g")
     ]
+
+
+def comparable(records: list[Record]) -> list[object]:
+    return [(r.entry, sha256(r.data)) if isinstance(r, Content) else r for r in records]
+
+
+@pytest.mark.parametrize("chunk", [4096, 65_536 + 3])  # many chunks: words and the JPEG across boundaries
+def test_chunks_on_worker_processes_give_what_one_pass_gives(image: Path, chunk: int) -> None:
+    def on_two_processes(scan: Callable[[int], ChunkResult], positions: list[int]) -> Iterator[ChunkResult]:
+        return forked_map(scan, positions, 2, lambda: False)
+
+    whole, _ = run_pass(image, UnallocatedLimits(chunk=1 << 30, max_carve=1 << 20))
+    parted, _ = run_pass(image, UnallocatedLimits(chunk=chunk, max_carve=1 << 20), on_two_processes)
+    assert comparable(parted) == comparable(whole)
+    assert len([r for r in whole if isinstance(r, Content)]) == 2  # the JPEG and the History
+    assert len(contexts(whole)) == len(WORDS)
+
+
+def test_a_full_scan_finds_the_same_on_processes_and_on_threads(image: Path, tmp_path: Path) -> None:
+    options = ScanOptions((str(image),), str(profile(tmp_path)), hash_sources=False, workers=2)
+    forked = run_scan(dataclasses.replace(options, processes=True))
+    threads = run_scan(dataclasses.replace(options, processes=False))
+    summary = lambda result: [(f.kind, f.summary, f.entry.container) for f in result.findings]  # noqa: E731
+    assert summary(forked) == summary(threads)
+    assert forked.sections["Coverage in bytes"] == threads.sections["Coverage in bytes"]
+    # the four words, the carved JPEG's hash match and the carved History's listed address
+    assert len([f for f in forked.findings if f.entry.path == "/$Unallocated"]) == len(WORDS) + 2

@@ -8,7 +8,7 @@ import pytest
 
 from tests.scan.helpers import make_profile, make_tree
 from triage.records import Verdict
-from triage.scan import ScanOptions, budget, examine, run_scan
+from triage.scan import ScanOptions, budget, examine, run_scan, workers
 from triage.scan.budget import StopRules, parse_duration
 from triage.scan.pipeline import NOT_EXAMINED_SECTION
 
@@ -42,6 +42,7 @@ def _scan(tmp_path, **extra):
 
 def test_budget_expiry_keeps_what_was_examined_and_lists_the_rest(tmp_path, monkeypatch):
     clock = itertools.count()  # one second passes each time the scan looks at the clock
+    monkeypatch.setattr(workers, "BATCH_FILES", 1)  # the clock is read once per task: one file each
     monkeypatch.setattr(budget, "now", lambda: float(next(clock)))
     result = _scan(tmp_path, budget_seconds=5)
 
@@ -67,6 +68,7 @@ def test_budget_expiry_keeps_what_was_examined_and_lists_the_rest(tmp_path, monk
 
 def test_budget_expiry_never_gives_no_grounds(tmp_path, monkeypatch):
     clock = itertools.count()
+    monkeypatch.setattr(workers, "BATCH_FILES", 1)
     monkeypatch.setattr(budget, "now", lambda: float(next(clock)))
     evidence = tmp_path / "evidence"
     (evidence / "a").mkdir(parents=True)

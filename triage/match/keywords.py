@@ -192,8 +192,10 @@ class KeywordScanner:
     def empty(self) -> bool:
         return not self.keywords
 
-    def stream(self) -> KeywordStream:
-        return KeywordStream(self)
+    def stream(self, first: int = 0, end: int | None = None) -> KeywordStream:
+        """A search through one file. Only matches starting in [first, end) count: a worker's
+        share of a longer stream (unallocated space), fed with margins either side."""
+        return KeywordStream(self, first, end)
 
     def scan_text(self, text: str) -> list[KeywordHit]:
         """Hits in a short string (a path, URL or title); offsets are character offsets."""
@@ -287,8 +289,9 @@ class KeywordStream:
     end of a chunk waits for the next chunk (or finish) to settle its whole-word check and context.
     """
 
-    def __init__(self, scanner: KeywordScanner) -> None:
+    def __init__(self, scanner: KeywordScanner, first: int = 0, end: int | None = None) -> None:
         self._scanner = scanner
+        self._first, self._end = first, end  # matches starting outside [first, end) are not counted
         self._tail = b""
         self._tail_at = 0  # stream offset of _tail[0]
         self._pending: list[_Match] = []
@@ -341,6 +344,8 @@ class KeywordStream:
     def _accept(self, buf: bytes, match: _Match) -> None:
         """Count a settled match unless the whole-word rule rejects it; keep the first few."""
         end, start, kw, enc = match
+        if start < self._first or (self._end is not None and start >= self._end):
+            return
         keyword, encoding = self._scanner.keywords[kw], self._scanner.encodings[enc]
         start, end = start - self._tail_at, end - self._tail_at
         if keyword.whole_word and (

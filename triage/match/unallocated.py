@@ -21,6 +21,7 @@ them is still found, as bulk_extractor finds it in ``blkls`` output.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ import pytsk3
 
 from triage.match.carve import CarveLimits, find_carves
 from triage.match.carve.base import Carve
-from triage.match.keywords import KeywordHit, KeywordScanner
+from triage.match.keywords import Keyword, KeywordHit, KeywordScanner
 from triage.records import Content, Entry, FindingDraft, Problem, Record, Tally, Volume
 from triage.walk.unowned import Segment, VolumeLayout, volume_layout
 
@@ -75,6 +76,45 @@ class SegmentStream:
         return b"".join(parts)
 
 
+@dataclass(frozen=True)
+class UnallocatedPlan:
+    """One volume's pass cut into chunks that can be examined apart, in any process."""
+
+    volume: Volume
+    layout: VolumeLayout
+    stream: SegmentStream
+    keywords: KeywordScanner
+    limits: UnallocatedLimits
+
+    @property
+    def positions(self) -> list[int]:
+        return list(range(0, self.stream.length, self.limits.chunk))
+
+    @property
+    def carving(self) -> CarveLimits:
+        return CarveLimits(max_object_bytes=self.limits.max_carve, max_video_bytes=self.limits.max_carve)
+
+
+@dataclass(frozen=True)
+class FoundCarve:
+    carve: Carve  # offset in its chunk
+    records: tuple[Record, ...]  # its Content, or (in a worker) that content already examined
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """What one chunk holds: plain and picklable, so a worker process can send it back."""
+
+    position: int
+    size: int
+    carves: tuple[FoundCarve, ...]  # every carve starting in the chunk, searched from its start
+    hits: tuple[KeywordHit, ...]  # matches starting in the chunk; offsets in the whole stream
+    counts: dict[tuple[str, str], int]
+
+
+ChunkMapper = Callable[[Callable[[int], ChunkResult], list[int]], Iterator[ChunkResult]]
+
+
 def scan_unallocated(
     fs: pytsk3.FS_Info,
     volume: Volume,
@@ -83,38 +123,90 @@ def scan_unallocated(
     keywords: KeywordScanner,
     should_stop: Callable[[], bool],
     limits: UnallocatedLimits | None = None,
+    map_chunks: ChunkMapper | None = None,
 ) -> Iterator[Record]:
-    """Records for one volume: carves (Content), keyword findings, byte tallies, and a gap if stopped."""
-    limits = limits or UnallocatedLimits()
+    """Records for one volume: carves (Content), keyword findings, byte tallies, and a gap if stopped.
+
+    ``map_chunks`` runs ``scan_chunk`` over the chunk positions and yields the results in order
+    (the pipeline hands it worker processes); by default one after another, here.
+    """
     layout = volume_layout(fs, volume.fs_type, entries)
-    stream = SegmentStream(layout.segments, read)
-    hits = keywords.stream()
-    carving = CarveLimits(max_object_bytes=limits.max_carve, max_video_bytes=limits.max_carve)
-    position = carve_free = 0
-    ahead = b""
-    while position < stream.length and not should_stop():
-        size = min(limits.chunk, stream.length - position)
-        fresh = stream.read(position + len(ahead), size + limits.max_carve - len(ahead))
-        window = ahead + fresh
-        hits.feed(window[:size])
-        count = 0
-        for carve in find_carves(window, carving, start=max(carve_free - position, 0), stop=size):
-            yield _carved(volume, layout, stream, window, position, carve)
-            yield Tally(CARVING, f"{carve.kind} carved from unallocated space and slack")
-            carve_free, count = position + carve.offset + carve.length, count + 1
-        if count == carving.max_carves:
-            yield Tally(CARVING, f"chunks of unallocated space where carving stopped at {count:,} objects")
-        ahead = window[size:]
-        position += size
-    yield from _keyword_findings(volume, layout, stream, hits.finish(), hits.counts)
-    yield from _tallies(volume, layout, stream, position)
+    plan = UnallocatedPlan(
+        volume, layout, SegmentStream(layout.segments, read), keywords, limits or UnallocatedLimits()
+    )
+    mapper = map_chunks or (lambda scan, positions: map(scan, positions))
+    results = mapper(lambda position: scan_chunk(plan, position), plan.positions)
+    return merge_chunks(plan, results, should_stop)
 
 
-def _carved(
-    volume: Volume, layout: VolumeLayout, stream: SegmentStream, window: bytes, base: int, carve: Carve
-) -> Content:
+def scan_chunk(plan: UnallocatedPlan, position: int) -> ChunkResult:
+    """Keywords starting in the chunk (read with the stream's margins either side, so whole-word
+    rules and contexts are as one stream gives them) and carves starting in it (the look-ahead
+    lets one run on into the next chunk)."""
+    stream, limits = plan.stream, plan.limits
+    size = min(limits.chunk, stream.length - position)
+    window = stream.read(position, size + limits.max_carve)
+    carves = tuple(
+        FoundCarve(carve, (_carved(plan, window, position, carve),))
+        for carve in find_carves(window, plan.carving, stop=size)
+    )
+    margin = plan.keywords.tail_bytes
+    before = min(position, margin)
+    text = stream.read(position - before, before) + window[: size + margin]
+    found = plan.keywords.stream(before, before + size)
+    found.feed(text)
+    hits = tuple(dataclasses.replace(hit, offset=hit.offset + position - before) for hit in found.finish())
+    return ChunkResult(position, size, carves, hits, found.counts)
+
+
+def merge_chunks(
+    plan: UnallocatedPlan, results: Iterable[ChunkResult], should_stop: Callable[[], bool]
+) -> Iterator[Record]:
+    """The chunks' records in stream order, as one pass over the whole stream gives them:
+    carves never overlap (a carve inside the previous chunk's last carve is searched again from
+    that carve's end), and each keyword keeps its first hits in stream order."""
+    carve_free = reached = 0
+    hits: list[KeywordHit] = []  # the first max_hits_per_keyword of each keyword and encoding
+    kept: dict[tuple[Keyword, str], int] = defaultdict(int)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for result in results:
+        if should_stop():
+            break
+        start = max(carve_free - result.position, 0)
+        carves = result.carves
+        if carves and carves[0].carve.offset < start:
+            carves = _carves_from(plan, result, start)
+        for found in carves:
+            yield from found.records
+            yield Tally(CARVING, f"{found.carve.kind} carved from unallocated space and slack")
+            carve_free = result.position + found.carve.offset + found.carve.length
+        if len(carves) == plan.carving.max_carves:
+            yield Tally(
+                CARVING, f"chunks of unallocated space where carving stopped at {len(carves):,} objects"
+            )
+        for hit in result.hits:  # in stream order: chunk after chunk, each sorted by offset
+            if kept[(hit.keyword, hit.encoding)] < plan.keywords.max_hits_per_keyword:
+                kept[(hit.keyword, hit.encoding)] += 1
+                hits.append(hit)
+        for key, count in result.counts.items():
+            counts[key] += count
+        reached = result.position + result.size
+    yield from _keyword_findings(plan.volume, plan.layout, plan.stream, hits, counts)
+    yield from _tallies(plan.volume, plan.layout, plan.stream, reached)
+
+
+def _carves_from(plan: UnallocatedPlan, result: ChunkResult, start: int) -> tuple[FoundCarve, ...]:
+    """The chunk's carves searched from ``start`` (past the previous chunk's last carve)."""
+    window = plan.stream.read(result.position, result.size + plan.limits.max_carve)
+    return tuple(
+        FoundCarve(carve, (_carved(plan, window, result.position, carve),))
+        for carve in find_carves(window, plan.carving, start=start, stop=result.size)
+    )
+
+
+def _carved(plan: UnallocatedPlan, window: bytes, base: int, carve: Carve) -> Content:
     """``base``: the stream offset of ``window``; the carve's offsets are in the window."""
-    kind = carve.kind
+    volume, layout, stream, kind = plan.volume, plan.layout, plan.stream, carve.kind
     segment, at = stream.locate(base + carve.offset)
     cluster = at // layout.cluster
     area = f"slack of {segment.path}" if segment.kind == "slack" else segment.kind
@@ -196,7 +288,7 @@ def _tallies(volume: Volume, layout: VolumeLayout, stream: SegmentStream, reache
         yield Problem(volume.name, what, "error", stream.length - read)
 
 
-Pass = Callable[[list[Entry], KeywordScanner, Callable[[], bool]], Iterator[Record]]
+Pass = Callable[[list[Entry], KeywordScanner, Callable[[], bool], ChunkMapper | None], Iterator[Record]]
 
 
 def unallocated_pass(fs: pytsk3.FS_Info, volume: Volume, media_read: VolumeReader) -> Pass:
@@ -207,8 +299,11 @@ def unallocated_pass(fs: pytsk3.FS_Info, volume: Volume, media_read: VolumeReade
         return media_read(volume.offset + offset, length)
 
     def run(
-        entries: list[Entry], keywords: KeywordScanner, should_stop: Callable[[], bool]
+        entries: list[Entry],
+        keywords: KeywordScanner,
+        should_stop: Callable[[], bool],
+        map_chunks: ChunkMapper | None = None,
     ) -> Iterator[Record]:
-        return scan_unallocated(fs, volume, entries, read, keywords, should_stop)
+        return scan_unallocated(fs, volume, entries, read, keywords, should_stop, map_chunks=map_chunks)
 
     return run

@@ -11,14 +11,17 @@ stop (budget, Ctrl-C, SIGTERM) ends the scan within a chunk's read.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import multiprocessing
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from triage.match.artefact_text import with_keyword_findings
 from triage.match.inputs import StageInputs, Stages
-from triage.match.unallocated import Pass, unallocated_pass
+from triage.match.unallocated import ChunkMapper, ChunkResult, Pass, unallocated_pass
 from triage.progress import ScanProgress
 from triage.records import Finding, Problem, Record, Volume, VolumeCoverage
 from triage.scan.budget import INTERRUPTED, StopRules
@@ -28,7 +31,7 @@ from triage.scan.journal import file_keys
 from triage.scan.priority import SHORT_TIERS, TIERS, area_of, priority_key
 from triage.scan.resume import Restored, ScanJournal
 from triage.scan.sweep import quick_sweep
-from triage.scan.workers import IN_FLIGHT_PER_WORKER, FileOutcome, file_workers, in_order
+from triage.scan.workers import FileOutcome, examined_in_order, forked_map
 from triage.sources import EvidenceSource
 from triage.sources.keys import Key
 from triage.walk.directory import walk_directory
@@ -182,7 +185,9 @@ def scan_unallocated_space(works: list[VolumeWork], state: ScanState, restored: 
         entries = [h.entry for h in work.handles]
         records: list[Record] = []
         try:
-            passed = work.unallocated(entries, state.inputs.keywords, state.stop.should_stop)
+            passed = work.unallocated(
+                entries, state.inputs.keywords, state.stop.should_stop, _chunk_mapper(state)
+            )
             for record in expand(_guarded("unallocated", passed), state.inputs):
                 records.append(record)  # applied one by one: a SEIZE-grade carve stops the pass
                 state.stop.check_findings(state.collected.apply([record]))
@@ -191,6 +196,24 @@ def scan_unallocated_space(works: list[VolumeWork], state: ScanState, restored: 
             state.collected.apply([Problem(work.volume.name, f"unallocated space and slack: {INTERRUPTED}")])
         if state.journal is not None and not state.stop.reason:
             state.journal.volume(name, records)
+
+
+def _chunk_mapper(state: ScanState) -> ChunkMapper | None:
+    """Chunks of unallocated space on the file workers' processes, each chunk's carves examined
+    there too; None (one after another, here) where files are examined on threads."""
+    if not state.processes or state.workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    inputs = state.inputs
+
+    def examined(scan: Callable[[int], ChunkResult], position: int) -> ChunkResult:
+        result = scan(position)
+        carves = [dataclasses.replace(c, records=tuple(expand(c.records, inputs))) for c in result.carves]
+        return dataclasses.replace(result, carves=tuple(carves))
+
+    def mapper(scan: Callable[[int], ChunkResult], positions: list[int]) -> Iterator[ChunkResult]:
+        return forked_map(functools.partial(examined, scan), positions, state.workers, state.stop.should_stop)
+
+    return mapper
 
 
 # --- end issue 16
@@ -215,11 +238,9 @@ def _queue(works: list[VolumeWork], restored: Restored) -> list[Queued]:
 def _run_queue(queue: list[Queued], state: ScanState, restored: Restored) -> None:
     try:
         workers = state.workers if state.processes else -state.workers
-        with file_workers(queue, state.inputs, state.stop, workers, state.hash_only) as (submit, on_stop):
-            window = state.workers * IN_FLIGHT_PER_WORKER
-            for item, outcome in in_order(queue, submit, window, state.stop, on_stop):
-                if not outcome.stopped:
-                    _apply(outcome, item, state, restored)
+        for item, outcome in examined_in_order(queue, state.inputs, state.stop, workers, state.hash_only):
+            if not outcome.stopped:
+                _apply(outcome, item, state, restored)
     except KeyboardInterrupt:
         state.stop.interrupted(INTERRUPTED)
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from triage.records import FindingDraft
 from triage.scan.priority import area_of
-from triage.scan.workers import IN_FLIGHT_PER_WORKER, FileOutcome, file_workers, in_order
+from triage.scan.workers import FileOutcome, examined_in_order
 
 if TYPE_CHECKING:
     from triage.scan.pipeline import Queued, ScanState
@@ -35,14 +35,11 @@ def quick_sweep(queue: list[Queued], state: ScanState) -> tuple[Queued, FileOutc
     state.progress.area(SWEEP_AREA)
 
     workers = state.workers if state.processes else -state.workers
-    with file_workers(first_tier, state.inputs, state.stop, workers, True) as (submit, on_stop):
-        window = state.workers * IN_FLIGHT_PER_WORKER
-        for item, outcome in in_order(first_tier, submit, window, state.stop, on_stop):
-            found = [r.numbered("F----") for r in outcome.records if isinstance(r, FindingDraft)]
-            if found and state.stop.would_seize(found):
-                state.stop.reason = SWEEP_REASON
-                on_stop()
-                return item, outcome
-            if state.stop.check_time():
-                return None
+    for item, outcome in examined_in_order(first_tier, state.inputs, state.stop, workers, True):
+        found = [r.numbered("F----") for r in outcome.records if isinstance(r, FindingDraft)]
+        if found and state.stop.would_seize(found):
+            state.stop.reason = SWEEP_REASON
+            return item, outcome  # leaving the loop tells the workers to stop
+        if state.stop.check_time():
+            return None
     return None

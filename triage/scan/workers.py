@@ -65,7 +65,7 @@ def examine_and_match(
     try:
         examined, records = examine_file(handle, inputs, hash_only, stop)
     except ScanStopped:
-        return FileOutcome(Examined(handle.entry, complete=False), (), stopped=True)
+        return not_examined(handle)
     except Exception as exc:  # a bug in triage must cost one file, never the scan
         error = f"internal error: {type(exc).__name__}: {exc}"
         examined = Examined(handle.entry, complete=False, error=error)
@@ -74,21 +74,67 @@ def examine_and_match(
     return FileOutcome(examined, tuple(records))
 
 
+BATCH_FILES = 32  # small files examined in one task: a task costs the main process ~0.1 ms
+BATCH_BYTES = 1 << 20
+
+
+def batches(items: Sequence[Item]) -> list[tuple[Item, ...]]:
+    """The items in order, consecutive small files grouped into one task (up to BATCH_FILES
+    files and BATCH_BYTES bytes); a larger file is a task of its own."""
+    groups: list[tuple[Item, ...]] = []
+    group: list[Item] = []
+    size = 0
+    for item in items:
+        length = item.handle.entry.size
+        if group and (len(group) == BATCH_FILES or size + length > BATCH_BYTES):
+            groups.append(tuple(group))
+            group, size = [], 0
+        group.append(item)
+        size += length
+    if group:
+        groups.append(tuple(group))
+    return groups
+
+
+def examined_in_order(
+    items: Sequence[Item], inputs: StageInputs, stop: StopRules, workers: int, hash_only: bool
+) -> Iterator[tuple[Item, FileOutcome]]:
+    """Each item with what examining it produced, in order, examined on ``workers`` (see
+    file_workers). A stop ends it; files not examined come back with ``stopped`` set."""
+    groups = batches(items)
+    with file_workers(groups, inputs, stop, workers, hash_only) as (submit, on_stop):
+        window = max(1, abs(workers)) * IN_FLIGHT_PER_WORKER
+        for group, outcomes in in_order(groups, submit, window, stop, on_stop):
+            for pair in zip(group, outcomes, strict=True):
+                if stop.reason and not stop.budget_used:  # a stop (--stop-on-seize, Ctrl-C) ends it here
+                    return
+                yield pair
+
+
+Group = tuple[Item, ...]
+Outcomes = list[FileOutcome]
+
+
+def not_examined(handle: FileHandle) -> FileOutcome:
+    """The outcome of a file the scan stopped before (or while) reading."""
+    return FileOutcome(Examined(handle.entry, complete=False), (), stopped=True)
+
+
 def in_order(
-    items: Sequence[Item],
-    submit: Callable[[Item], Future[FileOutcome]],
+    groups: Sequence[Group[Item]],
+    submit: Callable[[Group[Item]], Future[Outcomes]],
     window: int,
     stop: StopRules,
     on_stop: Callable[[], None] = lambda: None,
-) -> Iterator[tuple[Item, FileOutcome]]:
-    """Each item's outcome in order, at most ``window`` in flight. A stop ends it (``on_stop``
-    tells the workers); a budget stop still yields what was finished in flight."""
-    pending: deque[tuple[Future[FileOutcome], Item]] = deque()
+) -> Iterator[tuple[Group[Item], Outcomes]]:
+    """Each group's outcomes in order, at most ``window`` groups in flight. A stop ends it
+    (``on_stop`` tells the workers); a budget stop still yields what was finished in flight."""
+    pending: deque[tuple[Future[Outcomes], Group[Item]]] = deque()
     try:
-        for item in items:
+        for group in groups:
             if stop.check_time():
                 break
-            pending.append((submit(item), item))
+            pending.append((submit(group), group))
             while pending and (len(pending) >= window or pending[0][0].done()) and not stop.reason:
                 future, done = pending.popleft()
                 yield done, _wait(future, stop, on_stop)
@@ -102,7 +148,7 @@ def in_order(
             future.cancel()
 
 
-def _wait(future: Future[FileOutcome], stop: StopRules, on_stop: Callable[[], None]) -> FileOutcome:
+def _wait(future: Future[Outcomes], stop: StopRules, on_stop: Callable[[], None]) -> Outcomes:
     while True:
         try:
             return future.result(timeout=WAIT_SECONDS)
@@ -113,10 +159,10 @@ def _wait(future: Future[FileOutcome], stop: StopRules, on_stop: Callable[[], No
 
 @contextmanager
 def thread_workers(
-    workers: int, examine: Callable[[FileHandle], FileOutcome], prefix: str
-) -> Iterator[Callable[[Item], Future[FileOutcome]]]:
+    workers: int, examine: Callable[[FileHandle], FileOutcome], stop: Callable[[], bool], prefix: str
+) -> Iterator[Callable[[Group[Item]], Future[Outcomes]]]:
     with ThreadPoolExecutor(workers, thread_name_prefix=prefix) as pool:
-        yield lambda item: pool.submit(examine, item.handle)
+        yield lambda group: pool.submit(examine_group, group, examine, stop)
 
 
 # What a forked worker inherits: set in the parent just before the fork, read in the child.
@@ -125,16 +171,16 @@ _CHILD: dict[str, Any] = {}
 
 @contextmanager
 def process_workers(
-    items: Sequence[Item], inputs: StageInputs, hash_only: bool, workers: int
-) -> Iterator[tuple[Callable[[Item], Future[FileOutcome]], Callable[[], None]]]:
-    """Forked workers that examine ``items`` by their place; yields (submit, tell them to stop)."""
+    groups: Sequence[Group[Item]], inputs: StageInputs, hash_only: bool, workers: int
+) -> Iterator[tuple[Callable[[Group[Item]], Future[Outcomes]], Callable[[], None]]]:
+    """Forked workers that examine ``groups`` by their place; yields (submit, tell them to stop)."""
     context = multiprocessing.get_context("fork")
     stop_event = context.Event()
-    place = {id(item): i for i, item in enumerate(items)}
-    _CHILD.update(items=items, inputs=inputs, hash_only=hash_only, stop=stop_event)
+    place = {id(group): i for i, group in enumerate(groups)}
+    _CHILD.update(groups=groups, inputs=inputs, hash_only=hash_only, stop=stop_event)
     pool: Executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_child_start)
     try:
-        yield (lambda item: pool.submit(_examine_in_child, place[id(item)])), stop_event.set
+        yield (lambda group: pool.submit(_examine_in_child, place[id(group)])), stop_event.set
     finally:
         stop_event.set()
         pool.shutdown(wait=True, cancel_futures=True)
@@ -143,27 +189,69 @@ def process_workers(
 
 @contextmanager
 def file_workers(
-    items: Sequence[Item], inputs: StageInputs, stop: StopRules, workers: int, hash_only: bool
-) -> Iterator[tuple[Callable[[Item], Future[FileOutcome]], Callable[[], None]]]:
+    groups: Sequence[Group[Item]], inputs: StageInputs, stop: StopRules, workers: int, hash_only: bool
+) -> Iterator[tuple[Callable[[Group[Item]], Future[Outcomes]], Callable[[], None]]]:
     """``workers`` forked processes (threads when negative, when one, or without ``fork``);
-    yields (submit an item, tell the workers to stop)."""
+    yields (submit a group of items, tell the workers to stop)."""
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        with process_workers(items, inputs, hash_only, workers) as pair:
+        with process_workers(groups, inputs, hash_only, workers) as pair:
             yield pair
         return
 
     def examine(handle: FileHandle) -> FileOutcome:
         return examine_and_match(handle, inputs, hash_only, stop.should_stop)
 
-    with thread_workers(abs(workers) or 1, examine, "examine") as submit:
+    with thread_workers(abs(workers) or 1, examine, stop.should_stop, "examine") as submit:
         yield submit, lambda: None
+
+
+Result = TypeVar("Result")
+
+
+def forked_map(
+    function: Callable[[int], Result], arguments: Sequence[int], workers: int, stop: Callable[[], bool]
+) -> Iterator[Result]:
+    """``function(a)`` for each argument, in order, on ``workers`` forked processes that inherit
+    ``function`` (a closure over open sources is fine: nothing is pickled but the argument and the
+    result). At most two per worker in flight; ``stop`` ends it between results."""
+    context = multiprocessing.get_context("fork")
+    _CHILD.update(map=function)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_child_start)
+    pending: deque[Future[Result]] = deque()
+    try:
+        for argument in arguments:
+            if stop():
+                return
+            pending.append(pool.submit(_map_in_child, argument))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending and not stop():
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _CHILD.clear()
+
+
+def _map_in_child(argument: int) -> Any:
+    return _CHILD["map"](argument)
 
 
 def _child_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what a Ctrl-C means
 
 
-def _examine_in_child(index: int) -> FileOutcome:
-    stop = _CHILD["stop"]
-    handle = _CHILD["items"][index].handle
-    return examine_and_match(handle, _CHILD["inputs"], _CHILD["hash_only"], stop.is_set)
+def _examine_in_child(index: int) -> Outcomes:
+    stop, inputs, hash_only = _CHILD["stop"].is_set, _CHILD["inputs"], _CHILD["hash_only"]
+    return examine_group(
+        _CHILD["groups"][index], lambda handle: examine_and_match(handle, inputs, hash_only, stop), stop
+    )
+
+
+def examine_group(
+    group: Group[HasHandle], examine: Callable[[FileHandle], FileOutcome], stop: Callable[[], bool]
+) -> Outcomes:
+    """A task's files in turn. A task once started examines its first file (as a task of one
+    file always did); a stop between files leaves the rest not examined."""
+    return [
+        not_examined(item.handle) if i and stop() else examine(item.handle) for i, item in enumerate(group)
+    ]
