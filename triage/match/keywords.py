@@ -23,6 +23,7 @@ import math
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick
 
@@ -121,7 +122,8 @@ _ASCII_PRINTABLE = {
 }
 
 
-def _case_variants(term: str) -> set[str]:
+@lru_cache(maxsize=64)  # asked once per encoding for the same term, one term after another
+def _case_variants(term: str) -> frozenset[str]:
     """Spellings of term with its non-ASCII letters in each case (ASCII is folded by lower())."""
     choices = [_char_cases(c) for c in term]
     if math.prod(len(c) for c in choices) > MAX_VARIANTS:
@@ -129,7 +131,7 @@ def _case_variants(term: str) -> set[str]:
     else:
         spellings = {"".join(spelling) for spelling in itertools.product(*choices)}
     # Only spellings that fold back to the term: "ı".upper() is "I", which is not "ı".
-    return {spelling for spelling in spellings if spelling.casefold() == term.casefold()}
+    return frozenset(spelling for spelling in spellings if spelling.casefold() == term.casefold())
 
 
 def _char_cases(char: str) -> tuple[str, ...]:
