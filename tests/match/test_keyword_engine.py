@@ -378,3 +378,12 @@ def test_windows_asks_is_processor_feature_present(
         assert missing_cpu_flags() == missing
     finally:
         missing_cpu_flags.cache_clear()
+
+
+def test_a_flood_of_matches_in_one_chunk_keeps_the_first_and_counts_all() -> None:
+    """Hostile data: 262,144 matches in one 1 MiB chunk. They are decided as they come (a bounded
+    heap per keyword picks the first ones), never all held: 16 MiB of them took 750 MB before."""
+    data = b"sex " * (1 << 18)
+    hits, counts = both([Keyword("sex", whole_word=True)], data, [len(data) - 2], cap=3)
+    assert [(h.encoding, h.offset) for h in hits] == [("utf-8", 0), ("utf-8", 4), ("utf-8", 8)]
+    assert counts == {("sex", "utf-8"): 1 << 18}

@@ -18,6 +18,7 @@ each hit.
 from __future__ import annotations
 
 import codecs
+import heapq
 import itertools
 import math
 import unicodedata
@@ -241,18 +242,15 @@ class KeywordScanner:
                 if origin[start - 1] != origin[start] and origin[end - 1] != origin[end]:
                     yield from ((origin[start], origin[end], kw) for kw, _ in targets)
 
-    def _find(self, buf: bytes, base: int, fresh: int) -> list[_Match]:
-        """Matches in buf ending after index fresh (older ones were found before), sorted."""
+    def _find(self, buf: bytes, base: int, fresh: int) -> Iterator[_Match]:
+        """Matches in buf ending after index fresh (older ones were found before), in no order."""
         if self._matcher is None:
-            return []
-        found: list[_Match] = []
+            return
         for last, length, targets, fold in self._matcher.matches(buf, fresh):
             start = last + 1 - length
             for kw, enc in targets:
                 if not (fold and self._recheck[enc]) or self._same_term(buf, start, last, kw, enc):
-                    found.append((base + last + 1, base + start, kw, enc))
-        found.sort()
-        return found
+                    yield base + last + 1, base + start, kw, enc
 
     def _same_term(self, buf: bytes, start: int, last: int, kw: int, enc: int) -> bool:
         """Rule out a false folded match: lower() also changes bytes inside UTF-16 CJK units.
@@ -309,8 +307,9 @@ class KeywordStream:
         if not chunk or self._scanner.empty:
             return
         buf = self._tail + chunk
-        self._pending.extend(self._scanner._find(buf, self._tail_at, len(self._tail)))
-        self._settle(buf, self._tail_at + len(buf) - REACH)
+        horizon = self._tail_at + len(buf) - REACH
+        self._settle(buf, horizon)
+        self._take(buf, horizon)
         self._settle_regex(buf, self._tail_at + len(buf) - MAX_MATCH_BYTES - REACH)
         keep = min(len(buf), self._scanner.tail_bytes)
         self._tail_at += len(buf) - keep
@@ -334,6 +333,37 @@ class KeywordStream:
             ready += 1
         del self._pending[:ready]
 
+    def _take(self, buf: bytes, horizon: int) -> None:
+        """The new matches in buf. Those ending by horizon are decided as they come (every new
+        match ends after every pending one, so none is left pending then): each counted, and for
+        each keyword the first ones by (end, start) still within its cap kept, chosen with a
+        bounded heap, so a chunk's matches (millions in hostile data) are never all held at once.
+        The rest, near the end of buf, wait in order."""
+        chosen: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        later: list[_Match] = []
+        for match in self._scanner._find(buf, self._tail_at, len(self._tail)):
+            if match[0] > horizon:
+                later.append(match)
+            elif self._counted(buf, match):
+                self._offer(chosen, match)
+        for (kw, enc), heap in chosen.items():
+            for negated_end, negated_start in sorted(heap, reverse=True):
+                self._keep(buf, (-negated_end, -negated_start, kw, enc))
+        later.sort()
+        self._pending.extend(later)
+
+    def _offer(self, chosen: dict[tuple[int, int], list[tuple[int, int]]], match: _Match) -> None:
+        """Hold match among its keyword's earliest (a max-heap of the room left under the cap)."""
+        end, start, kw, enc = match
+        room = self._scanner.max_hits_per_keyword - self._kept.get((kw, enc), 0)
+        if room <= 0:
+            return
+        heap = chosen.setdefault((kw, enc), [])
+        if len(heap) < room:
+            heapq.heappush(heap, (-end, -start))
+        elif (-end, -start) > heap[0]:
+            heapq.heapreplace(heap, (-end, -start))
+
     def _settle_regex(self, buf: bytes, horizon: int) -> None:
         """Decide the regex matches starting before horizon (each start once, see keyword_regex)."""
         if not self._scanner.regexes or horizon <= self._regex_done:
@@ -345,21 +375,35 @@ class KeywordStream:
 
     def _accept(self, buf: bytes, match: _Match) -> None:
         """Count a settled match unless the whole-word rule rejects it; keep the first few."""
+        if self._counted(buf, match):
+            self._keep(buf, match)
+
+    def _counted(self, buf: bytes, match: _Match) -> bool:
+        """Count the match if it starts in this stream's range and passes the whole-word rule."""
         end, start, kw, enc = match
         if start < self._first or (self._end is not None and start >= self._end):
-            return
+            return False
         keyword, encoding = self._scanner.keywords[kw], self._scanner.encodings[enc]
         start, end = start - self._tail_at, end - self._tail_at
         if keyword.whole_word and (
             encoding.is_word(buf, start - encoding.width) or encoding.is_word(buf, end)
         ):
-            return
+            return False
         key = (keyword.term, encoding.label)
         self.counts[key] = self.counts.get(key, 0) + 1
+        return True
+
+    def _keep(self, buf: bytes, match: _Match) -> None:
+        """Keep a counted match as a hit while its keyword is under the cap."""
+        end, start, kw, enc = match
         kept = self._kept.get((kw, enc), 0)
         if kept < self._scanner.max_hits_per_keyword:
             self._kept[(kw, enc)] = kept + 1
-            self._hits.append((match[1], kw, enc, _hit(keyword, encoding, buf, start, end, match[1])))
+            keyword, encoding = self._scanner.keywords[kw], self._scanner.encodings[enc]
+            local = start - self._tail_at
+            self._hits.append(
+                (start, kw, enc, _hit(keyword, encoding, buf, local, end - self._tail_at, start))
+            )
 
 
 def _hit(keyword: Keyword, encoding: _Encoding, buf: bytes, start: int, end: int, offset: int) -> KeywordHit:
