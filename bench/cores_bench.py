@@ -31,7 +31,8 @@ RUNNER = """
 import json, resource, sys
 from triage.scan import ScanOptions, run_scan
 image, profile, workers, processes, hash_only = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1", sys.argv[5] == "1"
-result = run_scan(ScanOptions((image,), profile, hash_sources=False, workers=workers, processes=processes, hash_only=hash_only))
+unallocated = sys.argv[6] == "1"
+result = run_scan(ScanOptions((image,), profile, hash_sources=False, workers=workers, processes=processes, hash_only=hash_only, unallocated=unallocated))
 own = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"bytes": result.coverage.bytes_read, "files": result.coverage.files_examined,
     "findings": len(result.findings), "verdict": result.decision.verdict.value,
@@ -49,6 +50,7 @@ def scan_row(
     processes: bool,
     hash_only: bool = False,
     pin: bool = False,
+    unallocated: bool = True,
 ) -> tuple[Row, float]:
     out = work / f"{name.replace(' ', '-').replace(',', '')}.json"
     command = ["taskset", "-c", "0"] if pin else []
@@ -61,13 +63,14 @@ def scan_row(
         str(workers),
         str(int(processes)),
         str(int(hash_only)),
+        str(int(unallocated)),
     ]
     seconds, peak = timed(command, stdout=out)
     document = json.loads(out.read_text())
     note = f"verdict {document['verdict']}; {document['findings']} findings"
     shown = (
         "taskset -c 0 " if pin else ""
-    ) + f"run_scan(workers={workers}, processes={processes}, hash_only={hash_only})"
+    ) + f"run_scan(workers={workers}, processes={processes}, hash_only={hash_only}, unallocated={unallocated})"
     row = Row(name, shown, seconds, document["bytes"], document["files"], peak, note, cpu=LAST_CPU[0])
     return row, float(document["main_cpu"])
 
@@ -117,8 +120,21 @@ def measure(data: Path) -> tuple[list[Row], list[str]]:
         processes=True,
         hash_only=True,
     )
-    rows += [full, pinned, threads, single, hashed]
-    return rows, notes(rows, full, pinned, threads, hashed, main_cpu, cores)
+    files_only, _ = scan_row(
+        f"full scan, {cores} worker processes, live files only (--no-unallocated)",
+        image,
+        profile,
+        work,
+        workers=cores,
+        processes=True,
+        unallocated=False,
+    )
+    rows += [full, pinned, threads, single, files_only, hashed]
+    return rows, notes(rows, full, pinned, threads, hashed, main_cpu, cores) + [
+        f"live files only (the content hashdeep reads) / hashdeep -j{cores}: "
+        f"{files_only.nbytes / files_only.seconds / (rows[1].nbytes / rows[1].seconds):.2f}x MB/s; "
+        f"/ hashlib limit: {files_only.nbytes / files_only.seconds / (rows[0].nbytes / rows[0].seconds):.1%}"
+    ]
 
 
 def notes(

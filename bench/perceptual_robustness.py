@@ -16,6 +16,9 @@ false-positive rate is the share of >= 10,000 unrelated generated images within 
     .venv/bin/python bench/perceptual_robustness.py            # all three parts
     .venv/bin/python bench/perceptual_robustness.py --part index --references 1000000
     .venv/bin/python bench/perceptual_robustness.py --part cost     # ms per evidence picture
+    .venv/bin/python bench/perceptual_robustness.py --part profile  # CPU ms per step, 12-MP photo
+    .venv/bin/python bench/perceptual_robustness.py --part preview --references 200 --unrelated 3000
+        # recall of an EXIF-style 160x120 preview instead of the full copy (issue 15)
 
 Prints Markdown tables (append them to bench/RESULTS.md with the command line).
 """
@@ -393,12 +396,26 @@ def _sweep(per_ref: list, nearest: dict[str, np.ndarray]) -> None:
 
 
 def camera_jpeg(seed: int) -> bytes:
-    """A 12-megapixel 'camera' JPEG of 1-3 MB: a generated picture with sensor-like noise."""
+    """A 12-megapixel 'camera' JPEG of 1-3 MB: a generated picture with sensor-like noise, carrying
+    a 160x120 EXIF thumbnail in IFD1 as cameras write one (EXIF 2.32 section 4.5.4)."""
     rng = np.random.default_rng(seed)
     base = picture(seed).resize((4000, 3000), Image.BICUBIC)
     noise = rng.normal(0, 6, (3000, 4000, 3))
     arr = np.clip(np.asarray(base, dtype=np.float32) + noise, 0, 255).astype(np.uint8)
-    return encode(Image.fromarray(arr), quality=int(rng.integers(80, 93)))
+    thumbnail = encode(base.resize((PREVIEW_SIDE, PREVIEW_SIDE * 3 // 4), Image.BICUBIC), quality=75)
+    return encode(Image.fromarray(arr), quality=int(rng.integers(80, 93)), exif=_exif_with(thumbnail))
+
+
+def _exif_with(thumbnail: bytes) -> bytes:
+    """An EXIF block whose IFD1 points at ``thumbnail`` (JPEGInterchangeFormat and its length)."""
+    import struct
+
+    ifd0 = struct.pack("<H", 0) + struct.pack("<I", 8 + 6)  # no entries; IFD1 follows
+    entries = struct.pack("<HHII", 0x0201, 4, 1, 8 + 6 + 30) + struct.pack(
+        "<HHII", 0x0202, 4, 1, len(thumbnail)
+    )
+    ifd1 = struct.pack("<H", 2) + entries + struct.pack("<I", 0)
+    return b"Exif\x00\x00" + b"II*\x00" + struct.pack("<I", 8) + ifd0 + ifd1 + thumbnail
 
 
 def _full_decode_baseline(content: bytes) -> None:
@@ -412,46 +429,264 @@ def _full_decode_baseline(content: bytes) -> None:
     pdqhash.compute(np.asarray(rgb))
 
 
-def _rate(fn: Callable[[bytes], object], photos: list[bytes], processes: int, repeat: int) -> float:
-    work = photos * repeat
+def preview_hashes(content: bytes) -> ImageHashes:
+    """The photo's EXIF thumbnail, taken as the scan takes it (exif.py), decoded and hashed."""
+    from triage.match.perceptual.exif import exif_thumbnail
+
+    return next(hashes_of(thumbnail) for _, thumbnail in exif_thumbnail(content, 64 << 20))
+
+
+_PHOTOS: list[bytes] = []  # inherited by the forked workers: each reads its photo as the scan's do
+
+
+def _on_photo(task: tuple[Callable[[bytes], object], int]) -> None:
+    fn, index = task
+    fn(_PHOTOS[index])
+
+
+def _rate(fn: Callable[[bytes], object], count: int, processes: int, repeat: int) -> tuple[float, float]:
+    """(photos/s, CPU ms per photo) over the first ``count`` photos, ``repeat`` times. Workers are
+    given a photo's number, not its bytes: the scan's workers read files themselves. The CPU time
+    (the workers' own, from os.times) says what a core gives when no other session shares it."""
+    work = [(fn, i) for i in range(min(count, len(_PHOTOS)))] * repeat
+    before = os.times()
     started = time.perf_counter()
     if processes == 1:
-        for p in work:
-            fn(p)
+        for task in work:
+            _on_photo(task)
     else:
         with get_context("fork").Pool(processes) as pool:
-            pool.map(fn, work, chunksize=2)
-    return len(work) / (time.perf_counter() - started)
+            pool.map(_on_photo, work, chunksize=2)
+            pool.close()
+            pool.join()
+    wall = time.perf_counter() - started
+    after = os.times()
+    own = after.user + after.system - before.user - before.system
+    children = after.children_user + after.children_system - before.children_user - before.children_system
+    cpu = own if processes == 1 else children
+    return len(work) / wall, cpu * 1000 / len(work)
 
 
 def throughput(photos: int) -> None:
-    jpegs = [camera_jpeg(s) for s in range(photos)]
-    sizes = [len(j) / 1e6 for j in jpegs]
+    _PHOTOS[:] = [camera_jpeg(s) for s in range(photos)]
+    sizes = [len(j) / 1e6 for j in _PHOTOS]
     print(
         f"\n{photos} generated 12-megapixel JPEGs, {min(sizes):.1f}-{max(sizes):.1f} MB "
-        f"(mean {np.mean(sizes):.1f} MB)\n"
+        f"(mean {np.mean(sizes):.1f} MB), each with a 160x120 EXIF thumbnail\n"
     )
-    print("| pipeline | 1 process photos/s | 2 processes photos/s |")
-    print("|---|---:|---:|")
-    base1 = _rate(_full_decode_baseline, jpegs[:8], 1, 1)
-    base2 = _rate(_full_decode_baseline, jpegs[:16], 2, 1)
-    print(f"| baseline: full decode, pHash + dHash + PDQ on the full image | {base1:.1f} | {base2:.1f} |")
-    ours1 = _rate(hashes_of, jpegs, 1, 2)
-    ours2 = _rate(hashes_of, jpegs, 2, 3)
-    print(f"| triage: draft decode, one shared decode, all three hashes | {ours1:.1f} | {ours2:.1f} |")
-    print(f"\nratio (2 processes): {ours2 / base2:.1f}x the baseline\n")
-    draft = _rate(_draft_decode_only, jpegs, 1, 2)
-    mb = np.mean(sizes)
     print(
-        f"JPEG draft decode alone (libjpeg-turbo, no hashing), 1 process: {draft:.1f} photos/s"
-        f" = {draft * mb:.0f} MB/s of JPEG; the hashes take the rest\n"
+        "| pipeline | 1 process photos/s | 2 processes photos/s | CPU ms per photo (2 processes)"
+        " | photos/s on 2 free cores (2000 / CPU ms) |"
     )
+    print("|---|---:|---:|---:|---:|")
+    rows = (
+        ("baseline: full decode, pHash + dHash + PDQ on the full image", _full_decode_baseline, 8, 1),
+        ("triage: draft decode, one shared decode, all three hashes", hashes_of, photos, 3),
+        ("floor: the JPEG draft decode alone (libjpeg-turbo, no hashing)", _draft_decode_only, photos, 3),
+        ("EXIF thumbnail alone: taken, decoded, all three hashes", preview_hashes, photos, 20),
+    )
+    rates = {}
+    for name, fn, count, repeat in rows:
+        one, _ = _rate(fn, count, 1, repeat)
+        two, cpu = _rate(fn, count, 2, repeat)
+        rates[name] = two
+        print(f"| {name} | {one:.1f} | {two:.1f} | {cpu:.1f} | {2000 / cpu:.0f} |")
+    base, ours, floor = (rates[name] for name, *_ in rows[:3])
+    print(f"\nratio (2 processes): {ours / base:.1f}x the baseline, {ours / floor:.0%} of the decode floor")
+    print(f"JPEG entropy decoding (draft, 2 processes): {floor * np.mean(sizes):.0f} MB/s of JPEG\n")
 
 
 def _draft_decode_only(content: bytes) -> None:
     with Image.open(io.BytesIO(content)) as img:
         img.draft("RGB", (256, 256))
         img.load()
+
+
+# --- EXIF preview instead of the full picture -----------------------------------------------------
+
+PREVIEW_SIDE = 160  # the DCF/EXIF thumbnail: 160x120 for a 4:3 picture
+PREVIEWS: dict[str, Callable[[bytes], bytes]] = {}
+
+
+def _preview_kept(content: bytes) -> bytes:
+    """The copy as a camera's EXIF thumbnail: fitted into 160x120 (aspect kept), JPEG quality 75."""
+    with Image.open(io.BytesIO(content)) as img:
+        small = img.convert("RGB")
+    small.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE * 3 // 4), Image.Resampling.BICUBIC)
+    return encode(small, quality=75)
+
+
+def _preview_letterboxed(content: bytes) -> bytes:
+    """As above, but centred on a black 160x120 canvas, as many cameras write a 3:2 or 16:9 one."""
+    with Image.open(io.BytesIO(content)) as img:
+        small = img.convert("RGB")
+    small.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE * 3 // 4), Image.Resampling.BICUBIC)
+    canvas = Image.new("RGB", (PREVIEW_SIDE, PREVIEW_SIDE * 3 // 4))
+    canvas.paste(small, ((canvas.width - small.width) // 2, (canvas.height - small.height) // 2))
+    return encode(canvas, quality=75)
+
+
+PREVIEWS.update({"EXIF preview 160x120": _preview_kept, "EXIF preview letterboxed": _preview_letterboxed})
+
+
+def _one_reference_previews(index: int) -> list[tuple[str, object]]:
+    """The reference's hashes, then per transform the copy hashed whole and as each preview."""
+    img = _REFS[index]
+    decoded = decode_for_hashing(encode(img, "PNG"), 64_000_000)
+    out: list[tuple[str, object]] = [("reference", compute_hashes(decoded))]
+    out.append(("crop variants", [pdq_code(variant)[0] for _, variant in crop_variants(decoded)]))
+    for name, transform in TRANSFORMS.items():
+        copy = transform(img)
+        out.append((name, hashes_of(copy)))
+        out += [(f"{name} / {how}", hashes_of(make(copy))) for how, make in PREVIEWS.items()]
+    return out
+
+
+def _unrelated_previews(seed: int) -> list[ImageHashes]:
+    content = encode(picture(seed), quality=85)
+    return [hashes_of(content), *(hashes_of(make(content)) for make in PREVIEWS.values())]
+
+
+def preview_recall(references: int, unrelated: int, thresholds: dict[str, int]) -> None:
+    """Recall ("any" of the four sets, as the scan matches) of each transformed copy hashed whole
+    and hashed only through an EXIF-style preview, over the same references in one run."""
+    global _REFS
+    _REFS = _reference_images(references)
+    started = time.perf_counter()
+    with get_context("fork").Pool(os.cpu_count() or 2) as pool:
+        per_ref = pool.map(_one_reference_previews, range(len(_REFS)), chunksize=4)
+        others = pool.map(_unrelated_previews, range(10_000_000, 10_000_000 + unrelated), chunksize=32)
+    took = time.perf_counter() - started
+    print(f"\nhashed {len(_REFS)} references and {unrelated} unrelated in {took:.0f} s\n")
+    usable = [r for r in per_ref if dict(r)["reference"].pdq_quality >= MIN_QUALITY]
+    good = [dict(r) for r in usable]
+    variants = ("full picture", *PREVIEWS)
+    print(
+        f"Recall over {len(usable)} references (PDQ quality >= {MIN_QUALITY}): 'any' of the four sets at"
+        " the profile's thresholds, and PDQ (whole or crop set) within 16, the default SEIZE rule:\n"
+    )
+    print("| transform | " + " | ".join(f"{v}: any | {v}: PDQ ≤ 16" for v in variants) + " |")
+    print("|---|" + "---:|" * 2 * len(variants))
+    means: dict[str, list[float]] = {v: [] for v in variants}
+    seize: dict[str, list[float]] = {v: [] for v in variants}
+    for transform in TRANSFORMS:
+        cells = []
+        for variant in variants:
+            key = transform if variant == "full picture" else f"{transform} / {variant}"
+            hit = np.logical_or.reduce([_distances(usable, m, key) <= thresholds[m] for m in METHODS])
+            close = np.logical_or(*(_distances(usable, m, key) <= 16 for m in ("pdq", "pdq-crops")))
+            means[variant].append(hit.mean())
+            seize[variant].append(close.mean())
+            cells += [f"{hit.mean():.1%}", f"{close.mean():.1%}"]
+        print(f"| {transform} | " + " | ".join(cells) + " |")
+    cells = [f"{np.mean(table[v]):.1%}" for v in variants for table in (means, seize)]
+    print("| **mean over the transforms** | " + " | ".join(cells) + " |")
+    cells = []
+    for column in range(len(variants)):
+        near = {m: _nearest_unrelated(m, good, [o[column] for o in others]) <= thresholds[m] for m in METHODS}
+        anyfp = np.logical_or.reduce(list(near.values()))
+        cells += [f"{anyfp.mean():.3%} ({anyfp.sum()})", ""]
+    print(f"| **false positives** ({unrelated:,} unrelated) | " + " | ".join(cells) + " |\n")
+
+
+# --- where the time of one 12-megapixel photo goes ------------------------------------------------
+
+
+def profile(photos: int) -> None:
+    """CPU ms per step of the scan's picture path (process CPU time, best of three passes, so other
+    sessions' load on the shared machine inflates it less than wall time)."""
+    from triage.library.perceptual.crops import VARIANTS_PER_REFERENCE
+    from triage.library.perceptual.hashes import _plain_hashes, pdq_dihedral_codes, phash_code
+    from triage.library.perceptual.trim import trim_borders
+
+    jpegs = [camera_jpeg(s) for s in range(photos)]
+    rgbs = [decode_for_hashing(j, 64_000_000) for j in jpegs]
+    arrays = [np.asarray(r) for r in rgbs]
+    greys = [r.convert("L") for r in rgbs]
+    hashes = [compute_hashes(r) for r in rgbs]
+    rng = np.random.default_rng(15)
+    sets = {
+        "pdq": HammingIndex(rng.integers(0, 256, (310, 32), dtype=np.uint8), 256),
+        "phash": HammingIndex(rng.integers(0, 256, (310, 8), dtype=np.uint8), 64),
+        "dhash": HammingIndex(rng.integers(0, 256, (310, 8), dtype=np.uint8), 64),
+        "pdq-crops": HammingIndex(rng.integers(0, 256, (310 * VARIANTS_PER_REFERENCE, 32), np.uint8), 256),
+    }
+    radius = {"pdq": 31, "phash": 10, "dhash": 10, "pdq-crops": 31}
+
+    def searches(h: ImageHashes) -> None:
+        for method, index in sets.items():
+            for code in _codes(h, method):
+                index.search(code, radius[method])
+
+    trimmed = sum(h.trimmed is not None for h in hashes)
+    steps: list[tuple[str, Callable[[object], object], list]] = [
+        ("JPEG header (Image.open + draft)", _draft_header, jpegs),
+        ("JPEG draft decode (1/8 scale, libjpeg-turbo)", _draft_decode_only, jpegs),
+        (
+            "decode_for_hashing (draft decode + RGB + cap checks)",
+            lambda j: decode_for_hashing(j, 64_000_000),
+            jpegs,
+        ),
+        ("PDQ, one orientation (pdqhash.compute)", pdqhash_compute, arrays),
+        ("PDQ, eight orientations (pdqhash.compute_dihedral)", pdqhash_dihedral, arrays),
+        ("PDQ dihedral as hashes.py calls it (RGB copy, packing)", pdq_dihedral_codes, rgbs),
+        ("grey conversion (once for pHash and dHash)", lambda r: r.convert("L"), rgbs),
+        ("pHash (imagehash)", phash_code, greys),
+        ("dHash (imagehash)", lambda g: _plain_dhash(g), greys),
+        ("flat-border check and trim (trim.py)", trim_borders, rgbs),
+        ("hashes as they are (_plain_hashes)", lambda r: _plain_hashes(r, None), rgbs),
+        (f"compute_hashes (+ trimmed hashes for {trimmed} of {photos})", compute_hashes, rgbs),
+        ("searches: 310 refs x 3 sets + 14,880 crop variants", searches, hashes),
+        ("EXIF thumbnail taken (exif.py: header and EXIF parse)", _thumbnail_only, jpegs),
+        ("EXIF thumbnail taken, decoded and hashed", preview_hashes, jpegs),
+        ("the whole path (decode, hashes, searches)", lambda j: searches(hashes_of(j)), jpegs),
+    ]
+    mb = np.mean([len(j) for j in jpegs]) / 1e6
+    print(f"\n{photos} generated 12-megapixel JPEGs (mean {mb:.1f} MB); CPU ms per photo, best of 3\n")
+    print("| step | CPU ms per photo |")
+    print("|---|---:|")
+    for name, fn, items in steps:
+        print(f"| {name} | {_cpu_ms(fn, items):.2f} |")
+    print()
+
+
+def _thumbnail_only(content: bytes) -> list:
+    from triage.match.perceptual.exif import exif_thumbnail
+
+    return list(exif_thumbnail(content, 64 << 20))
+
+
+def _draft_header(content: bytes) -> None:
+    with Image.open(io.BytesIO(content)) as img:
+        img.draft("RGB", (256, 256))
+
+
+def pdqhash_compute(array: np.ndarray) -> object:
+    import pdqhash
+
+    return pdqhash.compute(array)
+
+
+def pdqhash_dihedral(array: np.ndarray) -> object:
+    import pdqhash
+
+    return pdqhash.compute_dihedral(array)
+
+
+def _plain_dhash(grey: Image.Image) -> bytes:
+    from triage.library.perceptual.hashes import dhash_code
+
+    return dhash_code(grey)
+
+
+def _cpu_ms(fn: Callable[[object], object], items: list) -> float:
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        for item in items:
+            fn(item)
+        best = min(best, time.process_time() - started)
+    return best * 1000 / len(items)
 
 
 # --- cost per evidence picture ------------------------------------------------------------------
@@ -591,7 +826,11 @@ def _multihash(faiss):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("robustness", "throughput", "index", "cost", "all"), default="all")
+    parser.add_argument(
+        "--part",
+        choices=("robustness", "throughput", "profile", "preview", "index", "cost", "all"),
+        default="all",
+    )
     parser.add_argument(
         "--references", type=int, default=0, help="reference images (robustness) or hashes (index)"
     )
@@ -614,6 +853,11 @@ def main() -> None:
         )
     if args.part in ("throughput", "all"):
         throughput(args.photos)
+    if args.part == "preview":  # not in "all": it hashes every copy three times
+        thresholds = {"pdq": args.pdq, "phash": args.phash, "dhash": args.dhash, "pdq-crops": args.pdq_crops}
+        preview_recall(args.references or 100, args.unrelated, thresholds)
+    if args.part in ("profile", "all"):
+        profile(args.photos)
     if args.part in ("cost", "all"):
         for references in (310, 20_000):
             cost(references, 60)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 from PIL import Image, ImageOps
 
 from tests.perceptual.images import scene
 from triage.library.perceptual.hashes import compute_hashes
-from triage.library.perceptual.trim import trim_borders
+from triage.library.perceptual.trim import TOLERANCE, trim_borders
 
 
 def test_a_white_frame_comes_off_exactly():
@@ -46,3 +47,15 @@ def test_bordered_copies_carry_the_hashes_of_the_trimmed_picture():
     framed = compute_hashes(ImageOps.expand(picture, border=20, fill=(255, 255, 255)))
     assert framed.trimmed is not None
     assert framed.trimmed.pdq == compute_hashes(picture).pdq
+
+
+def test_a_band_is_flat_only_when_every_channel_is():
+    """Each channel's range is judged on its own: a band whose red alone sweeps across the width
+    stays, one whose channels all stay within the tolerance comes off."""
+    picture = scene(9, (240, 160))
+    sweep = np.zeros((20, 240, 3), dtype=np.uint8)
+    sweep[..., 0] = np.linspace(0, 255, 240, dtype=np.uint8)  # red 0-255, green and blue 0
+    canvas = np.vstack([sweep, np.asarray(picture)])
+    assert trim_borders(Image.fromarray(canvas)).size == (240, 180)
+    canvas[:20, :, 0] = np.linspace(100, 100 + 2 * TOLERANCE, 240, dtype=np.uint8)  # range 48: flat
+    assert trim_borders(Image.fromarray(canvas)).size == (240, 160)

@@ -86,7 +86,8 @@ def run_scan(
     perceptual = load_perceptual(profile, used, bundles)
     indicators = load_indicators(profile, used, bundles)
     limit = profile.scan.max_keyword_hits_per_file
-    scanner = KeywordScanner(keywords, max_hits_per_keyword=limit)
+    # a hash-only scan searches no text: its keyword lists are loaded (and named in the report), not compiled
+    scanner = KeywordScanner([] if options.hash_only else keywords, max_hits_per_keyword=limit)
     urls = UrlLibrary(load_url_lists(profile, used, bundles))
     inputs = StageInputs(profile, library, scanner, perceptual, indicators, urls)
     stages = stages if stages is not None else _default_stages(options)

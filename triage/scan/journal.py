@@ -76,6 +76,16 @@ def decode(cls: type[T], data: Any) -> T:
     return from_plain(cls, data)  # type: ignore[no-any-return]
 
 
+def encode_line(kind: str, **fields: Any) -> str:
+    """One journal line, without its newline. Called in worker processes too: a file's line is
+    encoded where it was examined, so the main process only writes it."""
+    return json.dumps({"t": kind, **encode(fields)}, ensure_ascii=False)
+
+
+def file_line(key: str, bytes_read: int, records: Iterable[Record]) -> str:
+    return encode_line("file", key=key, bytes=bytes_read, records=encode_records(records))
+
+
 @dataclass
 class JournalWriter:
     """Appends lines; fsyncs at once for findings, else at most a second later."""
@@ -91,7 +101,10 @@ class JournalWriter:
             self._file.write("\n")
 
     def write(self, kind: str, urgent: bool = False, **fields: Any) -> None:
-        self._file.write(json.dumps({"t": kind, **encode(fields)}, ensure_ascii=False) + "\n")
+        self.write_line(encode_line(kind, **fields), urgent)
+
+    def write_line(self, line: str, urgent: bool = False) -> None:
+        self._file.write(line + "\n")
         self._file.flush()
         now = time.monotonic()
         if urgent or now - self._synced >= SYNC_SECONDS:

@@ -27,7 +27,7 @@ from triage.records import Finding, Problem, Record, Volume, VolumeCoverage
 from triage.scan.budget import INTERRUPTED, StopRules
 from triage.scan.collect import Collector
 from triage.scan.examine import expand
-from triage.scan.journal import file_keys
+from triage.scan.journal import file_keys, file_line
 from triage.scan.priority import SHORT_TIERS, TIERS, area_of, priority_key
 from triage.scan.resume import Restored, ScanJournal
 from triage.scan.sweep import quick_sweep
@@ -238,7 +238,10 @@ def _queue(works: list[VolumeWork], restored: Restored) -> list[Queued]:
 def _run_queue(queue: list[Queued], state: ScanState, restored: Restored) -> None:
     try:
         workers = state.workers if state.processes else -state.workers
-        for item, outcome in examined_in_order(queue, state.inputs, state.stop, workers, state.hash_only):
+        line = _journal_line if state.journal is not None else None
+        for item, outcome in examined_in_order(
+            queue, state.inputs, state.stop, workers, state.hash_only, line
+        ):
             if not outcome.stopped:
                 _apply(outcome, item, state, restored)
     except KeyboardInterrupt:
@@ -255,12 +258,17 @@ def _apply(
     work.bytes_read += outcome.examined.bytes_read
     work.pending -= 1
     if state.journal is not None and journal:
-        state.journal.file(item.key, outcome.examined.bytes_read, outcome.records, urgent=bool(new))
+        line = outcome.line or _journal_line(item, outcome)
+        state.journal.file(line, urgent=bool(new))
     _show(item, outcome, new, state)
     if new:
         state.stop.check_findings(new)
     if work.pending == 0:
         _finish_volume(work, state, restored)
+
+
+def _journal_line(item: Queued, outcome: FileOutcome) -> str:
+    return file_line(item.key, outcome.examined.bytes_read, outcome.records)
 
 
 def _show(item: Queued, outcome: FileOutcome, new: list[Finding], state: ScanState) -> None:

@@ -57,8 +57,9 @@ class ScanJournal:
     def source(self, info: SourceInfo) -> None:
         self._writer.write("source", urgent=True, info=info)
 
-    def file(self, key: str, bytes_read: int, records: Iterable[Record], urgent: bool = False) -> None:
-        self._writer.write("file", urgent=urgent, key=key, bytes=bytes_read, records=encode_records(records))
+    def file(self, line: str, urgent: bool = False) -> None:
+        """A file's line, from ``journal.file_line`` (encoded where the file was examined)."""
+        self._writer.write_line(line, urgent)
 
     def volume(self, name: str, records: Iterable[Record]) -> None:
         self._writer.write("volume", urgent=True, volume=name, records=encode_records(records))

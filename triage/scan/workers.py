@@ -18,6 +18,7 @@ Two kinds of workers (bench/RESULTS.md, issue 15):
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import signal
 import traceback
@@ -47,6 +48,7 @@ class HasHandle(Protocol):
 
 
 Item = TypeVar("Item", bound=HasHandle)
+JournalLine = Callable[[Any, "FileOutcome"], str]  # (queued item, outcome) -> the file's journal line
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class FileOutcome:
     examined: Examined
     records: tuple[Record, ...]
     stopped: bool = False  # the scan stopped while this file was read: not examined
+    line: str = ""  # its journal line, encoded by the worker (when the scan keeps a journal)
 
 
 def examine_and_match(
@@ -97,12 +100,18 @@ def batches(items: Sequence[Item]) -> list[tuple[Item, ...]]:
 
 
 def examined_in_order(
-    items: Sequence[Item], inputs: StageInputs, stop: StopRules, workers: int, hash_only: bool
+    items: Sequence[Item],
+    inputs: StageInputs,
+    stop: StopRules,
+    workers: int,
+    hash_only: bool,
+    line: JournalLine | None = None,
 ) -> Iterator[tuple[Item, FileOutcome]]:
     """Each item with what examining it produced, in order, examined on ``workers`` (see
-    file_workers). A stop ends it; files not examined come back with ``stopped`` set."""
+    file_workers); ``line`` encodes its journal line there. A stop ends it; files not examined
+    come back with ``stopped`` set."""
     groups = batches(items)
-    with file_workers(groups, inputs, stop, workers, hash_only) as (submit, on_stop):
+    with file_workers(groups, inputs, stop, workers, hash_only, line) as (submit, on_stop):
         window = max(1, abs(workers)) * IN_FLIGHT_PER_WORKER
         for group, outcomes in in_order(groups, submit, window, stop, on_stop):
             for pair in zip(group, outcomes, strict=True):
@@ -159,10 +168,13 @@ def _wait(future: Future[Outcomes], stop: StopRules, on_stop: Callable[[], None]
 
 @contextmanager
 def thread_workers(
-    workers: int, examine: Callable[[FileHandle], FileOutcome], stop: Callable[[], bool], prefix: str
+    workers: int,
+    examine: Callable[[FileHandle], FileOutcome],
+    stop: Callable[[], bool],
+    line: JournalLine | None = None,
 ) -> Iterator[Callable[[Group[Item]], Future[Outcomes]]]:
-    with ThreadPoolExecutor(workers, thread_name_prefix=prefix) as pool:
-        yield lambda group: pool.submit(examine_group, group, examine, stop)
+    with ThreadPoolExecutor(workers, thread_name_prefix="examine") as pool:
+        yield lambda group: pool.submit(examine_group, group, examine, stop, line)
 
 
 # What a forked worker inherits: set in the parent just before the fork, read in the child.
@@ -171,13 +183,17 @@ _CHILD: dict[str, Any] = {}
 
 @contextmanager
 def process_workers(
-    groups: Sequence[Group[Item]], inputs: StageInputs, hash_only: bool, workers: int
+    groups: Sequence[Group[Item]],
+    inputs: StageInputs,
+    hash_only: bool,
+    workers: int,
+    line: JournalLine | None,
 ) -> Iterator[tuple[Callable[[Group[Item]], Future[Outcomes]], Callable[[], None]]]:
     """Forked workers that examine ``groups`` by their place; yields (submit, tell them to stop)."""
     context = multiprocessing.get_context("fork")
     stop_event = context.Event()
     place = {id(group): i for i, group in enumerate(groups)}
-    _CHILD.update(groups=groups, inputs=inputs, hash_only=hash_only, stop=stop_event)
+    _CHILD.update(groups=groups, inputs=inputs, hash_only=hash_only, stop=stop_event, line=line)
     pool: Executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_child_start)
     try:
         yield (lambda group: pool.submit(_examine_in_child, place[id(group)])), stop_event.set
@@ -189,19 +205,24 @@ def process_workers(
 
 @contextmanager
 def file_workers(
-    groups: Sequence[Group[Item]], inputs: StageInputs, stop: StopRules, workers: int, hash_only: bool
+    groups: Sequence[Group[Item]],
+    inputs: StageInputs,
+    stop: StopRules,
+    workers: int,
+    hash_only: bool,
+    line: JournalLine | None = None,
 ) -> Iterator[tuple[Callable[[Group[Item]], Future[Outcomes]], Callable[[], None]]]:
     """``workers`` forked processes (threads when negative, when one, or without ``fork``);
     yields (submit a group of items, tell the workers to stop)."""
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        with process_workers(groups, inputs, hash_only, workers) as pair:
+        with process_workers(groups, inputs, hash_only, workers, line) as pair:
             yield pair
         return
 
     def examine(handle: FileHandle) -> FileOutcome:
         return examine_and_match(handle, inputs, hash_only, stop.should_stop)
 
-    with thread_workers(abs(workers) or 1, examine, stop.should_stop, "examine") as submit:
+    with thread_workers(abs(workers) or 1, examine, stop.should_stop, line) as submit:
         yield submit, lambda: None
 
 
@@ -243,15 +264,28 @@ def _child_start() -> None:
 def _examine_in_child(index: int) -> Outcomes:
     stop, inputs, hash_only = _CHILD["stop"].is_set, _CHILD["inputs"], _CHILD["hash_only"]
     return examine_group(
-        _CHILD["groups"][index], lambda handle: examine_and_match(handle, inputs, hash_only, stop), stop
+        _CHILD["groups"][index],
+        lambda handle: examine_and_match(handle, inputs, hash_only, stop),
+        stop,
+        _CHILD["line"],
     )
 
 
 def examine_group(
-    group: Group[HasHandle], examine: Callable[[FileHandle], FileOutcome], stop: Callable[[], bool]
+    group: Group[Any],
+    examine: Callable[[FileHandle], FileOutcome],
+    stop: Callable[[], bool],
+    line: JournalLine | None = None,
 ) -> Outcomes:
-    """A task's files in turn. A task once started examines its first file (as a task of one
-    file always did); a stop between files leaves the rest not examined."""
-    return [
-        not_examined(item.handle) if i and stop() else examine(item.handle) for i, item in enumerate(group)
-    ]
+    """A task's files in turn, each with its journal line. A task once started examines its first
+    file (as a task of one file always did); a stop between files leaves the rest not examined."""
+    outcomes = []
+    for i, item in enumerate(group):
+        if i and stop():
+            outcomes.append(not_examined(item.handle))
+            continue
+        outcome = examine(item.handle)
+        if line is not None and not outcome.stopped:
+            outcome = dataclasses.replace(outcome, line=line(item, outcome))
+        outcomes.append(outcome)
+    return outcomes
