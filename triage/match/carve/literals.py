@@ -27,8 +27,10 @@ class LiteralFinder:
 
     def __init__(self, literals: Sequence[bytes], engine: str | None = None) -> None:
         self.literals = tuple(literals)
-        wanted = engine or ("hyperscan" if hyperscan_usable() else "find")
-        self._database = _compile(self.literals) if wanted == "hyperscan" else None
+        usable = engine != "find" and hyperscan_usable()
+        if engine == "hyperscan" and not usable:
+            raise ValueError("Hyperscan does not run on this CPU (triage.match.keyword_engine)")
+        self._database = _compile(self.literals) if usable else None
         self.engine = "hyperscan" if self._database is not None else "find"
         self._local = threading.local()  # Hyperscan scratch space is per thread
 
