@@ -1,17 +1,26 @@
-"""Progress reporting: a quiet default and a rich progress bar for the officer."""
+"""Progress reporting: a quiet default and a rich progress bar for the officer.
+
+The scanning stage shows the cost model's estimate (``triage/scan/estimate.py``, issue 15) in
+place of rich's bytes-rate ETA, which pictures first in the priority order would mislead: a
+line when the scan knows its files ("estimated 40-55 min on 4 cores"), then the time left,
+re-calibrated from the scan's own rate as files finish.
+"""
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable
-from typing import Protocol
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Protocol
 
+from rich import filesize
 from rich.console import Console, RenderableType
 from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TaskID,
     TextColumn,
     TimeRemainingColumn,
@@ -19,9 +28,16 @@ from rich.progress import (
 )
 from rich.text import Text
 
+if TYPE_CHECKING:
+    from triage.scan.estimate_live import Estimate, RunningEstimate
+
+UNALLOCATED_AREA = "unallocated"  # the area the pipeline names for the pass after the files
+ESTIMATE_EVERY = 50  # files between re-calibrations of the estimate (and status line updates)
+
 
 class ScanProgress(Protocol):
     def stage(self, text: str, total_bytes: int, total_files: int = 0) -> None: ...
+    def plan(self, estimate: RunningEstimate) -> None: ...
     def advance(self, nbytes: int) -> None: ...
     def file_done(self) -> None: ...
     def hit(self, kind: str) -> None: ...
@@ -31,6 +47,9 @@ class ScanProgress(Protocol):
 
 class QuietProgress:
     def stage(self, text: str, total_bytes: int, total_files: int = 0) -> None:
+        pass
+
+    def plan(self, estimate: RunningEstimate) -> None:
         pass
 
     def area(self, text: str) -> None:
@@ -61,22 +80,40 @@ class _BarWithStatus(Progress):
             yield Text(self.status, overflow="ellipsis", no_wrap=True)
 
 
-class BarProgress:
-    """Bytes done, rate and ETA for the current stage; files done of all, files per second,
-    the area being scanned (user pictures, OS folders, ...) and hits so far by kind."""
+class EstimateColumn(ProgressColumn):
+    """The model's time left where the stage has one (the scan), else rich's bytes-rate ETA."""
 
-    def __init__(self, console: Console | None = None) -> None:
+    def __init__(self) -> None:
+        super().__init__()
+        self._eta = TimeRemainingColumn()
+
+    def render(self, task: Task) -> Text:
+        left = task.fields.get("estimate")
+        if left and not task.finished:
+            return Text(str(left), style="progress.remaining")
+        return self._eta.render(task)
+
+
+class BarProgress:
+    """Bytes done and rate for the current stage, with the time left (the cost model's estimate
+    while scanning); files done of all, files per second, the area being scanned (user pictures,
+    OS folders, ...) and hits so far by kind."""
+
+    def __init__(self, console: Console | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock  # a test may give its own
         self._hits: Counter[str] = Counter()
         self._files = 0
         self._total_files = 0
         self._area = ""
-        self._started = time.monotonic()
+        self._started = clock()
+        self._estimate: RunningEstimate | None = None
+        self._left = ""
         self._bar = _BarWithStatus(
             TextColumn("{task.description}"),
             BarColumn(),
             DownloadColumn(),
             TransferSpeedColumn(),
-            TimeRemainingColumn(),
+            EstimateColumn(),
             console=console or Console(stderr=True),
             transient=False,
         )
@@ -86,9 +123,19 @@ class BarProgress:
     def stage(self, text: str, total_bytes: int, total_files: int = 0) -> None:
         if self._task is not None:
             self._bar.update(self._task, completed=self._bar.tasks[self._task].total)
-        self._files, self._total_files, self._started = 0, total_files, time.monotonic()
+        self._files, self._total_files, self._started = 0, total_files, self._clock()
+        self._estimate, self._left = None, ""
         self._task = self._bar.add_task(text, total=max(total_bytes, 1))
         self._bar.status = self._status()
+
+    def plan(self, estimate: RunningEstimate) -> None:
+        """The scan's files are known: say how long the model expects, then keep it up to date."""
+        self._estimate = estimate
+        start = estimate.at_start()
+        size = filesize.decimal(int(self._bar.tasks[self._task].total or 0)) if self._task is not None else ""
+        files = f"{self._total_files:,} files, {size}: " if self._total_files else ""
+        self._bar.console.print(f"{files}{start.text()}{_sweep_note(estimate)}")
+        self._show_estimate(start)
 
     def advance(self, nbytes: int) -> None:
         if self._task is not None:
@@ -96,7 +143,15 @@ class BarProgress:
 
     def file_done(self) -> None:
         self._files += 1
-        if self._task is not None and self._files % 50 == 0:
+        if self._task is not None and (self._files % ESTIMATE_EVERY == 0 or self._files == 1):
+            if self._estimate is not None:
+                self._show_estimate(self._estimate.update(self._files, self._clock()))
+            self._bar.status = self._status()
+
+    def _show_estimate(self, estimate: Estimate) -> None:
+        self._left = estimate.text(left=True)
+        if self._task is not None:
+            self._bar.update(self._task, estimate=f"est. {estimate.span()} left")
             self._bar.status = self._status()
 
     def hit(self, kind: str) -> None:
@@ -106,18 +161,29 @@ class BarProgress:
 
     def area(self, text: str) -> None:
         self._area = text
+        if self._estimate is not None and text == UNALLOCATED_AREA:  # no files to calibrate by
+            self._show_estimate(self._estimate.unallocated_estimate())
         if self._task is not None:
             self._bar.status = self._status()
 
     def _status(self) -> str:
-        return status_line(
-            self._files, self._total_files, time.monotonic() - self._started, self._area, self._hits
-        )
+        seconds = self._clock() - self._started
+        line = status_line(self._files, self._total_files, seconds, self._area, self._hits)
+        return f"{line} · {self._left}" if self._left else line
 
     def close(self) -> None:
         if self._task is not None:
             self._bar.status = self._status()
         self._bar.stop()
+
+
+def _sweep_note(estimate: RunningEstimate) -> str:
+    if not estimate.sweep_seconds:
+        return ""
+    sweep = estimate.sweep_estimate().span()
+    return (
+        f"; the first {sweep} of it: --stop-on-seize's hash sweep of user pictures, videos and browser data"
+    )
 
 
 def status_line(files: int, total: int, seconds: float, area: str, hits: Counter[str]) -> str:

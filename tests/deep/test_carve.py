@@ -95,3 +95,38 @@ def test_analyzer_leaves_pictures_and_the_file_itself_alone() -> None:
     [content] = [r for r in analyzer.analyze(blob, b"junk" + jpeg) if isinstance(r, Content)]
     assert content.entry.container == ("carve:/blob.bin", f"offset 4 (jpeg, {len(jpeg):,} bytes)")
     assert content.data == jpeg
+
+
+def test_both_literal_engines_find_the_same_occurrences() -> None:
+    from triage.match.carve import _LITERALS
+    from triage.match.carve.literals import LiteralFinder
+    from triage.match.keyword_engine import hyperscan_usable
+
+    if not hyperscan_usable():
+        pytest.skip("Hyperscan does not run on this CPU: only bytes.find is used here")
+    data = bytearray(os.urandom(300_000))
+    for i, literal in enumerate(_LITERALS * 20):
+        at = (i * 14_983) % (len(data) - 20)
+        data[at : at + len(literal)] = literal
+    data[-3:] = _LITERALS[0][:3]  # a literal at the very end, and one cut short by it
+    data = bytes(data)
+    spans = [(1 + i, len(data) - 7 * i) for i in range(len(_LITERALS))]
+    by_find = LiteralFinder(_LITERALS, "find").occurrences(data, spans)
+    by_scan = LiteralFinder(_LITERALS, "hyperscan").occurrences(data, spans)
+    assert LiteralFinder(_LITERALS, "hyperscan").engine == "hyperscan"
+    assert by_scan == by_find
+    assert len(by_find) >= 20 * len(_LITERALS) - 2
+
+
+def test_carves_are_the_same_with_either_literal_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    import triage.match.carve as carve
+    from triage.match.carve.literals import LiteralFinder
+
+    data = os.urandom(5000) + PICTURES["jpeg"] + os.urandom(3000) + PICTURES["png"] + PICTURES["gif"]
+    found = {}
+    for engine in ("find", "hyperscan"):
+        finder = LiteralFinder(carve._LITERALS, engine)
+        monkeypatch.setattr(carve, "literal_finder", lambda finder=finder: finder)
+        found[engine] = list(find_carves(data, CarveLimits()))
+    assert found["find"] == found["hyperscan"]
+    assert [c.kind for c in found["find"]] == ["jpeg", "png", "gif"]

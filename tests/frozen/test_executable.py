@@ -90,7 +90,7 @@ def test_demo_keywords_are_the_same_with_either_engine(frozen_exe: Path, tmp_pat
         keywords = [f for f in document["findings"] if f["kind"] == "keyword"]
         outcomes[engine] = (
             document["environment"]["keyword_engine"],
-            document["verdict"],
+            document["decision"]["verdict"],
             _comparable(document),
         )
         assert len(keywords) > 3

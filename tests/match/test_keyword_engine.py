@@ -350,3 +350,40 @@ def test_trial_run_that_fails_or_hangs_means_no_hyperscan(monkeypatch: pytest.Mo
     started = time.monotonic()
     assert trial() is False
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize(
+    ("present", "missing"),
+    [
+        ({36, 37, 38, 40}, ()),
+        ({36, 37, 38}, ("avx2",)),
+        ({36}, ("sse4_1", "sse4_2", "popcnt", "avx2")),
+        (None, ("ssse3", "sse4_1", "sse4_2", "popcnt", "avx2")),  # no kernel32 to ask
+    ],
+)
+def test_windows_asks_is_processor_feature_present(
+    present: set[int] | None, missing: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ctypes
+    import platform
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(platform, "machine", lambda: "AMD64")
+    if present is not None:
+        kernel32 = SimpleNamespace(IsProcessorFeaturePresent=lambda feature: int(feature in present))
+        monkeypatch.setattr(ctypes, "windll", SimpleNamespace(kernel32=kernel32), raising=False)
+    missing_cpu_flags.cache_clear()
+    try:
+        assert missing_cpu_flags() == missing
+    finally:
+        missing_cpu_flags.cache_clear()
+
+
+def test_a_flood_of_matches_in_one_chunk_keeps_the_first_and_counts_all() -> None:
+    """Hostile data: 262,144 matches in one 1 MiB chunk. They are decided as they come (a bounded
+    heap per keyword picks the first ones), never all held: 16 MiB of them took 750 MB before."""
+    data = b"sex " * (1 << 18)
+    hits, counts = both([Keyword("sex", whole_word=True)], data, [len(data) - 2], cap=3)
+    assert [(h.encoding, h.offset) for h in hits] == [("utf-8", 0), ("utf-8", 4), ("utf-8", 8)]
+    assert counts == {("sex", "utf-8"): 1 << 18}

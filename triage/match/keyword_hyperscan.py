@@ -25,6 +25,7 @@ without SSE4.2. python-hyperscan 0.9.1 (Vectorscan 5.4.12), block mode, one call
 from __future__ import annotations
 
 import threading
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -71,22 +72,26 @@ class _Database:
             self._compiled.compile(expressions=self._expressions, ids=ids, flags=self._flags)
         self._expressions, self._flags = [], []
 
-    def ends(self, data: bytes | memoryview) -> list[tuple[int, int]]:
-        """(expression id, end offset) of every match in data."""
+    def ends(self, data: bytes | memoryview) -> Iterator[tuple[int, int]]:
+        """(expression id, end offset) of every match in data, kept as 16 bytes a match until read:
+        hostile data can hold millions of matches in one chunk."""
         if self._compiled is None:
-            return []
+            return iter(())
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
             scratch = self._local.scratch = hyperscan.Scratch(self._compiled)
-        found: list[tuple[int, int]] = []
+        found = array("q")
+
+        def keep(expression: int, _start: int, end: int, _flags: int, _context: object) -> None:
+            found.extend((expression, end))
+
         self._compiled.scan(
             data,  # type: ignore[type-var]  # the stub says AnyStr; any buffer is read
-            match_event_handler=lambda expression, _start, end, _flags, _context: found.append(
-                (expression, end)
-            ),
+            match_event_handler=keep,
             scratch=scratch,
         )
-        return found
+        pairs = iter(found)
+        return zip(pairs, pairs, strict=True)
 
 
 class HyperscanMatcher:

@@ -6,13 +6,13 @@ two read chunks (bulk_extractor's overlap margin). Evidence is hostile: any byte
 arrive, and nothing in them may raise or flood the report.
 
 The matching itself is Hyperscan's where the CPU can run it, else pyahocorasick's
-(keyword_engine.py chooses, keyword_matchers.py runs either; both give the same hits). Written by
-hand here, because no library does it: every term is encoded in every encoding and added to ONE
-pattern set as a latin-1 string (bytes map 1:1 to code points), so one pass per chunk covers all
-encodings; case-insensitive terms match ASCII-folded data (`bytes.lower()`: ASCII-only, so UTF-8
-lead bytes are untouched) with the case variants of their non-ASCII letters added as extra
-patterns; the whole-word rule per encoding; the overlap tail; and a short, printable context for
-each hit.
+(keyword_engine.py chooses, keyword_matchers.py and keyword_hyperscan.py run them; both give the
+same hits); one file's stream is keyword_stream.py. Written by hand, because no library does it:
+every term is encoded in every encoding and added to ONE pattern set as a latin-1 string (bytes
+map 1:1 to code points), so one pass per chunk covers all encodings; case-insensitive terms match
+ASCII-folded data (`bytes.lower()`: ASCII-only, so UTF-8 lead bytes are untouched) with the case
+variants of their non-ASCII letters added as extra patterns; the whole-word rule per encoding;
+the overlap tail; and a short, printable context for each hit.
 """
 
 from __future__ import annotations
@@ -23,16 +23,21 @@ import math
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import ahocorasick
 
 from triage.library.keyword_lists import Keyword, KeywordListError, load_keywords
-from triage.match.binary_text import BINARY_REACH, ESCAPED_REACH, escaped, looks_binary
+from triage.match.binary_text import BINARY_REACH
 from triage.match.keyword_engine import choose_engine
 from triage.match.keyword_matchers import Patterns, automaton, make_matcher
 from triage.match.keyword_regex import MAX_MATCH_BYTES, RegexTerms
 
-__all__ = ["Keyword", "KeywordHit", "KeywordListError", "KeywordScanner", "KeywordStream", "load_keywords"]
+if TYPE_CHECKING:
+    from triage.match.keyword_stream import KeywordStream
+
+__all__ = ["Keyword", "KeywordHit", "KeywordListError", "KeywordScanner", "load_keywords"]
 
 CONTEXT_CHARS = 40  # characters of context either side of a hit
 CONTEXT_BYTES = 4 * CONTEXT_CHARS  # bytes read either side: 40 characters of UTF-8 at most
@@ -121,7 +126,8 @@ _ASCII_PRINTABLE = {
 }
 
 
-def _case_variants(term: str) -> set[str]:
+@lru_cache(maxsize=64)  # asked once per encoding for the same term, one term after another
+def _case_variants(term: str) -> frozenset[str]:
     """Spellings of term with its non-ASCII letters in each case (ASCII is folded by lower())."""
     choices = [_char_cases(c) for c in term]
     if math.prod(len(c) for c in choices) > MAX_VARIANTS:
@@ -129,7 +135,7 @@ def _case_variants(term: str) -> set[str]:
     else:
         spellings = {"".join(spelling) for spelling in itertools.product(*choices)}
     # Only spellings that fold back to the term: "ı".upper() is "I", which is not "ı".
-    return {spelling for spelling in spellings if spelling.casefold() == term.casefold()}
+    return frozenset(spelling for spelling in spellings if spelling.casefold() == term.casefold())
 
 
 def _char_cases(char: str) -> tuple[str, ...]:
@@ -195,6 +201,8 @@ class KeywordScanner:
     def stream(self, first: int = 0, end: int | None = None) -> KeywordStream:
         """A search through one file. Only matches starting in [first, end) count: a worker's
         share of a longer stream (unallocated space), fed with margins either side."""
+        from triage.match.keyword_stream import KeywordStream  # it imports this module
+
         return KeywordStream(self, first, end)
 
     def scan_text(self, text: str) -> list[KeywordHit]:
@@ -239,18 +247,15 @@ class KeywordScanner:
                 if origin[start - 1] != origin[start] and origin[end - 1] != origin[end]:
                     yield from ((origin[start], origin[end], kw) for kw, _ in targets)
 
-    def _find(self, buf: bytes, base: int, fresh: int) -> list[_Match]:
-        """Matches in buf ending after index fresh (older ones were found before), sorted."""
+    def _find(self, buf: bytes, base: int, fresh: int) -> Iterator[_Match]:
+        """Matches in buf ending after index fresh (older ones were found before), in no order."""
         if self._matcher is None:
-            return []
-        found: list[_Match] = []
+            return
         for last, length, targets, fold in self._matcher.matches(buf, fresh):
             start = last + 1 - length
             for kw, enc in targets:
                 if not (fold and self._recheck[enc]) or self._same_term(buf, start, last, kw, enc):
-                    found.append((base + last + 1, base + start, kw, enc))
-        found.sort()
-        return found
+                    yield base + last + 1, base + start, kw, enc
 
     def _same_term(self, buf: bytes, start: int, last: int, kw: int, enc: int) -> bool:
         """Rule out a false folded match: lower() also changes bytes inside UTF-16 CJK units.
@@ -279,90 +284,3 @@ def _fold_with_origin(text: str) -> tuple[str, list[int]]:
 
 def _word_char(text: str, i: int) -> bool:
     return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
-
-
-class KeywordStream:
-    """The search through one file: feed() its chunks in order, then finish().
-
-    Only a tail of tail_bytes is kept between chunks: enough to find a match that straddles the
-    boundary, to check the unit either side of it, and to give it context. A match found near the
-    end of a chunk waits for the next chunk (or finish) to settle its whole-word check and context.
-    """
-
-    def __init__(self, scanner: KeywordScanner, first: int = 0, end: int | None = None) -> None:
-        self._scanner = scanner
-        self._first, self._end = first, end  # matches starting outside [first, end) are not counted
-        self._tail = b""
-        self._tail_at = 0  # stream offset of _tail[0]
-        self._pending: list[_Match] = []
-        self._hits: list[tuple[int, int, int, KeywordHit]] = []
-        self._kept: dict[tuple[int, int], int] = {}
-        self._finished = False
-        self._regex_done = 0  # stream offset before which every regex match start is decided
-        self.counts: dict[tuple[str, str], int] = {}  # (term, encoding) -> every occurrence
-
-    def feed(self, chunk: bytes) -> None:
-        if self._finished:
-            raise ValueError("KeywordStream.feed() after finish()")
-        if not chunk or self._scanner.empty:
-            return
-        buf = self._tail + chunk
-        self._pending.extend(self._scanner._find(buf, self._tail_at, len(self._tail)))
-        self._settle(buf, self._tail_at + len(buf) - REACH)
-        self._settle_regex(buf, self._tail_at + len(buf) - MAX_MATCH_BYTES - REACH)
-        keep = min(len(buf), self._scanner.tail_bytes)
-        self._tail_at += len(buf) - keep
-        self._tail = buf[len(buf) - keep :]
-
-    def finish(self) -> list[KeywordHit]:
-        """All hits, ordered by offset; each occurrence once, at most max_hits per keyword."""
-        if not self._finished:
-            self._finished = True
-            self._settle(self._tail, self._tail_at + len(self._tail))
-            self._settle_regex(self._tail, self._tail_at + len(self._tail))
-            self._tail = b""
-            self._hits.sort(key=lambda hit: hit[:3])
-        return [hit for *_, hit in self._hits]
-
-    def _settle(self, buf: bytes, horizon: int) -> None:
-        """Decide the pending matches that end by horizon, in the order they were found."""
-        ready = 0
-        while ready < len(self._pending) and self._pending[ready][0] <= horizon:
-            self._accept(buf, self._pending[ready])
-            ready += 1
-        del self._pending[:ready]
-
-    def _settle_regex(self, buf: bytes, horizon: int) -> None:
-        """Decide the regex matches starting before horizon (each start once, see keyword_regex)."""
-        if not self._scanner.regexes or horizon <= self._regex_done:
-            return
-        first, last = self._regex_done - self._tail_at, horizon - self._tail_at
-        for start, end, kw, enc in self._scanner.regexes.matches(buf, first, last):
-            self._accept(buf, (self._tail_at + end, self._tail_at + start, kw, enc))
-        self._regex_done = horizon
-
-    def _accept(self, buf: bytes, match: _Match) -> None:
-        """Count a settled match unless the whole-word rule rejects it; keep the first few."""
-        end, start, kw, enc = match
-        if start < self._first or (self._end is not None and start >= self._end):
-            return
-        keyword, encoding = self._scanner.keywords[kw], self._scanner.encodings[enc]
-        start, end = start - self._tail_at, end - self._tail_at
-        if keyword.whole_word and (
-            encoding.is_word(buf, start - encoding.width) or encoding.is_word(buf, end)
-        ):
-            return
-        key = (keyword.term, encoding.label)
-        self.counts[key] = self.counts.get(key, 0) + 1
-        kept = self._kept.get((kw, enc), 0)
-        if kept < self._scanner.max_hits_per_keyword:
-            self._kept[(kw, enc)] = kept + 1
-            self._hits.append((match[1], kw, enc, _hit(keyword, encoding, buf, start, end, match[1])))
-
-
-def _hit(keyword: Keyword, encoding: _Encoding, buf: bytes, start: int, end: int, offset: int) -> KeywordHit:
-    """The hit with its context: decoded text, or escaped bytes where it sits in binary data."""
-    if looks_binary(buf[max(0, start - BINARY_REACH) : end + BINARY_REACH]):
-        context = escaped(buf[max(0, start - ESCAPED_REACH) : end + ESCAPED_REACH])
-        return KeywordHit(keyword, encoding.label, offset, context, binary=True)
-    return KeywordHit(keyword, encoding.label, offset, encoding.context(buf, start, end))

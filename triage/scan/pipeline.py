@@ -26,6 +26,7 @@ from triage.progress import ScanProgress
 from triage.records import Finding, Problem, Record, Volume, VolumeCoverage
 from triage.scan.budget import INTERRUPTED, StopRules
 from triage.scan.collect import Collector
+from triage.scan.estimate_live import for_scan
 from triage.scan.examine import expand
 from triage.scan.journal import file_keys, file_line
 from triage.scan.priority import SHORT_TIERS, TIERS, area_of, priority_key
@@ -152,6 +153,7 @@ def scan_volumes(volumes: list[VolumeWork | VolumeCoverage], state: ScanState, r
     queue = _queue(works, restored)
     total = sum(q.handle.entry.size for q in queue)
     state.progress.stage("Scanning", total, len(queue))
+    state.progress.plan(for_scan(queue, works, state))  # issue 15: the officer's estimate
     for work in works:
         if work.pending == 0:
             _finish_volume(work, state, restored)

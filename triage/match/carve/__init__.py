@@ -2,7 +2,8 @@
 
 Register a carver by adding it to ``CARVERS`` (one module per format). ``find_carves`` runs one
 regular expression built from every carver's signature over a buffer and asks the carver whose
-signature matched to measure the object by its own structure (base.py); a carve starts only
+signature matched to measure the object by its own structure (base.py); the literals are found in
+one pass (literals.py: Hyperscan where it runs); a carve starts only
 after the end of the previous one, so carves never overlap (an EXIF thumbnail inside a carved
 JPEG is the perceptual analyser's business, not a second carve).
 
@@ -15,7 +16,7 @@ file. Unallocated space is carved by triage/walk/unallocated.py with the same ``
 from __future__ import annotations
 
 import dataclasses
-import heapq
+import functools
 import re
 from collections.abc import Callable, Iterator
 
@@ -23,6 +24,7 @@ from triage.match.carve.base import Carve, CarveLimits, Carver
 from triage.match.carve.bmff import BmffCarver
 from triage.match.carve.gif import GifCarver
 from triage.match.carve.jpeg import JpegCarver
+from triage.match.carve.literals import LiteralFinder
 from triage.match.carve.png import PngCarver
 from triage.match.carve.riff import RiffCarver
 from triage.match.carve.sqlite import SqliteCarver
@@ -42,7 +44,11 @@ CARVERS: tuple[Carver, ...] = (
     SqliteCarver(),
 )
 _SIGNATURES = tuple((c.literal, re.compile(c.signature, re.DOTALL), c) for c in CARVERS)
-_SHARED_LITERALS = {c.literal for c in CARVERS}
+_LITERALS = tuple(dict.fromkeys(c.literal for c in CARVERS))  # each once, in CARVERS order
+_USERS = tuple(
+    [(pattern, carver) for lit, pattern, carver in _SIGNATURES if lit == literal] for literal in _LITERALS
+)
+_LEADS = tuple(users[0][1].lead for users in _USERS)
 _VIDEO = frozenset({"avi", "bmff"})
 SECTION = "Carving"
 
@@ -52,8 +58,9 @@ def find_carves(data: bytes, limits: CarveLimits, start: int = 0, stop: int | No
 
     An object may run past ``stop`` (to the end of ``data``): callers that read in overlapping
     chunks pass the chunk's own part as ``start``/``stop`` and its margin after it. Candidates are
-    found with ``bytes.find`` on each carver's literal (one regular expression alternating over all
-    signatures was 40 times slower on random bytes), then checked with the carver's signature.
+    the carvers' literals (literals.py: one Hyperscan pass, else ``bytes.find`` per literal; one
+    regular expression alternating over all signatures was 40 times slower on random bytes),
+    then checked with the carver's signature.
     """
     free, found = start, 0
     for begin, carver in _candidates(data, start, len(data) if stop is None else stop):
@@ -70,25 +77,21 @@ def find_carves(data: bytes, limits: CarveLimits, start: int = 0, stop: int | No
 
 def _candidates(data: bytes, start: int, stop: int) -> Iterator[tuple[int, Carver]]:
     """(object start, carver) for every signature match starting in [start, stop), in order."""
-    streams = []
-    for literal in _SHARED_LITERALS:
-        users = [(pattern, carver) for lit, pattern, carver in _SIGNATURES if lit == literal]
-        streams.append(_literal_hits(data, literal, users, start, stop))
-    yield from heapq.merge(*streams, key=lambda hit: hit[0])
-
-
-def _literal_hits(
-    data: bytes, literal: bytes, users: list[tuple[re.Pattern[bytes], Carver]], start: int, stop: int
-) -> Iterator[tuple[int, Carver]]:
-    lead = users[0][1].lead
-    end = stop + lead + len(literal) - 1  # a literal that *starts* before stop + lead, whole
-    at = data.find(literal, max(start + lead, 0), end)
-    while at >= 0:
-        for pattern, carver in users:
+    spans = [(max(start + lead, 0), stop + lead) for lead in _LEADS]
+    found = []
+    for at, index in literal_finder().occurrences(data, spans):
+        for pattern, carver in _USERS[index]:
             if pattern.match(data, at) and at - carver.lead >= start:
-                yield at - carver.lead, carver
+                found.append((at - carver.lead, index, carver))
                 break
-        at = data.find(literal, at + 1, end)
+    for begin, _, carver in sorted(found, key=lambda hit: hit[:2]):
+        yield begin, carver
+
+
+@functools.cache
+def literal_finder() -> LiteralFinder:
+    """The carvers' literals, compiled once per process (forked workers inherit it)."""
+    return LiteralFinder(_LITERALS)
 
 
 class CarveAnalyzer:
