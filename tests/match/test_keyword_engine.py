@@ -387,3 +387,20 @@ def test_a_flood_of_matches_in_one_chunk_keeps_the_first_and_counts_all() -> Non
     hits, counts = both([Keyword("sex", whole_word=True)], data, [len(data) - 2], cap=3)
     assert [(h.encoding, h.offset) for h in hits] == [("utf-8", 0), ("utf-8", 4), ("utf-8", 8)]
     assert counts == {("sex", "utf-8"): 1 << 18}
+
+
+def test_the_frozen_executable_names_the_version_it_was_built_with(monkeypatch) -> None:
+    from importlib import metadata
+
+    import triage.buildinfo
+    from triage.match import keyword_engine
+
+    def no_metadata(name: str) -> str:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "version", no_metadata)
+    monkeypatch.setattr(
+        triage.buildinfo, "build_metadata", lambda: {"distributions": {"pyahocorasick": "2.1.0"}}
+    )
+    assert keyword_engine._distribution_version("pyahocorasick") == "2.1.0"
+    assert keyword_engine._distribution_version("not-bundled") == "(version unknown)"

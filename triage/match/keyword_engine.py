@@ -193,9 +193,12 @@ def hyperscan_installed() -> bool:
 
 
 def _distribution_version(name: str) -> str:
+    """The installed version; in the frozen executable (no package metadata), the build's record."""
     from importlib import metadata
+
+    from triage.buildinfo import build_metadata
 
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
-        return "(version unknown)"
+        return str(build_metadata().get("distributions", {}).get(name, "(version unknown)"))
