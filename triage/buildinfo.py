@@ -76,7 +76,7 @@ def native_versions() -> dict[str, str]:
         "libmagic": libmagic_version(),
         "sqlite": sqlite3.sqlite_version,
         "openssl": _openssl_version(),
-        "keyword_engine": engine_description(),
+        "keyword_engine": engine_description(build_metadata().get("distributions", {})),
     }
     return versions
 

@@ -9,15 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from triage.match.keyword_hit import CONTEXT_BYTES, MAX_CONTEXT, _printable, _printable_char
 from triage.match.keywords import (
-    CONTEXT_BYTES,
-    MAX_CONTEXT,
     Keyword,
     KeywordHit,
     KeywordListError,
     KeywordScanner,
-    _printable,
-    _printable_char,
     load_keywords,
 )
 

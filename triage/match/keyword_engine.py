@@ -38,6 +38,7 @@ import platform
 import signal
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -79,15 +80,17 @@ def choose_engine() -> EngineChoice:
     return EngineChoice(HYPERSCAN, f"CPU has {', '.join(required_cpu_flags())}{unknown}")
 
 
-def engine_description() -> str:
-    """One line for the build/environment listing: engine, version and why it was chosen."""
+def engine_description(recorded: Mapping[str, str] | None = None) -> str:
+    """One line for the build/environment listing: engine, version and why it was chosen.
+    ``recorded``: distribution versions the build wrote down (a frozen executable has no package
+    metadata to ask)."""
     choice = choose_engine()
     if choice.name == HYPERSCAN:
         import hyperscan
 
         version = f"hyperscan {getattr(hyperscan, '__version__', 'unknown')} (Vectorscan, GIL-free)"
     else:
-        version = f"pyahocorasick {_distribution_version('pyahocorasick')}"
+        version = f"pyahocorasick {_distribution_version('pyahocorasick', recorded or {})}"
     return f"{version}: {choice.why}"
 
 
@@ -192,13 +195,10 @@ def hyperscan_installed() -> bool:
     return find_spec(HYPERSCAN) is not None
 
 
-def _distribution_version(name: str) -> str:
-    """The installed version; in the frozen executable (no package metadata), the build's record."""
+def _distribution_version(name: str, recorded: Mapping[str, str]) -> str:
     from importlib import metadata
-
-    from triage.buildinfo import build_metadata
 
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
-        return str(build_metadata().get("distributions", {}).get(name, "(version unknown)"))
+        return recorded.get(name, "(version unknown)")

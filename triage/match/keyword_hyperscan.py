@@ -33,7 +33,7 @@ from typing import Any
 import hyperscan
 
 from triage.match.keyword_engine import HYPERSCAN
-from triage.match.keyword_matchers import Patterns, RawMatch, Targets
+from triage.match.keyword_hit import Patterns, RawMatch, Targets
 
 _PLAIN = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _WRITTEN = [bytes((byte,)) if byte in _PLAIN else b"\\x%02x" % byte for byte in range(256)]

@@ -19,10 +19,7 @@ from typing import Protocol
 import ahocorasick
 
 from triage.match.keyword_engine import AHOCORASICK, ENGINES, HYPERSCAN, hyperscan_usable
-
-Targets = tuple[tuple[int, int], ...]  # ((keyword index, encoding index), ...)
-Patterns = dict[str, set[tuple[int, int]]]  # latin-1 pattern -> its (keyword, encoding) targets
-RawMatch = tuple[int, int, Targets, bool]  # (last byte index, length, targets, folded)
+from triage.match.keyword_hit import Patterns, RawMatch
 
 
 class Matcher(Protocol):

@@ -9,9 +9,10 @@ from __future__ import annotations
 import heapq
 from typing import TYPE_CHECKING
 
+from triage.library.keyword_lists import Keyword
 from triage.match.binary_text import BINARY_REACH, ESCAPED_REACH, escaped, looks_binary
+from triage.match.keyword_hit import REACH, KeywordHit, _Encoding, _Match
 from triage.match.keyword_regex import MAX_MATCH_BYTES
-from triage.match.keywords import REACH, Keyword, KeywordHit, _Encoding, _Match
 
 if TYPE_CHECKING:
     from triage.match.keywords import KeywordScanner
