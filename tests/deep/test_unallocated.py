@@ -322,3 +322,23 @@ def test_a_full_scan_finds_the_same_on_processes_and_on_threads(image: Path, tmp
     assert forked.sections["Coverage in bytes"] == threads.sections["Coverage in bytes"]
     # the four words, the carved JPEG's hash match and the carved History's listed address
     assert len([f for f in forked.findings if f.entry.path == "/$Unallocated"]) == len(WORDS) + 2
+
+
+def test_free_space_is_read_once_the_look_ahead_only_where_a_signature_matches(image: Path) -> None:
+    source = open_source(str(image))
+    [opened] = open_volumes(source.name, source.media)
+    entries = [h.entry for h in walk_filesystem(opened.fs, opened.volume, print, lambda why: None)]
+    asked: list[int] = []
+
+    def read(offset: int, length: int) -> bytes:
+        asked.append(length)
+        return source.media.read(offset, length)
+
+    limits = UnallocatedLimits(chunk=64 * 1024, max_carve=1 << 20)
+    records = list(
+        scan_unallocated(opened.fs, opened.volume, entries, read, keywords(), lambda: False, limits)
+    )
+    stream = SegmentStream(volume_layout(opened.fs, "NTFS", entries).segments, read)
+    assert len([r for r in records if isinstance(r, Content)]) == 2  # the JPEG and the History
+    # a 1 MiB look-ahead for every 64 KiB chunk would read ~17 times the free space
+    assert stream.length < sum(asked) < 1.5 * stream.length

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import pytsk3
 
-from triage.match.carve import CarveLimits, find_carves
+from triage.match.carve import CarveLimits, find_carves, has_candidates
 from triage.match.carve.base import Carve
 from triage.match.keywords import Keyword, KeywordHit, KeywordScanner
 from triage.records import Content, Entry, FindingDraft, Problem, Record, Tally, Volume
@@ -37,6 +37,7 @@ from triage.walk.unowned import Segment, VolumeLayout, volume_layout
 SECTION = "Coverage in bytes"
 CARVING = "Carving"
 MAX_CONTEXTS = 5
+SIGNATURE_REACH = 64  # bytes past a chunk enough for any carver's signature to match (carve/*.py)
 VolumeReader = Callable[[int, int], bytes]  # (offset from the volume start, length) -> bytes
 
 
@@ -141,16 +142,19 @@ def scan_unallocated(
 
 def scan_chunk(plan: UnallocatedPlan, position: int) -> ChunkResult:
     """Keywords starting in the chunk (read with the stream's margins either side, so whole-word
-    rules and contexts are as one stream gives them) and carves starting in it (the look-ahead
-    lets one run on into the next chunk)."""
+    rules and contexts are as one stream gives them) and carves starting in it. The look-ahead
+    that lets a carve run on into the next chunk is read only where a carver's signature matches
+    in the chunk: free space is otherwise read once, not twice."""
     stream, limits = plan.stream, plan.limits
     size = min(limits.chunk, stream.length - position)
-    window = stream.read(position, size + limits.max_carve)
+    margin = plan.keywords.tail_bytes
+    window = stream.read(position, size + max(margin, SIGNATURE_REACH))
+    if has_candidates(window, size):
+        window += stream.read(position + len(window), size + limits.max_carve - len(window))
     carves = tuple(
         FoundCarve(carve, (_carved(plan, window, position, carve),))
         for carve in find_carves(window, plan.carving, stop=size)
     )
-    margin = plan.keywords.tail_bytes
     before = min(position, margin)
     text = stream.read(position - before, before) + window[: size + margin]
     found = plan.keywords.stream(before, before + size)

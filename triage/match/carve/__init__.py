@@ -75,6 +75,12 @@ def find_carves(data: bytes, limits: CarveLimits, start: int = 0, stop: int | No
                 return
 
 
+def has_candidates(data: bytes, stop: int) -> bool:
+    """Whether a carver's signature matches anywhere an object could start in ``data[:stop]``:
+    only then can a carve run past ``stop``, so only then is a look-ahead worth reading."""
+    return next(_candidates(data, 0, stop), None) is not None
+
+
 def _candidates(data: bytes, start: int, stop: int) -> Iterator[tuple[int, Carver]]:
     """(object start, carver) for every signature match starting in [start, stop), in order."""
     spans = [(max(start + lead, 0), stop + lead) for lead in _LEADS]
