@@ -77,14 +77,23 @@ def examine_and_match(
     return FileOutcome(examined, tuple(records))
 
 
+Group = tuple[Item, ...]
+Outcomes = list[FileOutcome]
+
+
+def not_examined(handle: FileHandle) -> FileOutcome:
+    """The outcome of a file the scan stopped before (or while) reading."""
+    return FileOutcome(Examined(handle.entry, complete=False), (), stopped=True)
+
+
 BATCH_FILES = 32  # small files examined in one task: a task costs the main process ~0.1 ms
 BATCH_BYTES = 1 << 20
 
 
-def batches(items: Sequence[Item]) -> list[tuple[Item, ...]]:
+def batches(items: Sequence[Item]) -> list[Group[Item]]:
     """The items in order, consecutive small files grouped into one task (up to BATCH_FILES
     files and BATCH_BYTES bytes); a larger file is a task of its own."""
-    groups: list[tuple[Item, ...]] = []
+    groups: list[Group[Item]] = []
     group: list[Item] = []
     size = 0
     for item in items:
@@ -118,15 +127,6 @@ def examined_in_order(
                 if stop.reason and not stop.budget_used:  # a stop (--stop-on-seize, Ctrl-C) ends it here
                     return
                 yield pair
-
-
-Group = tuple[Item, ...]
-Outcomes = list[FileOutcome]
-
-
-def not_examined(handle: FileHandle) -> FileOutcome:
-    """The outcome of a file the scan stopped before (or while) reading."""
-    return FileOutcome(Examined(handle.entry, complete=False), (), stopped=True)
 
 
 def in_order(
