@@ -151,10 +151,7 @@ def scan_chunk(plan: UnallocatedPlan, position: int) -> ChunkResult:
     window = stream.read(position, size + max(margin, SIGNATURE_REACH))
     if has_candidates(window, size):
         window += stream.read(position + len(window), size + limits.max_carve - len(window))
-    carves = tuple(
-        FoundCarve(carve, (_carved(plan, window, position, carve),))
-        for carve in find_carves(window, plan.carving, stop=size)
-    )
+    carves = _found_carves(plan, window, position, 0, size)
     before = min(position, margin)
     text = stream.read(position - before, before) + window[: size + margin]
     found = plan.keywords.stream(before, before + size)
@@ -202,9 +199,16 @@ def merge_chunks(
 def _carves_from(plan: UnallocatedPlan, result: ChunkResult, start: int) -> tuple[FoundCarve, ...]:
     """The chunk's carves searched from ``start`` (past the previous chunk's last carve)."""
     window = plan.stream.read(result.position, result.size + plan.limits.max_carve)
+    return _found_carves(plan, window, result.position, start, result.size)
+
+
+def _found_carves(
+    plan: UnallocatedPlan, window: bytes, position: int, start: int, stop: int
+) -> tuple[FoundCarve, ...]:
+    """Carves starting in window[start:stop], each as Content; ``position``: the window's stream offset."""
     return tuple(
-        FoundCarve(carve, (_carved(plan, window, result.position, carve),))
-        for carve in find_carves(window, plan.carving, start=start, stop=result.size)
+        FoundCarve(carve, (_carved(plan, window, position, carve),))
+        for carve in find_carves(window, plan.carving, start=start, stop=stop)
     )
 
 
