@@ -24,6 +24,8 @@ done
 # --dev: the report's browser tests print report.html with headless Chromium and read the PDF
 # with poppler's pdfinfo/pdftotext (tests/report/test_report_browser.py).
 ((DEV)) && SYSTEM_PACKAGES+=(chromium poppler-utils)
+# --dev: the speed benchmarks' baseline, hashdeep -j2 with three digests (bench/cores_bench.py).
+((DEV)) && SYSTEM_PACKAGES+=(hashdeep)
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do

@@ -17,6 +17,7 @@ import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from triage.match.artefact_text import with_keyword_findings
@@ -84,6 +85,7 @@ class Queued:
     handle: FileHandle
     key: str
     work: VolumeWork
+    tier: int = 2  # priority.py's tier, decided once when the queue is sorted
 
 
 def walk_sources(sources: list[EvidenceSource], state: ScanState) -> list[VolumeWork | VolumeCoverage]:
@@ -222,7 +224,7 @@ def _chunk_mapper(state: ScanState) -> ChunkMapper | None:
 
 
 def _queue(works: list[VolumeWork], restored: Restored) -> list[Queued]:
-    queue = []
+    queue: list[tuple[tuple[int, float, str], Queued]] = []
     sources = {name: i for i, name in enumerate(dict.fromkeys(w.volume.source for w in works))}
     for work in works:
         keys = file_keys((h.entry for h in work.handles), sources)
@@ -231,10 +233,11 @@ def _queue(works: list[VolumeWork], restored: Restored) -> list[Queued]:
                 work.examined.append(handle)
                 work.bytes_read += restored.files[key]
             else:
-                queue.append(Queued(handle, key, work))
+                order = priority_key(handle.entry)
+                queue.append((order, Queued(handle, key, work, order[0])))
                 work.pending += 1
-    queue.sort(key=lambda q: priority_key(q.handle.entry))
-    return queue
+    queue.sort(key=itemgetter(0))
+    return [queued for _, queued in queue]
 
 
 def _run_queue(queue: list[Queued], state: ScanState, restored: Restored) -> None:
@@ -274,7 +277,7 @@ def _journal_line(item: Queued, outcome: FileOutcome) -> str:
 
 
 def _show(item: Queued, outcome: FileOutcome, new: list[Finding], state: ScanState) -> None:
-    area = SHORT_TIERS[area_of(item.handle.entry).tier]
+    area = SHORT_TIERS[item.tier]
     if area != state.area:
         state.area = area
         state.progress.area(area)

@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from triage.records import FindingDraft
-from triage.scan.priority import area_of
 from triage.scan.workers import FileOutcome, examined_in_order
 
 if TYPE_CHECKING:
@@ -29,7 +28,7 @@ SWEEP_REASON = (
 
 def quick_sweep(queue: list[Queued], state: ScanState) -> tuple[Queued, FileOutcome] | None:
     """The first first-tier file whose hash-set matches make the verdict SEIZE, if any."""
-    first_tier = [item for item in queue if area_of(item.handle.entry).tier == 0]
+    first_tier = [item for item in queue if item.tier == 0]
     if not first_tier:
         return None
     state.progress.area(SWEEP_AREA)
