@@ -24,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run_bench import LAST_CPU, PYTHON, Row, extract_tree, hashlib_limit, timed, tree_stats  # noqa: E402
+from run_bench import LAST_CPU, PYTHON, Row, extract_tree, hashlib_limit, timed, tree_stats, warm  # noqa: E402
 
 RUNNER = """
 import json, resource, sys
@@ -64,6 +64,7 @@ def scan_row(
         str(int(hash_only)),
         str(int(unallocated)),
     ]
+    warm(image)
     seconds, peak = timed(command, stdout=out)
     document = json.loads(out.read_text())
     note = f"verdict {document['verdict']}; {document['findings']} findings"
@@ -83,6 +84,7 @@ def measure(data: Path) -> tuple[list[Row], list[str]]:
     tree = work / "tree"
     extract_tree(image, tree)
     files, nbytes = tree_stats(tree)
+    warm(tree)
     seconds, peak = timed(["hashdeep", "-r", "-c", "md5,sha1,sha256", f"-j{cores}", str(tree)])
     rows.append(
         Row(
@@ -151,6 +153,7 @@ FLOOR_PARTS = {
 
 def floor_row(part: str, tree: Path, cores: int) -> Row:
     """One part of the scan's work alone on the extracted tree (bench/floors.py), on every core."""
+    warm(tree)
     out = subprocess.run(
         [PYTHON, str(HERE / "floors.py"), str(tree), part, str(cores)],
         capture_output=True,

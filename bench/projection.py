@@ -90,7 +90,7 @@ def scans(
             sweep_then_users,
         ),
         (
-            "before any of these: the whole-source hash (the default; --skip-source-hash), one process",
+            "the whole-source hash (the default; --skip-source-hash), one process, alongside the scan: the report waits for it",
             lambda cores, rate: max(disk.capacity * hash_per_byte, disk.capacity / rate),
         ),
     ]

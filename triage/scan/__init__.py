@@ -39,6 +39,7 @@ from triage.scan.collect import Collector
 from triage.scan.examine import ScanStopped
 from triage.scan.pipeline import NOT_EXAMINED_SECTION, ScanState, VolumeWork, scan_volumes, walk_sources
 from triage.scan.resume import Restored, ScanJournal, replay
+from triage.scan.source_hash import BackgroundHash, finish_hash, start_hash
 from triage.sources import EvidenceSource, describe_source, hash_media, open_source
 from triage.sources.keys import Key
 
@@ -111,14 +112,19 @@ def run_scan(
     state.keys = options.keys
     restored = journal.restored if journal is not None else Restored()
     volumes: list[VolumeCoverage] = []
+    identities: list[SourceInfo | BackgroundHash] = []
     try:
-        infos = [_identify_source(s, options, progress, journal, stop) for s in sources]
+        identities = [_identify_source(s, options, progress, journal, stop) for s in sources]
         stop.start_budget()
         replay(restored, collected)
         walked = walk_sources(sources, state)
         scan_volumes(walked, state, restored)
         volumes = [v.coverage() if isinstance(v, VolumeWork) else v for v in walked]
+        infos = [_hashed(identity, progress, journal, stop) for identity in identities]
     finally:
+        for identity in identities:
+            if isinstance(identity, BackgroundHash):
+                identity.cancel()
         for source in sources:
             source.close()
         if journal is not None:
@@ -207,16 +213,36 @@ def _identify_source(
     progress: ScanProgress,
     journal: ScanJournal | None,
     stop: StopRules,
-) -> SourceInfo:
-    """The source's own description and hash (once per scan: a resumed scan keeps the first)."""
+) -> SourceInfo | BackgroundHash:
+    """The source's own description and hash (once per scan: a resumed scan keeps the first), or
+    the hash still running alongside the scan (``_hashed`` waits for it)."""
     done = [s for s in journal.restored.sources if _same_path(s.path, source.name)] if journal else []
     if done:
         return done[0]
     if not options.hash_sources or source.media is None:
         info = describe_source(source) if source.media else hash_media(source)
     else:
+        alongside = start_hash(source)  # issue 15: the hash runs while the scan does
+        if alongside is not None:
+            return alongside
         progress.stage(f"Hashing {source.name}", source.size)
         info = _hash_unless_stopped(source, progress, stop)
+    return _journalled(info, journal)
+
+
+def _hashed(
+    identity: SourceInfo | BackgroundHash,
+    progress: ScanProgress,
+    journal: ScanJournal | None,
+    stop: StopRules,
+) -> SourceInfo:
+    """A source's description, once a hash running alongside the scan has finished."""
+    if isinstance(identity, SourceInfo):
+        return identity
+    return _journalled(finish_hash(identity, progress, stop), journal)
+
+
+def _journalled(info: SourceInfo, journal: ScanJournal | None) -> SourceInfo:
     if journal is not None and info.sha256:
         journal.source(info)
     return info

@@ -100,7 +100,8 @@ class StopRules:
         return bool(self.reason)
 
     def start_budget(self) -> None:
-        """The budget counts from here (after the whole-source hash, as the README says)."""
+        """The budget counts from here: after a whole-source hash that runs first (one that runs
+        alongside the scan, scan/source_hash.py, is inside the budget: it never delays the scan)."""
         self._started = self._now()
 
     def requested(self) -> bool:
@@ -108,6 +109,10 @@ class StopRules:
         if self.request is not None and self.request.is_set() and not self.reason:
             self.reason = INTERRUPTED
         return bool(self.reason)
+
+    def officer_asked(self) -> bool:
+        """Whether a Ctrl-C or SIGTERM came, whatever else stopped the scan (a budget, a SEIZE)."""
+        return self.request is not None and self.request.is_set()
 
     def should_stop(self) -> bool:
         """Asked by workers between chunks: a stop, or the budget used up."""

@@ -1,0 +1,146 @@
+"""The whole-source hash alongside the scan, not before it (issue 15).
+
+The examiner's record of a source is the SHA-256 and MD5 of all of it (``hash_media``). Hashed
+first, a 1 TB disk kept the officer waiting 20-30 minutes before the first file was examined
+(bench/RESULTS.md, "Time to a verdict on a real disk"), while MD5 held one core and the others
+idled. Here the hash runs in a forked process of its own, reading the source through descriptors
+it opens itself (an E01's libewf handle keeps a file position that two readers must not share),
+while the scan walks and examines; the report waits for it at the end, the officer seeing the
+hash's progress. It is never slower than hashing first: after a budget or --stop-on-seize stop
+the hash has at most what was left of it to do. A Ctrl-C or SIGTERM while it is still running
+ends it, and the report says the hash was not finished, as a stop during the first hash always did.
+
+Not alongside (the hash runs first, as before) where ``fork`` is not available, and for a block
+device on a spinning disk (``queue/rotational``): there the hash's sequential reads and the
+scan's scattered ones would make the heads seek between them, slowing both. Image files are
+hashed alongside whatever holds them (lab storage that reports itself as rotational, RAID and
+virtual disks among it, is rarely one spindle).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import stat
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from multiprocessing.sharedctypes import Synchronized
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from triage.records import SourceInfo
+from triage.scan.budget import INTERRUPTED
+from triage.sources import EvidenceSource, SourceError, describe_source, hash_media, open_source
+
+if TYPE_CHECKING:
+    from triage.progress import ScanProgress
+    from triage.scan.budget import StopRules
+
+POLL_SECONDS = 0.2  # how often the wait at the end shows progress and looks for a stop
+
+
+@dataclass
+class BackgroundHash:
+    """A whole-source hash running in its own process: bytes done so far, and where its answer comes."""
+
+    source: EvidenceSource
+    process: BaseProcess
+    done: Synchronized  # bytes hashed so far, written by the child
+    answer: Connection
+
+    def cancel(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.answer.close()
+
+
+def start_hash(source: EvidenceSource) -> BackgroundHash | None:
+    """The hash of ``source`` started in a forked process; None where it should run first instead."""
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    if source.media is None or not forkable or on_spinning_disk(source):
+        return None
+    context = multiprocessing.get_context("fork")
+    done = context.Value("q", 0)
+    answer, send = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_hash_in_child, args=(source.name, done, send), name="source-hash", daemon=True
+    )
+    process.start()
+    send.close()  # the child holds the writing end: its exit ends the pipe
+    return BackgroundHash(source, process, done, answer)
+
+
+def finish_hash(job: BackgroundHash, progress: ScanProgress, stop: StopRules) -> SourceInfo:
+    """The hash's result, waiting for it (with its progress shown); a Ctrl-C or SIGTERM while it
+    runs ends it, and the description says it was not finished."""
+    source = job.source
+    shown = job.done.value
+    if job.process.is_alive():
+        progress.stage(f"Finishing the hash of {source.name} (Ctrl-C: report without it)", source.size)
+        progress.advance(shown)
+    try:
+        while not job.answer.poll(POLL_SECONDS):
+            if stop.officer_asked():
+                return _not_finished(source, INTERRUPTED)
+            if not job.process.is_alive() and not job.answer.poll(0):
+                return _not_finished(source, f"the hashing process ended with code {job.process.exitcode}")
+            now = job.done.value
+            progress.advance(now - shown)
+            shown = now
+        progress.advance(job.done.value - shown)
+        got = job.answer.recv()
+    except EOFError:
+        return _not_finished(source, f"the hashing process ended with code {job.process.exitcode}")
+    finally:
+        job.cancel()
+    if isinstance(got, SourceInfo):
+        return got
+    return _not_finished(source, str(got))
+
+
+def on_spinning_disk(source: EvidenceSource) -> bool:
+    """Whether the source is a block device on a disk that says it is rotational (the queue of a
+    partition is its disk's, one folder up in sysfs)."""
+    try:
+        status = os.stat(source.name)
+    except OSError:
+        return False
+    if not stat.S_ISBLK(status.st_mode):
+        return False
+    node = Path(f"/sys/dev/block/{os.major(status.st_rdev)}:{os.minor(status.st_rdev)}").resolve()
+    for queue in (node / "queue" / "rotational", node.parent / "queue" / "rotational"):
+        try:
+            return queue.read_text().strip() == "1"
+        except OSError:
+            continue
+    return False
+
+
+def _not_finished(source: EvidenceSource, why: str) -> SourceInfo:
+    info = describe_source(source)
+    return SourceInfo(info.path, info.kind, info.size, note=f"whole-source hash not finished: {why}")
+
+
+def _hash_in_child(path: str, done: Synchronized, send: Connection) -> None:
+    """In the forked process: open the source afresh, hash it all, send the SourceInfo (or why not)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the scan decides what a Ctrl-C means
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    def advance(nbytes: int) -> None:
+        with done.get_lock():
+            done.value += nbytes
+
+    try:
+        source = open_source(path)
+        try:
+            info = hash_media(source, advance)
+        finally:
+            source.close()
+        send.send(info)
+    except (SourceError, OSError) as exc:
+        send.send(f"the source could not be read again for hashing: {exc}")
+    finally:
+        send.close()
