@@ -113,7 +113,9 @@ def test_bad_budget_and_missing_journal_are_usage_errors(tmp_path):
 
 @pytest.mark.slow
 def test_two_ctrl_c_during_the_source_hash_still_give_a_signed_partial_report(tmp_path, evidence):
-    """Ctrl-C while the whole source is hashed, and again while the report is written."""
+    """Ctrl-C while the whole source is hashed, and again while the report is written. The hash runs
+    alongside the scan (issue 15), whose walk of this file-system-less image ends at once: the
+    Ctrl-C finds the report waiting for the hash, which it ends; the report says so."""
     _, profile = evidence
     image = tmp_path / "big.img"
     with image.open("wb") as out:  # 1.5 GB of zeros: hashing takes seconds, reading is sparse-cheap
@@ -144,7 +146,6 @@ def test_two_ctrl_c_during_the_source_hash_still_give_a_signed_partial_report(tm
     assert process.returncode == 10, err  # REVIEW: nothing examined, never NO GROUNDS FOUND
     [folder] = (tmp_path / "o").iterdir()
     document = json.loads((folder / "findings.json").read_text())
-    assert document["coverage"]["partial"]
     assert document["sources"][0]["sha256"] == ""
     assert document["sources"][0]["note"].startswith("whole-source hash not finished: interrupted")
     assert "Already stopping" in err or "Stopping" in err

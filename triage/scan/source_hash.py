@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from triage.records import SourceInfo
 from triage.scan.budget import INTERRUPTED
+from triage.scan.workers import die_with_parent
 from triage.sources import EvidenceSource, SourceError, describe_source, hash_media, open_source
 
 if TYPE_CHECKING:
@@ -128,6 +129,7 @@ def _hash_in_child(path: str, done: Synchronized, send: Connection) -> None:
     """In the forked process: open the source afresh, hash it all, send the SourceInfo (or why not)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the scan decides what a Ctrl-C means
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent()
 
     def advance(nbytes: int) -> None:
         with done.get_lock():

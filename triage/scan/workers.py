@@ -18,9 +18,12 @@ Two kinds of workers (bench/RESULTS.md, issue 15):
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import multiprocessing
+import os
 import signal
+import sys
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -259,6 +262,25 @@ def _map_in_child(argument: int) -> Any:
 
 def _child_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what a Ctrl-C means
+    die_with_parent()
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent() -> None:
+    """On Linux, have the kernel kill this forked process when the scan's process dies (SIGKILL, a
+    crash, a pulled stick): a worker left waiting on its task queue would otherwise live on, holding
+    the evidence and the console's pipes open."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request was made
+        os._exit(1)
 
 
 def _examine_in_child(index: int) -> Outcomes:
