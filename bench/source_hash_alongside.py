@@ -1,6 +1,6 @@
 """Issue 15: the whole-source hash before the scan (an earlier checkout) or alongside it (this one).
 
-    python bench/source_hash_alongside.py IMAGE BEFORE_CHECKOUT [ROUNDS]
+    python bench/source_hash_alongside.py IMAGE BEFORE_CHECKOUT [ROUNDS] [full|hash-only|both]
 
 BEFORE_CHECKOUT is a git worktree of a commit where the hash ran first (1efcc05 or earlier). Each
 round runs, in turn, the full scan and the hash-only scan of IMAGE with the whole-source hash on
@@ -35,12 +35,14 @@ def scan_seconds(image: Path, checkout: Path, hash_only: bool) -> tuple[float, s
 def main() -> None:
     image, before = Path(sys.argv[1]), Path(sys.argv[2])
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 2
+    which = sys.argv[4] if len(sys.argv) > 4 else "both"
+    kinds = {"full": (False,), "hash-only": (True,), "both": (False, True)}[which]
     this = HERE.parent
     print(f"load average before: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}\n")
     print("| round | scan | hash first (s) | hash alongside (s) | speed-up |")
     print("|---|---|---:|---:|---:|")
     for round_ in range(1, rounds + 1):
-        for hash_only in (False, True):
+        for hash_only in kinds:
             first, _ = scan_seconds(image, before, hash_only)
             alongside, line = scan_seconds(image, this, hash_only)
             kind = "hash-only" if hash_only else "full"

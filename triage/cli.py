@@ -114,7 +114,11 @@ def cli(ctx: click.Context, show_version: bool, verbose: bool) -> None:
 @click.option("--examiner", default="", help="Officer's name, recorded in the report.")
 @click.option("--case", "case_reference", default="", help="Case reference, recorded in the report.")
 @key_options("the report (the officer's key)")
-@click.option("--skip-source-hash", is_flag=True, help="Do not hash the whole source first (faster).")
+@click.option(
+    "--skip-source-hash",
+    is_flag=True,
+    help="Do not hash the whole source (it runs alongside the scan; the report waits for it).",
+)
 @click.option("--allow-unsigned", is_flag=True, help="Accept library bundles whose signature fails.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option(

@@ -9,7 +9,7 @@ from triage.progress import QuietProgress
 from triage.scan import ScanOptions, run_scan
 from triage.scan.budget import StopRules
 from triage.scan.source_hash import BackgroundHash, finish_hash, on_spinning_disk, start_hash
-from triage.sources import open_source
+from triage.sources import hash_media, open_source
 
 
 def _digests(path) -> tuple[str, str]:
@@ -126,3 +126,21 @@ def test_image_files_and_folders_are_not_spinning_disks(tmp_path, demo_disk):
         source.close()
     folder = open_source(str(tmp_path))
     assert start_hash(folder) is None  # a folder has no single image hash to run alongside
+
+
+def test_an_e01_is_hashed_through_a_libewf_handle_of_the_hashing_process_own(peerdata):
+    """libewf keeps a file position of its own: the child opens the image afresh, and its digests of
+    the media stream are those the scan's process computes itself, and the ones the image stores."""
+    image = peerdata("plaso", "test_data", "image.E01")
+    source = open_source(str(image))
+    try:
+        expected = hash_media(source)
+        job = start_hash(source)
+        assert job is not None
+        info = finish_hash(job, QuietProgress(), StopRules())
+    finally:
+        source.close()
+    assert (info.sha256, info.md5, info.size) == (expected.sha256, expected.md5, expected.size)
+    assert info.stored_md5 == expected.stored_md5
+    if info.stored_md5:
+        assert info.md5 == info.stored_md5

@@ -30,7 +30,7 @@ from triage.profile import load_profile
 @click.option("--examiner", default="", help="Examiner's name, recorded in every report.")
 @click.option("--case", "case_reference", default="", help="Case reference (else each device's id).")
 @key_options("the summary")
-@click.option("--skip-source-hash", is_flag=True, help="Do not hash each whole image first (faster).")
+@click.option("--skip-source-hash", is_flag=True, help="Do not hash each whole image (hashed alongside).")
 def batch(
     evidence: tuple[str, ...],
     profile: str,
