@@ -42,6 +42,7 @@ class ScanProgress(Protocol):
     def file_done(self) -> None: ...
     def hit(self, kind: str) -> None: ...
     def area(self, text: str) -> None: ...
+    def alongside(self, describe: Callable[[], str]) -> None: ...
     def close(self) -> None: ...
 
 
@@ -53,6 +54,9 @@ class QuietProgress:
         pass
 
     def area(self, text: str) -> None:
+        pass
+
+    def alongside(self, describe: Callable[[], str]) -> None:
         pass
 
     def advance(self, nbytes: int) -> None:
@@ -105,6 +109,7 @@ class BarProgress:
         self._files = 0
         self._total_files = 0
         self._area = ""
+        self._alongside: Callable[[], str] = lambda: ""  # work running beside the scan, if any
         self._started = clock()
         self._estimate: RunningEstimate | None = None
         self._left = ""
@@ -166,10 +171,18 @@ class BarProgress:
         if self._task is not None:
             self._bar.status = self._status()
 
+    def alongside(self, describe: Callable[[], str]) -> None:
+        """Work running beside the scan, asked for its state whenever the status line is drawn
+        (the whole-source hash: "image hash 34%")."""
+        self._alongside = describe
+        if self._task is not None:
+            self._bar.status = self._status()
+
     def _status(self) -> str:
         seconds = self._clock() - self._started
         line = status_line(self._files, self._total_files, seconds, self._area, self._hits)
-        return f"{line} · {self._left}" if self._left else line
+        parts = (line, self._alongside(), self._left)
+        return " · ".join(part for part in parts if part)
 
     def close(self) -> None:
         if self._task is not None:

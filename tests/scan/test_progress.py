@@ -38,6 +38,20 @@ def test_bar_shows_area_and_hits():
     assert "user browser data and pictures/videos · hash-match 1" in text
 
 
+def test_the_status_line_shows_work_running_alongside_the_scan():
+    out = io.StringIO()
+    bar = BarProgress(Console(file=out, force_terminal=False, width=200))
+    state = ["image hash 34%"]
+    bar.stage("Scanning 1 volume(s)", 1000, 10)
+    bar.alongside(lambda: state[0])
+    bar.hit("keyword")
+    assert "no hits" not in bar._bar.status and "keyword 1 · image hash 34%" in bar._bar.status
+    state[0] = ""  # the hash has finished: nothing more is said of it
+    bar.file_done()
+    assert "image hash" not in bar._bar.status
+    bar.close()
+
+
 # --- issue 15: the cost model's estimate on the officer's console
 
 MODEL = CostModel({OTHER: KindCost(0.5, 0.0)}, KindCost(0.1, 0.0), 0.0, 0.0, 0.0, "test")  # 0.5 s a file

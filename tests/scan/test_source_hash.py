@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 
 from triage.progress import QuietProgress
 from triage.scan import ScanOptions, run_scan
 from triage.scan.budget import StopRules
-from triage.scan.source_hash import BackgroundHash, finish_hash, on_spinning_disk, start_hash
+from triage.scan.source_hash import BackgroundHash, finish_hash, hashing_status, on_spinning_disk, start_hash
 from triage.sources import hash_media, open_source
 
 
@@ -25,6 +26,12 @@ class Stages(QuietProgress):
     def __init__(self) -> None:
         self.stages: list[str] = []
         self.advanced = 0
+        self.described: list[str] = []
+        self.describe = None
+
+    def alongside(self, describe) -> None:
+        self.describe = describe
+        self.described.append(describe())
 
     def stage(self, text: str, total_bytes: int, total_files: int = 0) -> None:
         self.stages.append(text)
@@ -50,9 +57,13 @@ def test_a_scan_hashes_the_image_in_a_process_of_its_own_and_reports_the_same_di
         return job
 
     monkeypatch.setattr(scan, "start_hash", recording)
-    result = run_scan(ScanOptions((str(demo_disk),), "demo", workers=2))
+    progress = Stages()
+    result = run_scan(ScanOptions((str(demo_disk),), "demo", workers=2), progress)
     [job] = started
     assert isinstance(job, BackgroundHash) and not job.process.is_alive()  # it ran alongside, and is gone
+    [first] = progress.described  # registered once, when the hash started (it may already be done)
+    assert re.fullmatch(r"(image hash \d+%)?", first)
+    assert progress.describe() == ""  # finished: the status line says nothing more of it
     [info] = result.sources
     assert (info.sha256, info.md5) == _digests(demo_disk)
     assert info.note == ""
@@ -96,6 +107,7 @@ def test_a_ctrl_c_while_the_hash_runs_ends_it_and_says_so(tmp_path):
     try:
         job = start_hash(source)
         assert job is not None
+        assert re.fullmatch(r"image hash \d+%", hashing_status([job]))  # the officer's status line
         info = finish_hash(job, QuietProgress(), StopRules(request=asked))
     finally:
         source.close()

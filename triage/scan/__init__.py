@@ -39,7 +39,7 @@ from triage.scan.collect import Collector
 from triage.scan.examine import ScanStopped
 from triage.scan.pipeline import NOT_EXAMINED_SECTION, ScanState, VolumeWork, scan_volumes, walk_sources
 from triage.scan.resume import Restored, ScanJournal, replay
-from triage.scan.source_hash import BackgroundHash, finish_hash, start_hash
+from triage.scan.source_hash import BackgroundHash, finish_hash, hashing_status, start_hash
 from triage.sources import EvidenceSource, describe_source, hash_media, open_source
 from triage.sources.keys import Key
 
@@ -115,6 +115,9 @@ def run_scan(
     identities: list[SourceInfo | BackgroundHash] = []
     try:
         identities = [_identify_source(s, options, progress, journal, stop) for s in sources]
+        hashing = [i for i in identities if isinstance(i, BackgroundHash)]
+        if hashing:
+            progress.alongside(lambda: hashing_status(hashing))
         stop.start_budget()
         replay(restored, collected)
         walked = walk_sources(sources, state)

@@ -106,6 +106,15 @@ def finish_hash(job: BackgroundHash, progress: ScanProgress, stop: StopRules) ->
     return _not_finished(source, str(got))
 
 
+def hashing_status(jobs: list[BackgroundHash]) -> str:
+    """The status line's words for hashes still running: "image hash 34%" (one per source)."""
+    running = [job for job in jobs if job.process.is_alive() and job.source.size]
+    if not running:
+        return ""
+    shares = ", ".join(f"{min(job.done.value / job.source.size, 1.0):.0%}" for job in running)
+    return f"image hash{'es' if len(running) > 1 else ''} {shares}"
+
+
 def on_spinning_disk(source: EvidenceSource) -> bool:
     """Whether the source is a block device on a disk that says it is rotational (the queue of a
     partition is its disk's, one folder up in sysfs)."""
