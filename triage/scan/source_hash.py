@@ -84,7 +84,7 @@ def finish_hash(job: BackgroundHash, progress: ScanProgress, stop: StopRules) ->
     source = job.source
     shown = job.done.value
     if job.process.is_alive():
-        progress.stage(f"Finishing the hash of {source.name} (Ctrl-C: report without it)", source.size)
+        progress.stage(f"Image hash of {_short(source.name)} (Ctrl-C: skip it)", source.size)
         progress.advance(shown)
     try:
         while not job.answer.poll(POLL_SECONDS):
@@ -131,6 +131,12 @@ def on_spinning_disk(source: EvidenceSource) -> bool:
         except OSError:
             continue
     return False
+
+
+def _short(name: str, width: int = 20) -> str:
+    """The source's file name, cut to fit beside the bar on an 80-column console."""
+    base = Path(name).name or name
+    return base if len(base) <= width else base[: width - 1] + "…"
 
 
 def _not_finished(source: EvidenceSource, why: str) -> SourceInfo:
