@@ -139,7 +139,7 @@ class BarProgress:
         start = estimate.at_start()
         size = filesize.decimal(int(self._bar.tasks[self._task].total or 0)) if self._task is not None else ""
         files = f"{self._total_files:,} files, {size}: " if self._total_files else ""
-        self._bar.console.print(f"{files}{start.text()}{_sweep_note(estimate)}")
+        self._bar.console.print(f"{files}{start.text()}{_sweep_note(estimate)}{_hash_note(estimate)}")
         self._show_estimate(start)
 
     def advance(self, nbytes: int) -> None:
@@ -197,6 +197,15 @@ def _sweep_note(estimate: RunningEstimate) -> str:
     return (
         f"; the first {sweep} of it: --stop-on-seize's hash sweep of user pictures, videos and browser data"
     )
+
+
+def _hash_note(estimate: RunningEstimate) -> str:
+    from triage.scan.estimate_live import describe_span  # the scan package imports this module
+
+    if not estimate.hash_seconds:
+        return ""
+    alone = describe_span(estimate.hash_seconds, estimate.hash_seconds)
+    return f"; the image hash runs alongside ({alone} on its own) and the report waits for it"
 
 
 def status_line(files: int, total: int, seconds: float, area: str, hits: Counter[str]) -> str:

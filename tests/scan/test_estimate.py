@@ -23,6 +23,7 @@ from triage.scan.estimate import (
     cpu_seconds,
     free_bytes,
     kind_of,
+    source_hash_seconds,
     unallocated_seconds,
     wall_seconds,
 )
@@ -232,3 +233,28 @@ def test_running_estimate_of_nothing_is_zero():
     free = CostModel({OTHER: KindCost(0, 0)}, KindCost(0, 0), 0.1, 0.1, 0.0, "t")
     empty_files = RunningEstimate(free, [_entry(f"/{i}", 0) for i in range(3)], 2)
     assert empty_files.update(2, now=9.0).seconds == 0.0
+
+
+# --- the whole-source hash alongside the scan: the report waits for it
+
+
+def test_a_hash_longer_than_the_scan_sets_the_time_to_the_report():
+    hashing = 30_000 * MB  # 60 s at the SATA disk's 500 MB/s (slower than the hash's 681 MB/s)
+    running = RunningEstimate(ONE_PROCESS, ENTRIES, cores=1, hashing=hashing)
+    assert running.hash_seconds == pytest.approx(60.0)
+    assert running.at_start().seconds == pytest.approx(60.0)  # the scan's 0.335 s inside it
+    first = running.update(1, now=0.0)
+    assert first.seconds == pytest.approx(0.335 - 0.02 + 60.0 - 0.335)
+
+
+def test_cores_busy_with_both_share_their_cpu():
+    busy = CostModel({OTHER: KindCost(0.5, 0.0)}, KindCost(0.1, 0.0), 0.0, 0.0, 0.0, "t")
+    files = [_entry(f"/Data/{i}.bin", 0) for i in range(40)]  # 20 CPU s: 10 s on 2 cores
+    running = RunningEstimate(busy, files, cores=2, hashing=5_000 * MB)  # 10 s alone, 8.56 CPU s
+    assert running.scan_seconds == pytest.approx(10.0) and running.hash_seconds == pytest.approx(10.0)
+    assert running.at_start().seconds == pytest.approx((20.0 + 5_000 * MB / 584e6) / 2)
+
+
+def test_no_hash_alongside_adds_nothing():
+    assert RunningEstimate(ONE_PROCESS, ENTRIES, cores=1).hash_extra == 0.0
+    assert source_hash_seconds(0) == 0.0

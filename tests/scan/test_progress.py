@@ -38,6 +38,16 @@ def test_bar_shows_area_and_hits():
     assert "user browser data and pictures/videos · hash-match 1" in text
 
 
+def test_the_start_line_says_the_report_waits_for_the_image_hash():
+    out = io.StringIO()
+    bar = BarProgress(Console(file=out, force_terminal=False, width=300))
+    bar.stage("Scanning", 1000, 600)
+    bar.plan(RunningEstimate(MODEL, _entries(600), cores=1, hashing=150_000_000_000))  # 5 min alone
+    bar.close()
+    said = "the image hash runs alongside (about 5 min on its own) and the report waits for it"
+    assert said in out.getvalue()
+
+
 def test_the_status_line_shows_work_running_alongside_the_scan():
     out = io.StringIO()
     bar = BarProgress(Console(file=out, force_terminal=False, width=200))

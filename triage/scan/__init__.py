@@ -118,6 +118,7 @@ def run_scan(
         hashing = [i for i in identities if isinstance(i, BackgroundHash)]
         if hashing:
             progress.alongside(lambda: hashing_status(hashing))
+            state.hashing = sum(job.source.size for job in hashing)
         stop.start_budget()
         replay(restored, collected)
         walked = walk_sources(sources, state)

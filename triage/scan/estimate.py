@@ -42,6 +42,10 @@ TEXT_EXTENSIONS = frozenset({
 ARCHIVE_EXTENSIONS = frozenset({"zip", "7z", "rar", "gz", "tgz", "bz2", "xz", "tar", "cab", "jar"})
 SATA_SSD = 500e6  # bytes per second: a SATA III SSD's sequential read (the issue's figure)
 NVME = 2_500e6  # bytes per second: a PCIe 3.0 x4 NVMe disk's sequential read, the middle of 2,000-3,000 MB/s
+# The whole-source hash (SHA-256 + MD5, triage.sources.hash_media): 584 MB per CPU-second
+# (bench/projection.py, 11:56) and 681 MB/s on its two threads (bench/source_hash.py), 2026-12-02.
+SOURCE_HASH_CPU_PER_BYTE = 1 / 584e6
+SOURCE_HASH_RATE = 681e6
 
 
 _KIND_BY_EXTENSION = {
@@ -174,6 +178,11 @@ def unallocated_seconds(
     """The pass over unallocated space and slack after the files, its chunks on ``cores`` processes."""
     share = amdahl(model.serial_share, cores)
     return max(free_bytes * model.unallocated_per_byte * share, free_bytes / read_rate)
+
+
+def source_hash_seconds(nbytes: int, read_rate: float = SATA_SSD) -> float:
+    """Seconds the whole-source hash of ``nbytes`` takes on its own: its two threads or the disk."""
+    return nbytes / min(SOURCE_HASH_RATE, read_rate) if nbytes else 0.0
 
 
 def free_bytes(volume_length: int, entries: Iterable[Entry]) -> int:

@@ -23,11 +23,14 @@ from triage.records import Entry
 from triage.scan.estimate import (
     DEFAULT_MODEL,
     SATA_SSD,
+    SOURCE_HASH_CPU_PER_BYTE,
     CostModel,
     Workload,
     amdahl,
+    cpu_seconds,
     free_bytes,
     kind_of,
+    source_hash_seconds,
     unallocated_seconds,
     wall_seconds,
 )
@@ -96,19 +99,29 @@ class RunningEstimate:
         hash_only: bool = False,
         sweep: bool = False,
         free: int = 0,
+        hashing: int = 0,
     ) -> None:
+        """``hashing``: bytes of whole-source hash running alongside the scan (scan/source_hash.py)."""
         self.cores = cores
         work = Workload.of_entries(entries)
         self.scan_seconds = wall_seconds(model, work, cores, SATA_SSD, hash_only)
         first_tier = (e for e in entries if sweep and not hash_only and area_of(e).tier == 0)
         self.sweep_seconds = wall_seconds(model, Workload.of_entries(first_tier), cores, SATA_SSD, True)
         self.unallocated_seconds = unallocated_seconds(model, free, cores)
+        # the report waits for the hash: the longer of the two, or, where the cores are busy with
+        # both, their CPU shared over the cores
+        self.hash_seconds = source_hash_seconds(hashing)
+        scan_cpu = cpu_seconds(model, work, hash_only) + free * model.unallocated_per_byte
+        shared = (scan_cpu + hashing * SOURCE_HASH_CPU_PER_BYTE) / max(cores, 1) if hashing else 0.0
+        self.hash_extra = max(0.0, self.hash_seconds - self._scan_total(), shared - self._scan_total())
         self._done_after = array("d", accumulate(_per_file(model, entries, cores, hash_only)))
         self._origin: tuple[int, float] | None = None
 
+    def _scan_total(self) -> float:
+        return self.sweep_seconds + self.scan_seconds + self.unallocated_seconds
+
     def at_start(self) -> Estimate:
-        seconds = self.sweep_seconds + self.scan_seconds + self.unallocated_seconds
-        return Estimate(seconds, START_SPREAD, self.cores, False)
+        return Estimate(self._scan_total() + self.hash_extra, START_SPREAD, self.cores, False)
 
     def sweep_estimate(self) -> Estimate:
         return Estimate(self.sweep_seconds, START_SPREAD, self.cores, False)
@@ -124,11 +137,13 @@ class RunningEstimate:
         modelled_left = self.scan_seconds - self._modelled(files_done)
         modelled_done, elapsed = self._modelled(files_done) - self._modelled(first), now - started
         if modelled_done <= 0 or elapsed <= 0:
-            return Estimate(modelled_left + self.unallocated_seconds, START_SPREAD, self.cores, False)
+            left = modelled_left + self.unallocated_seconds + self.hash_extra
+            return Estimate(left, START_SPREAD, self.cores, False)
         weight = min(1.0, elapsed / CALIBRATE_AFTER)
         files_left = weight * modelled_left * elapsed / modelled_done + (1 - weight) * modelled_left
         spread = START_SPREAD + (RUNNING_SPREAD - START_SPREAD) * weight
-        return Estimate(files_left + self.unallocated_seconds, spread, self.cores, weight >= 1.0)
+        left = files_left + self.unallocated_seconds + self.hash_extra
+        return Estimate(left, spread, self.cores, weight >= 1.0)
 
     def _modelled(self, files_done: int) -> float:
         """The model's seconds for the first ``files_done`` files, in the units of ``scan_seconds``."""
@@ -157,4 +172,6 @@ def for_scan(queue: list[Queued], works: list[VolumeWork], state: ScanState) -> 
         if passes and w.unallocated is not None
     )
     entries = [q.handle.entry for q in queue]
-    return RunningEstimate(DEFAULT_MODEL, entries, cores, state.hash_only, state.stop.stop_on_seize, free)
+    return RunningEstimate(
+        DEFAULT_MODEL, entries, cores, state.hash_only, state.stop.stop_on_seize, free, state.hashing
+    )

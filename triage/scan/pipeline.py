@@ -78,6 +78,7 @@ class ScanState:
     not_examined: list[dict[str, Any]] = field(default_factory=list)
     unallocated: bool = True  # issue 16: read unallocated space and slack (--no-unallocated: False)
     keys: tuple[Key, ...] = ()  # for locked volumes (--keys); never journalled or reported
+    hashing: int = 0  # bytes of whole-source hash running alongside the scan (for the estimate)
 
 
 @dataclass(frozen=True)
