@@ -200,12 +200,9 @@ def _sweep_note(estimate: RunningEstimate) -> str:
 
 
 def _hash_note(estimate: RunningEstimate) -> str:
-    from triage.scan.estimate_live import describe_span  # the scan package imports this module
-
     if not estimate.hash_seconds:
         return ""
-    alone = describe_span(estimate.hash_seconds, estimate.hash_seconds)
-    return f"; the image hash runs alongside ({alone} on its own) and the report waits for it"
+    return f"; the image hash runs alongside ({estimate.hash_span()} on its own) and the report waits for it"
 
 
 def status_line(files: int, total: int, seconds: float, area: str, hits: Counter[str]) -> str:

@@ -123,6 +123,10 @@ class RunningEstimate:
     def at_start(self) -> Estimate:
         return Estimate(self._scan_total() + self.hash_extra, START_SPREAD, self.cores, False)
 
+    def hash_span(self) -> str:
+        """The whole-source hash's own time, as the officer reads it ("about 5 min")."""
+        return describe_span(self.hash_seconds, self.hash_seconds)
+
     def sweep_estimate(self) -> Estimate:
         return Estimate(self.sweep_seconds, START_SPREAD, self.cores, False)
 
