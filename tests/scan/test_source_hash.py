@@ -156,3 +156,19 @@ def test_an_e01_is_hashed_through_a_libewf_handle_of_the_hashing_process_own(pee
     assert info.stored_md5 == expected.stored_md5
     if info.stored_md5:
         assert info.md5 == info.stored_md5
+
+
+def test_where_no_child_process_may_be_started_the_hash_runs_first(demo_disk, monkeypatch):
+    """A daemonic process (a cluster's worker) may not have children: the scan hashes first, as before."""
+    import multiprocessing.process as mp_process
+
+    monkeypatch.setitem(mp_process.current_process()._config, "daemon", True)
+    source = open_source(str(demo_disk))
+    try:
+        assert start_hash(source) is None
+    finally:
+        source.close()
+    progress = Stages()  # one worker thread: the scan itself starts no process either
+    result = run_scan(ScanOptions((str(demo_disk),), "demo", workers=1, processes=False), progress)
+    assert progress.stages[0] == f"Hashing {demo_disk}"  # first, with its own stage, as before
+    assert (result.sources[0].sha256, result.sources[0].md5) == _digests(demo_disk)

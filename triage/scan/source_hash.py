@@ -73,7 +73,12 @@ def start_hash(source: EvidenceSource) -> BackgroundHash | None:
     process = context.Process(
         target=_hash_in_child, args=(source.name, done, send), name="source-hash", daemon=True
     )
-    process.start()
+    try:
+        process.start()
+    except AssertionError:  # a daemonic process (a cluster's worker) may not have children
+        send.close()
+        answer.close()
+        return None
     send.close()  # the child holds the writing end: its exit ends the pipe
     return BackgroundHash(source, process, done, answer)
 
