@@ -39,12 +39,15 @@ from projection_measure import measure_costs, source_hash_per_byte, whole_image 
 from projection_mix import DISKS, Disk, mix_notes  # noqa: E402
 
 from triage.scan.estimate import (  # noqa: E402
+    DEFAULT_MODEL,
     KINDS,
+    SOURCE_HASH_CPU_PER_BYTE,
     NVME,
     SATA_SSD,
     CostModel,
     KindCost,
     Workload,
+    cpu_seconds,
     unallocated_seconds,
     wall_seconds,
 )
@@ -78,6 +81,19 @@ def scans(
     def unallocated(cores: int, rate: float) -> float:
         return full(disk.all)(cores, rate) + unallocated_seconds(model, disk.free, cores, rate)
 
+    def hashing(cores: int, rate: float) -> float:
+        return max(disk.capacity * hash_per_byte, disk.capacity / rate)
+
+    def hash_first(cores: int, rate: float) -> float:
+        return hashing(cores, rate) + unallocated(cores, rate)
+
+    def hash_alongside(cores: int, rate: float) -> float:
+        """The longer of the two, or their CPU shared over the cores, or the disk reading both."""
+        cpu = cpu_seconds(model, disk.all) + disk.free * model.unallocated_per_byte
+        shared = (cpu + disk.capacity * hash_per_byte) / cores
+        both_read = (disk.capacity + disk.all.total_bytes + disk.free) / rate
+        return max(unallocated(cores, rate), hashing(cores, rate), shared, both_read)
+
     return [
         ("hash-only", full(disk.all, hash_only=True)),
         ("full, live files (--no-unallocated)", full(disk.all)),
@@ -89,10 +105,9 @@ def scans(
             "--stop-on-seize, SEIZE anywhere in user profiles: at most sweep + full tiers 0-1",
             sweep_then_users,
         ),
-        (
-            "the whole-source hash (the default; --skip-source-hash), one process, alongside the scan: the report waits for it",
-            lambda cores, rate: max(disk.capacity * hash_per_byte, disk.capacity / rate),
-        ),
+        ("the whole-source hash alone (the default; --skip-source-hash), one process", hashing),
+        ("time to the report, default scan, the hash first (until 1efcc05)", hash_first),
+        ("time to the report, default scan, the hash alongside (scan/source_hash.py)", hash_alongside),
     ]
 
 
@@ -138,14 +153,22 @@ def as_python(model: CostModel) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, required=True, help="folder with laptop.img and bench.toml")
+    parser.add_argument("--data", type=Path, help="folder with laptop.img and bench.toml")
     parser.add_argument("--per-kind", type=int, default=250, help="files timed per kind (default 250)")
     parser.add_argument("--photos", type=int, default=8, help="12-megapixel JPEGs generated (default 8)")
     parser.add_argument(
         "--no-whole", action="store_true", help="skip the whole-image scans (serial share 0.1)"
     )
     parser.add_argument("--append", action="store_true", help="append the section to bench/RESULTS.md")
+    parser.add_argument(
+        "--from-model",
+        action="store_true",
+        help="print only the projection, from triage/scan/estimate.py's constants (nothing measured)",
+    )
     args = parser.parse_args()
+    if args.from_model:
+        print("\n".join(projection_rows(DEFAULT_MODEL, SOURCE_HASH_CPU_PER_BYTE)))
+        return
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     started = datetime.now(UTC)
     with tempfile.TemporaryDirectory(prefix="projection-") as tmp:
