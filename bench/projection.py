@@ -41,9 +41,9 @@ from projection_mix import DISKS, Disk, mix_notes  # noqa: E402
 from triage.scan.estimate import (  # noqa: E402
     DEFAULT_MODEL,
     KINDS,
-    SOURCE_HASH_CPU_PER_BYTE,
     NVME,
     SATA_SSD,
+    SOURCE_HASH_CPU_PER_BYTE,
     CostModel,
     KindCost,
     Workload,
