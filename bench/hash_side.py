@@ -30,8 +30,9 @@ from PIL import Image
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import triage.library.perceptual.decode as decode  # noqa: E402
 from perceptual_robustness import PEER_PHOTOS, camera_jpeg, encode, picture  # noqa: E402
+
+import triage.library.perceptual.decode as decode  # noqa: E402
 from triage.library.perceptual.hashes import compute_hashes  # noqa: E402
 
 SIDES = (512, 500, 448, 384, 320, 256)

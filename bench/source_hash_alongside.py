@@ -46,7 +46,8 @@ def main() -> None:
             first, _ = scan_seconds(image, before, hash_only)
             alongside, line = scan_seconds(image, this, hash_only)
             kind = "hash-only" if hash_only else "full"
-            print(f"| {round_} | {kind} | {first:.1f} | {alongside:.1f} | {first / alongside:.2f}x |", flush=True)
+            row = f"| {round_} | {kind} | {first:.1f} | {alongside:.1f} | {first / alongside:.2f}x |"
+            print(row, flush=True)
             print(f"<!-- {line} -->", flush=True)
 
 
