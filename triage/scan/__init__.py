@@ -8,7 +8,6 @@ inputs (a missing source, a broken profile or library) before reading anything.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import platform
 import threading
@@ -36,10 +35,9 @@ from triage.records import Coverage, SourceInfo, VolumeCoverage
 from triage.result import LibraryUsed, ScanResult
 from triage.scan.budget import StopRules
 from triage.scan.collect import Collector
-from triage.scan.examine import ScanStopped
 from triage.scan.pipeline import NOT_EXAMINED_SECTION, ScanState, VolumeWork, scan_volumes, walk_sources
 from triage.scan.resume import Restored, ScanJournal, replay
-from triage.scan.source_hash import BackgroundHash, finish_hash, hashing_status, start_hash
+from triage.scan.source_hash import BackgroundHash, finish_hash, hash_first, hashing_status, start_hash
 from triage.sources import EvidenceSource, describe_source, hash_media, open_source
 from triage.sources.keys import Key
 
@@ -229,8 +227,7 @@ def _identify_source(
         alongside = start_hash(source)  # issue 15: the hash runs while the scan does
         if alongside is not None:
             return alongside
-        progress.stage(f"Hashing {source.name}", source.size)
-        info = _hash_unless_stopped(source, progress, stop)
+        info = hash_first(source, progress, stop)
     return _journalled(info, journal)
 
 
@@ -250,22 +247,6 @@ def _journalled(info: SourceInfo, journal: ScanJournal | None) -> SourceInfo:
     if journal is not None and info.sha256:
         journal.source(info)
     return info
-
-
-def _hash_unless_stopped(source: EvidenceSource, progress: ScanProgress, stop: StopRules) -> SourceInfo:
-    """The whole-source hash; a stop part-way gives the description without a hash (and says so)."""
-
-    def advance(size: int) -> None:
-        if stop.requested():
-            raise ScanStopped
-        progress.advance(size)
-
-    try:
-        return hash_media(source, advance)
-    except ScanStopped:
-        return dataclasses.replace(
-            describe_source(source), note=f"whole-source hash not finished: {stop.reason}"
-        )
 
 
 def _same_path(a: str, b: str) -> bool:

@@ -6,9 +6,11 @@ first, a 1 TB disk kept the officer waiting 20-30 minutes before the first file 
 idled. Here the hash runs in a forked process of its own, reading the source through descriptors
 it opens itself (an E01's libewf handle keeps a file position that two readers must not share),
 while the scan walks and examines; the report waits for it at the end, the officer seeing the
-hash's progress. It is never slower than hashing first: after a budget or --stop-on-seize stop
-the hash has at most what was left of it to do. A Ctrl-C or SIGTERM while it is still running
-ends it, and the report says the hash was not finished, as a stop during the first hash always did.
+hash's progress. At nice 10 it takes what the scan leaves idle (bench/RESULTS.md: hash-only scans
+1.13-1.27x faster on two cores, full scans within the machine's noise), and after a budget or
+--stop-on-seize stop it has at most what was left of it to do. A Ctrl-C or SIGTERM while it is
+still running ends it, and the report says the hash was not finished, as a stop during a hash run
+first (``hash_first``) does.
 
 Not alongside (the hash runs first, as before) where ``fork`` is not available, and for a block
 device on a spinning disk (``queue/rotational``): there the hash's sequential reads and the
@@ -19,6 +21,7 @@ virtual disks among it, is rarely one spindle).
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import signal
@@ -32,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from triage.records import SourceInfo
 from triage.scan.budget import INTERRUPTED
+from triage.scan.examine import ScanStopped
 from triage.scan.workers import die_with_parent
 from triage.sources import EvidenceSource, SourceError, describe_source, hash_media, open_source
 
@@ -144,9 +148,24 @@ def _short(name: str, width: int = 20) -> str:
     return base if len(base) <= width else base[: width - 1] + "…"
 
 
+def hash_first(source: EvidenceSource, progress: ScanProgress, stop: StopRules) -> SourceInfo:
+    """The whole-source hash before the scan, in this process (where it cannot run alongside); a
+    stop part-way gives the description without a hash (and says so)."""
+    progress.stage(f"Hashing {source.name}", source.size)
+
+    def advance(size: int) -> None:
+        if stop.requested():
+            raise ScanStopped
+        progress.advance(size)
+
+    try:
+        return hash_media(source, advance)
+    except ScanStopped:
+        return _not_finished(source, stop.reason)
+
+
 def _not_finished(source: EvidenceSource, why: str) -> SourceInfo:
-    info = describe_source(source)
-    return SourceInfo(info.path, info.kind, info.size, note=f"whole-source hash not finished: {why}")
+    return dataclasses.replace(describe_source(source), note=f"whole-source hash not finished: {why}")
 
 
 def _hash_in_child(path: str, done: Synchronized, send: Connection) -> None:
