@@ -245,6 +245,7 @@ def test_a_hash_longer_than_the_scan_sets_the_time_to_the_report():
     assert running.at_start().seconds == pytest.approx(60.0)  # the scan's 0.335 s inside it
     first = running.update(1, now=0.0)
     assert first.seconds == pytest.approx(0.335 - 0.02 + 60.0 - 0.335)
+    assert running.unallocated_estimate().seconds == pytest.approx(60.0 - 0.335)  # after the files
 
 
 def test_cores_busy_with_both_share_their_cpu():

@@ -131,7 +131,9 @@ class RunningEstimate:
         return Estimate(self.sweep_seconds, START_SPREAD, self.cores, False)
 
     def unallocated_estimate(self) -> Estimate:
-        return Estimate(self.unallocated_seconds, START_SPREAD, self.cores, False)
+        """What is left once the files are done: the unallocated-space pass, and the image hash's
+        time beyond the scan."""
+        return Estimate(self.unallocated_seconds + self.hash_extra, START_SPREAD, self.cores, False)
 
     def update(self, files_done: int, now: float) -> Estimate:
         """Seconds left after ``files_done`` files, at time ``now`` (the first call starts the clock)."""
